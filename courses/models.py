@@ -1,0 +1,190 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+
+from .blocks import LessonBodyBlock
+
+
+class Audience(models.TextChoices):
+    TEAM = "team", _("Tổ công nghệ số cộng đồng")
+    CITIZEN = "citizen", _("Người dân")
+    BOTH = "both", _("Tổ công nghệ số cộng đồng và người dân")
+
+
+class CatalogPage(Page):
+    """The course catalogue: parent of every course and programme."""
+
+    intro = RichTextField(_("giới thiệu"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["core.HomePage"]
+    subpage_types = ["courses.CoursePage", "courses.ProgrammePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("danh mục khóa học")
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import catalog_get
+
+        context = super().get_context(request, *args, **kwargs)
+        context["catalog"] = catalog_get(catalog=self, user=request.user)
+        return context
+
+
+class CoursePage(Page):
+    topic_number = models.PositiveSmallIntegerField(
+        _("chuyên đề số"), validators=[MinValueValidator(1), MaxValueValidator(99)]
+    )
+    audience = models.CharField(
+        _("đối tượng"), max_length=10, choices=Audience.choices, default=Audience.BOTH
+    )
+    summary = models.TextField(_("tóm tắt"), max_length=300)
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image", verbose_name=_("ảnh bìa"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    estimated_minutes = models.PositiveSmallIntegerField(_("thời lượng (phút)"), default=30)
+    objectives = StreamField(
+        [("objective", blocks.CharBlock(label=_("Mục tiêu"), max_length=250))],
+        verbose_name=_("mục tiêu học tập"), blank=True,
+    )
+    lessons_in_order = models.BooleanField(
+        _("học lần lượt từng bài"), default=True,
+        help_text=_("Bài sau chỉ mở khi đã hoàn thành bài trước."),
+    )
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [FieldPanel("topic_number"), FieldPanel("audience"),
+             FieldPanel("estimated_minutes"), FieldPanel("lessons_in_order")],
+            heading=_("Thông tin khóa học"),
+        ),
+        FieldPanel("summary"),
+        FieldPanel("cover_image"),
+        FieldPanel("objectives"),
+    ]
+    parent_page_types = ["courses.CatalogPage"]
+    subpage_types = ["courses.LessonPage"]
+
+    class Meta:
+        verbose_name = _("khóa học")
+        verbose_name_plural = _("khóa học")
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import course_progress_get
+
+        context = super().get_context(request, *args, **kwargs)
+        context["progress"] = course_progress_get(course=self, user=request.user)
+        return context
+
+
+class LessonPage(Page):
+    summary = models.CharField(_("tóm tắt"), max_length=300, blank=True)
+    estimated_minutes = models.PositiveSmallIntegerField(_("thời lượng (phút)"), default=10)
+    required = models.BooleanField(
+        _("bắt buộc"), default=True, help_text=_("Tính vào điều kiện hoàn thành khóa học.")
+    )
+    body = StreamField(LessonBodyBlock(), verbose_name=_("nội dung"))
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("estimated_minutes"),
+        FieldPanel("required"),
+        FieldPanel("body"),
+    ]
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("bài học")
+        verbose_name_plural = _("bài học")
+
+    def serve(self, request, *args, **kwargs):
+        from .views import lesson_serve
+
+        return lesson_serve(request, lesson=self)
+
+
+class ProgrammePage(Page):
+    """A programme groups courses for one audience (e.g. all seven topics)."""
+
+    audience = models.CharField(_("đối tượng"), max_length=10, choices=Audience.choices)
+    summary = models.TextField(_("tóm tắt"), max_length=400)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("audience"),
+        FieldPanel("summary"),
+        InlinePanel("programme_courses", label=_("Khóa học trong chương trình")),
+    ]
+    parent_page_types = ["courses.CatalogPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("chương trình")
+        verbose_name_plural = _("chương trình")
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import programme_courses_list
+
+        context = super().get_context(request, *args, **kwargs)
+        context["courses"] = programme_courses_list(programme=self, user=request.user)
+        return context
+
+
+class ProgrammeCourse(Orderable):
+    programme = ParentalKey(ProgrammePage, related_name="programme_courses",
+                            on_delete=models.CASCADE)
+    course = models.ForeignKey(CoursePage, verbose_name=_("khóa học"),
+                               on_delete=models.CASCADE, related_name="+")
+
+    panels = [FieldPanel("course")]
+
+    class Meta(Orderable.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "course"],
+                                    name="uniq_course_per_programme")
+        ]
+
+
+class Enrolment(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="enrolments")
+    course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="enrolments")
+    enrolled_at = models.DateTimeField()
+    last_lesson = models.ForeignKey(LessonPage, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    last_activity_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("ghi danh")
+        verbose_name_plural = _("ghi danh")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course"], name="uniq_enrolment")
+        ]
+        indexes = [models.Index(fields=["user", "-last_activity_at"])]
+
+
+class LessonProgress(models.Model):
+    """A learner's state in one lesson: opened (took part) and completed."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="lesson_progress")
+    lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="progress")
+    course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="+")
+    opened_at = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tiến độ bài học")
+        verbose_name_plural = _("tiến độ bài học")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "lesson"], name="uniq_lesson_progress")
+        ]
+        indexes = [models.Index(fields=["user", "course"])]

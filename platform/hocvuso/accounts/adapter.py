@@ -1,0 +1,43 @@
+from allauth.account.adapter import DefaultAccountAdapter
+from django.urls import reverse
+
+from .models import User
+from .phone import VietnamesePhoneField
+from .services import verification_code_send
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """Phone numbers live on our User model; codes go out as SMS."""
+
+    def phone_form_field(self, **kwargs):
+        return VietnamesePhoneField(**kwargs)
+
+    def send_verification_code_sms(self, user, phone: str, code: str, **kwargs) -> None:
+        verification_code_send(phone=phone, code=code)
+
+    def set_phone(self, user: User, phone: str, verified: bool) -> None:
+        user.phone = phone
+        user.phone_verified = verified
+        if user.pk:
+            user.save(update_fields=["phone", "phone_verified"])
+
+    def get_phone(self, user: User) -> tuple[str, bool] | None:
+        if not user.phone:
+            return None
+        return user.phone, user.phone_verified
+
+    def set_phone_verified(self, user: User, phone: str) -> None:
+        User.objects.filter(pk=user.pk, phone=phone).update(phone_verified=True)
+        user.phone_verified = True
+
+    def get_user_by_phone(self, phone: str) -> User | None:
+        return User.objects.filter(phone=phone).first()
+
+    def populate_username(self, request, user: User) -> None:
+        # Learners never pick a username; the phone digits are unique already.
+        if not user.username and user.phone:
+            user.username = user.phone.lstrip("+")
+        super().populate_username(request, user)
+
+    def get_signup_redirect_url(self, request) -> str:
+        return reverse("consent")

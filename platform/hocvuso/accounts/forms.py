@@ -1,0 +1,84 @@
+from datetime import date
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from hocvuso.orgunits.models import Unit
+from hocvuso.orgunits.selectors import unit_children_list
+
+
+class SignupExtraForm(forms.Form):
+    """Added to allauth's signup form (phone and optional password)."""
+
+    full_name = forms.CharField(
+        label=_("Họ và tên"), max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "name", "placeholder": "Nguyễn Văn An"}),
+        error_messages={"required": _("Vui lòng nhập họ và tên.")},
+    )
+
+    field_order = ["full_name", "phone", "password1"]
+
+    def signup(self, request, user) -> None:
+        user.full_name = self.cleaned_data["full_name"].strip()
+        user.save(update_fields=["full_name"])
+
+
+class ConsentForm(forms.Form):
+    agree = forms.BooleanField(
+        label=_("Tôi đã đọc và đồng ý cho nền tảng xử lý dữ liệu cá nhân của tôi "
+                "như nội dung trên."),
+        required=True,
+        error_messages={"required": _("Bạn cần đánh dấu ô đồng ý để bắt đầu học.")},
+    )
+
+
+def _choices(units, empty_label):
+    return [("", empty_label)] + [(u.code, u.name) for u in units]
+
+
+class ProfileForm(forms.Form):
+    """Name, year of birth and where the learner lives, chosen down the tree.
+
+    The commune list depends on the province and the village list on the
+    commune; the choices are rebuilt from whatever was submitted, so the form
+    works with plain HTML posts and htmx just refreshes the lists sooner.
+    """
+
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=150)
+    birth_year = forms.IntegerField(
+        label=_("Năm sinh"), required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "placeholder": "1980"}),
+    )
+    province = forms.ChoiceField(label=_("Tỉnh, thành phố"), required=False)
+    commune = forms.ChoiceField(label=_("Xã, phường, đặc khu"), required=False)
+    village = forms.ChoiceField(label=_("Thôn, bản, ấp, tổ dân phố"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        source = self.data if self.is_bound else self.initial
+        province = source.get("province") or ""
+        commune = source.get("commune") or ""
+        self.fields["province"].choices = _choices(
+            unit_children_list(parent_code=None), _("— Chọn tỉnh —"))
+        communes = unit_children_list(parent_code=province) if province else []
+        self.fields["commune"].choices = _choices(communes, _("— Chọn xã, phường —"))
+        valid_commune = commune and any(c.code == commune for c in communes)
+        villages = unit_children_list(parent_code=commune) if valid_commune else []
+        self.fields["village"].choices = _choices(villages, _("— Chọn thôn, tổ (nếu có) —"))
+
+    def clean_birth_year(self):
+        year = self.cleaned_data.get("birth_year")
+        if year is None:
+            return None
+        this_year = date.today().year
+        if not 1900 <= year <= this_year - 6:
+            raise forms.ValidationError(
+                _("Năm sinh phải trong khoảng 1900–%(max)d.") % {"max": this_year - 6}
+            )
+        return year
+
+    def clean(self):
+        data = super().clean()
+        code = data.get("village") or data.get("commune") or data.get("province")
+        data["unit"] = Unit.objects.filter(code=code).first() if code else None
+        return data

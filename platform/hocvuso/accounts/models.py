@@ -1,0 +1,76 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.fields import RichTextField
+
+
+class LearnerType(models.TextChoices):
+    CITIZEN = "citizen", _("Người dân")
+    TEAM_MEMBER = "team_member", _("Thành viên Tổ công nghệ số cộng đồng")
+
+
+class User(AbstractUser):
+    phone = models.CharField(
+        _("số điện thoại"), max_length=16, unique=True, null=True, blank=True,
+        help_text=_("Lưu theo dạng quốc tế, ví dụ +84912345678."),
+    )
+    phone_verified = models.BooleanField(_("đã xác thực số điện thoại"), default=False)
+    full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("năm sinh"), null=True, blank=True)
+    unit = models.ForeignKey(
+        "orgunits.Unit", verbose_name=_("nơi sinh sống"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="residents",
+    )
+    learner_type = models.CharField(
+        _("đối tượng"), max_length=20, choices=LearnerType.choices,
+        default=LearnerType.CITIZEN,
+    )
+
+    class Meta:
+        verbose_name = _("người dùng")
+        verbose_name_plural = _("người dùng")
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.username
+
+    def __str__(self) -> str:
+        return self.get_full_name()
+
+
+class PrivacyNotice(models.Model):
+    """A published version of the personal-data processing notice.
+
+    The text is content, edited in the CMS, because the law behind it changes
+    (Law 91/2025/QH15); a new version asks every learner to consent again.
+    """
+
+    version = models.CharField(_("phiên bản"), max_length=20, unique=True)
+    title = models.CharField(_("tiêu đề"), max_length=200)
+    body = RichTextField(_("nội dung"))
+    published_at = models.DateTimeField(_("áp dụng từ"))
+
+    class Meta:
+        verbose_name = _("thông báo xử lý dữ liệu cá nhân")
+        verbose_name_plural = _("thông báo xử lý dữ liệu cá nhân")
+        ordering = ["-published_at"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.version})"
+
+
+class Consent(models.Model):
+    """Who agreed to which version of the notice, and when."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consents"
+    )
+    notice = models.ForeignKey(PrivacyNotice, on_delete=models.PROTECT, related_name="+")
+    accepted_at = models.DateTimeField(_("thời điểm đồng ý"))
+
+    class Meta:
+        verbose_name = _("đồng ý xử lý dữ liệu")
+        verbose_name_plural = _("đồng ý xử lý dữ liệu")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "notice"], name="uniq_consent_per_version")
+        ]

@@ -1,0 +1,8 @@
+from celery import shared_task
+
+from .sms import SmsError, SmsMessage, sms_backend_get
+
+
+@shared_task(autoretry_for=(SmsError,), retry_backoff=5, max_retries=3)
+def sms_send_task(to: str, text: str) -> None:
+    sms_backend_get().send(SmsMessage(to=to, text=text))

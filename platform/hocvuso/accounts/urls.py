@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("dong-y/", views.consent, name="consent"),
+    path("ho-so/", views.profile, name="profile"),
+    path("ho-so/dia-ban/", views.place_fields, name="profile_place_fields"),
+]

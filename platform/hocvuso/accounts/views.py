@@ -1,0 +1,72 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from hocvuso.orgunits.selectors import unit_ancestry_get
+
+from .forms import ConsentForm, ProfileForm
+from .selectors import consent_is_current, privacy_notice_current
+from .services import consent_give, profile_update
+
+
+def _safe_next(request, default: str = "/") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or default
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+@login_required
+def consent(request):
+    notice = privacy_notice_current()
+    next_url = _safe_next(request)
+    if notice is None or consent_is_current(user=request.user):
+        return redirect(next_url)
+    form = ConsentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        consent_give(user=request.user, notice=notice)
+        messages.success(request, _("Cảm ơn bạn. Bây giờ bạn có thể bắt đầu học."))
+        return redirect(next_url)
+    return render(
+        request, "accounts/consent.html",
+        {"notice": notice, "form": form, "next": next_url},
+    )
+
+
+@login_required
+def profile(request):
+    user = request.user
+    ancestry = {u.level: u.code for u in unit_ancestry_get(unit=user.unit)}
+    initial = {
+        "full_name": user.full_name,
+        "birth_year": user.birth_year,
+        "province": ancestry.get("province", ""),
+        "commune": ancestry.get("commune", ""),
+        "village": ancestry.get("village", ""),
+    }
+    refreshing = "refresh" in request.POST
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and not refreshing and form.is_valid():
+        profile_update(
+            user=user,
+            full_name=form.cleaned_data["full_name"],
+            birth_year=form.cleaned_data["birth_year"],
+            unit=form.cleaned_data["unit"],
+        )
+        messages.success(request, _("Đã lưu thông tin cá nhân."))
+        return redirect("profile")
+    if refreshing:
+        form.errors.clear()
+    return render(request, "accounts/profile.html", {"form": form})
+
+
+@require_GET
+def place_fields(request):
+    """htmx: the commune and village lists for the province/commune chosen."""
+    form = ProfileForm(initial=request.GET.dict())
+    return render(request, "accounts/_place_fields.html", {"form": form})

@@ -1,0 +1,42 @@
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from courses.demo import course_definitions_load, demo_catalog_seed
+from hocvuso.core.demo import (
+    DEMO_PASSWORD,
+    DEMO_PROVINCE,
+    demo_accounts_seed,
+    demo_privacy_notice_seed,
+    demo_site_seed,
+    demo_villages_seed,
+)
+
+
+class Command(BaseCommand):
+    help = "Tạo nội dung và tài khoản mẫu (chạy lại không thay đổi gì)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--allow-production", action="store_true",
+                            help="Cho phép chạy khi DEBUG tắt (không dùng cho hệ thống thật).")
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG and not options["allow_production"]:
+            raise CommandError(
+                "seed_demo tạo tài khoản có mật khẩu công khai; chỉ chạy ở môi trường thử."
+            )
+        self.stdout.write("1/4 Danh mục đơn vị hành chính…")
+        call_command("import_units", province=[DEMO_PROVINCE], stdout=self.stdout)
+        villages = demo_villages_seed()
+        self.stdout.write("2/4 Trang chủ và thông báo dữ liệu cá nhân…")
+        home = demo_site_seed()
+        demo_privacy_notice_seed()
+        self.stdout.write("3/4 Khóa học…")
+        counts = demo_catalog_seed(home=home, courses=course_definitions_load())
+        self.stdout.write(f"    tạo mới {counts.created}, đã có {counts.existing}")
+        self.stdout.write("4/4 Tài khoản mẫu…")
+        users = demo_accounts_seed(village=villages[0])
+        names = ", ".join(u.username for u in users)
+        self.stdout.write(self.style.SUCCESS(
+            f"Xong. Tài khoản mẫu: {names} (mật khẩu {DEMO_PASSWORD})."
+        ))

@@ -1,0 +1,29 @@
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+
+class HomePage(Page):
+    intro = RichTextField(_("giới thiệu"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["courses.CatalogPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("trang chủ")
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.models import CatalogPage
+        from courses.selectors import catalog_get, continue_learning_get
+
+        context = super().get_context(request, *args, **kwargs)
+        catalog_page = CatalogPage.objects.live().child_of(self).first()
+        context["catalog_page"] = catalog_page
+        context["catalog"] = (
+            catalog_get(catalog=catalog_page, user=request.user) if catalog_page else None
+        )
+        context["continue_progress"] = continue_learning_get(user=request.user)
+        return context

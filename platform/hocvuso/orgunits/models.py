@@ -1,0 +1,63 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from treebeard.mp_tree import MP_Node
+
+
+class UnitLevel(models.TextChoices):
+    PROVINCE = "province", _("Tỉnh, thành phố")
+    COMMUNE = "commune", _("Xã, phường, đặc khu")
+    VILLAGE = "village", _("Thôn, bản, ấp, tổ dân phố")
+
+
+class Unit(MP_Node):
+    """A node of the tree Province → Commune → Village/residential group.
+
+    Materialised paths make "this unit and everything under it" a single
+    indexed prefix match, which is what every admin scope and report needs.
+    Provinces and communes carry their national code (never reused); villages
+    get `<commune code>-<nn>`.
+    """
+
+    code = models.CharField(_("mã đơn vị"), max_length=20, unique=True)
+    name = models.CharField(_("tên"), max_length=200)
+    level = models.CharField(_("cấp"), max_length=10, choices=UnitLevel.choices)
+    kind = models.CharField(
+        _("loại"), max_length=40, help_text=_("tỉnh, phường, xã, đặc khu, thôn, tổ dân phố…")
+    )
+
+    class Meta:
+        verbose_name = _("đơn vị")
+        verbose_name_plural = _("đơn vị")
+        indexes = [models.Index(fields=["level", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AdminRoleKind(models.TextChoices):
+    PROVINCE_ADMIN = "province_admin", _("Quản trị tỉnh")
+    COMMUNE_ADMIN = "commune_admin", _("Quản trị xã")
+    TEAM_LEADER = "team_leader", _("Tổ trưởng")
+    CONTENT_EDITOR = "content_editor", _("Biên tập nội dung")
+
+
+class AdminRole(models.Model):
+    """A role held over a unit; its scope is the unit's whole subtree."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="admin_roles"
+    )
+    role = models.CharField(_("vai trò"), max_length=20, choices=AdminRoleKind.choices)
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="admin_roles")
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("vai trò quản trị")
+        verbose_name_plural = _("vai trò quản trị")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "unit"], name="uniq_admin_role")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} — {self.unit}"

@@ -1,0 +1,3 @@
+# Websocket routes are added by the features that need them (quiz deadlines,
+# live dashboards).
+websocket_urlpatterns: list = []

@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from hocvuso.accounts import urls as account_urls
+from hocvuso.core import views as core_views
+from courses import urls as course_urls
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("hien-thi/co-chu/", core_views.text_size_toggle, name="text_size_toggle"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("django-admin/", admin.site.urls),
+    path("cms/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("tai-khoan/", include(account_urls)),
+    path("tai-khoan/", include("allauth.urls")),
+    path("hoc/", include(course_urls)),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns.append(path("", include(wagtail_urls)))
