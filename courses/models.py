@@ -9,6 +9,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 
 from .blocks import LessonBodyBlock
+from .page_mixins import SingleQueryViewRestrictionsMixin
 
 
 class Audience(models.TextChoices):
@@ -17,7 +18,7 @@ class Audience(models.TextChoices):
     BOTH = "both", _("Tổ công nghệ số cộng đồng và người dân")
 
 
-class CatalogPage(Page):
+class CatalogPage(SingleQueryViewRestrictionsMixin, Page):
     """The course catalogue: parent of every course and programme."""
 
     intro = RichTextField(_("giới thiệu"), blank=True)
@@ -38,7 +39,7 @@ class CatalogPage(Page):
         return context
 
 
-class CoursePage(Page):
+class CoursePage(SingleQueryViewRestrictionsMixin, Page):
     topic_number = models.PositiveSmallIntegerField(
         _("chuyên đề số"), validators=[MinValueValidator(1), MaxValueValidator(99)]
     )
@@ -85,7 +86,7 @@ class CoursePage(Page):
         return context
 
 
-class LessonPage(Page):
+class LessonPage(SingleQueryViewRestrictionsMixin, Page):
     summary = models.CharField(_("tóm tắt"), max_length=300, blank=True)
     estimated_minutes = models.PositiveSmallIntegerField(_("thời lượng (phút)"), default=10)
     required = models.BooleanField(
@@ -112,7 +113,7 @@ class LessonPage(Page):
         return lesson_serve(request, lesson=self)
 
 
-class ProgrammePage(Page):
+class ProgrammePage(SingleQueryViewRestrictionsMixin, Page):
     """A programme groups courses for one audience (e.g. all seven topics)."""
 
     audience = models.CharField(_("đối tượng"), max_length=10, choices=Audience.choices)

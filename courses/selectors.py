@@ -1,14 +1,20 @@
 """Reads for course pages. Each runs a fixed number of queries, whatever the
-number of courses, lessons or learners."""
+number of courses, lessons or learners: counts and the learner's state come
+back as annotations on the one query that lists the pages."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count
-from django.db.models.functions import Substr
+from django.db.models import Exists, IntegerField, OuterRef, QuerySet, Subquery
 
 from .models import CatalogPage, CoursePage, Enrolment, LessonPage, LessonProgress, ProgrammePage
 from .progress import LessonState, lesson_states, next_lesson, percent
 
+
+class SubqueryCount(Subquery):
+    """COUNT(*) of a correlated subquery, usable as an annotation."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) _count)"
+    output_field = IntegerField()
 
 
 @dataclass(frozen=True)
@@ -23,10 +29,6 @@ class CourseProgress:
     @property
     def percent(self) -> int:
         return percent(self.done_count, self.total)
-
-    @property
-    def finished_lessons(self) -> bool:
-        return self.total > 0 and self.done_count == self.total
 
 
 @dataclass(frozen=True)
@@ -46,95 +48,88 @@ class LessonContext:
     course: CoursePage
     progress: CourseProgress
     state: LessonState[LessonPage]
+    opened: bool
     previous: LessonPage | None
     following: LessonPage | None
 
 
-def _lessons_of(course: CoursePage):
-    return (
+def _lessons_with_state(course: CoursePage, user) -> list[LessonPage]:
+    lessons = (
         LessonPage.objects.live()
         .filter(path__startswith=course.path, depth=course.depth + 1)
         .order_by("path")
         .only("id", "title", "slug", "url_path", "path", "depth", "estimated_minutes",
               "summary", "required")
     )
+    if user.is_authenticated:
+        mine = LessonProgress.objects.filter(user=user, lesson=OuterRef("pk"))
+        lessons = lessons.annotate(
+            is_done=Exists(mine.filter(completed_at__isnull=False)), is_opened=Exists(mine)
+        )
+    return list(lessons)
 
 
-def _done_lesson_ids(user, course: CoursePage) -> set[int]:
-    if not user.is_authenticated:
-        return set()
-    return set(
-        LessonProgress.objects.filter(
-            user=user, course=course, completed_at__isnull=False
-        ).values_list("lesson_id", flat=True)
-    )
-
-
-def _is_enrolled(user, course: CoursePage) -> bool:
-    return user.is_authenticated and Enrolment.objects.filter(user=user, course=course).exists()
-
-
-def _course_progress(*, course: CoursePage, user, lessons: list[LessonPage]) -> CourseProgress:
-    done = _done_lesson_ids(user, course)
+def _progress(*, course: CoursePage, enrolled: bool, lessons: list[LessonPage]) -> CourseProgress:
+    done = {lesson.pk for lesson in lessons if getattr(lesson, "is_done", False)}
     states = lesson_states(lessons, done=done, in_order=course.lessons_in_order)
     return CourseProgress(
-        course=course,
-        enrolled=_is_enrolled(user, course),
-        lessons=states,
-        done_count=sum(1 for s in states if s.done),
-        total=len(states),
-        next_lesson=next_lesson(states),
+        course=course, enrolled=enrolled, lessons=states, done_count=len(done),
+        total=len(states), next_lesson=next_lesson(states),
     )
+
+
+def _enrolled(user) -> Exists:
+    return Exists(Enrolment.objects.filter(user=user, course=OuterRef("pk")))
 
 
 def course_progress_get(*, course: CoursePage, user) -> CourseProgress:
-    return _course_progress(course=course, user=user, lessons=list(_lessons_of(course)))
+    enrolled = (
+        user.is_authenticated and Enrolment.objects.filter(user=user, course=course).exists()
+    )
+    return _progress(course=course, enrolled=enrolled,
+                     lessons=_lessons_with_state(course, user))
 
 
 def lesson_context_get(*, lesson: LessonPage, user) -> LessonContext:
-    course = CoursePage.objects.get(path=lesson.path[: -CoursePage.steplen])
-    lessons = list(_lessons_of(course))
-    progress = _course_progress(course=course, user=user, lessons=lessons)
+    courses = CoursePage.objects.filter(path=lesson.path[: -CoursePage.steplen])
+    if user.is_authenticated:
+        courses = courses.annotate(is_enrolled=_enrolled(user))
+    course = courses.get()
+    lessons = _lessons_with_state(course, user)
+    progress = _progress(course=course, enrolled=getattr(course, "is_enrolled", False),
+                         lessons=lessons)
     index = next(i for i, s in enumerate(progress.lessons) if s.lesson.pk == lesson.pk)
     return LessonContext(
         course=course,
         progress=progress,
         state=progress.lessons[index],
+        opened=getattr(lessons[index], "is_opened", False),
         previous=lessons[index - 1] if index > 0 else None,
         following=lessons[index + 1] if index + 1 < len(lessons) else None,
     )
 
 
-def _course_cards(courses: list[CoursePage], user) -> list[CourseCard]:
-    if not courses:
-        return []
-    prefix_len = len(courses[0].path)
-    depth = courses[0].depth
-    counts = dict(
-        LessonPage.objects.live()
-        .filter(depth=depth + 1, path__startswith=courses[0].path[: -CoursePage.steplen])
-        .annotate(course_path=Substr("path", 1, prefix_len))
-        .order_by()
-        .values("course_path")
-        .annotate(n=Count("id"))
-        .values_list("course_path", "n")
+def _cards(courses: QuerySet[CoursePage], user) -> list[CourseCard]:
+    lessons = LessonPage.objects.live().filter(
+        path__startswith=OuterRef("path"), depth=OuterRef("depth") + 1
     )
-    done: dict[int, int] = {}
-    enrolled: set[int] = set()
+    courses = courses.annotate(lesson_count=SubqueryCount(lessons.values("pk")))
     if user.is_authenticated:
-        done = dict(
-            LessonProgress.objects.filter(user=user, completed_at__isnull=False)
-            .values("course_id")
-            .annotate(n=Count("id"))
-            .values_list("course_id", "n")
+        done = LessonProgress.objects.filter(
+            user=user, course=OuterRef("pk"), completed_at__isnull=False
         )
-        enrolled = set(Enrolment.objects.filter(user=user).values_list("course_id", flat=True))
+        courses = courses.annotate(
+            done_count=SubqueryCount(done.values("pk")), is_enrolled=_enrolled(user)
+        )
+    courses = courses.select_related("cover_image").prefetch_related(
+        "cover_image__renditions"
+    )
     return [
         CourseCard(
             course=course,
-            lesson_count=counts.get(course.path, 0),
-            done_count=done.get(course.pk, 0),
-            enrolled=course.pk in enrolled,
+            lesson_count=course.lesson_count,
+            done_count=getattr(course, "done_count", 0),
+            enrolled=getattr(course, "is_enrolled", False),
         )
         for course in courses
     ]
@@ -147,41 +142,26 @@ class Catalog:
 
 
 def catalog_get(*, catalog: CatalogPage, user) -> Catalog:
-    courses = list(
-        CoursePage.objects.live()
-        .child_of(catalog)
-        .select_related("cover_image")
-        .prefetch_related("cover_image__renditions")
-        .order_by("topic_number", "path")
-    )
+    courses = CoursePage.objects.live().child_of(catalog).order_by("topic_number", "path")
     programmes = list(ProgrammePage.objects.live().child_of(catalog).order_by("path"))
-    return Catalog(courses=_course_cards(courses, user), programmes=programmes)
+    return Catalog(courses=_cards(courses, user), programmes=programmes)
 
 
 def programme_courses_list(*, programme: ProgrammePage, user) -> list[CourseCard]:
-    courses = list(
-        CoursePage.objects.live()
-        .filter(pk__in=programme.programme_courses.values("course_id"))
-        .select_related("cover_image")
-        .prefetch_related("cover_image__renditions")
-        .order_by("topic_number")
-    )
-    return _course_cards(courses, user)
+    courses = CoursePage.objects.live().filter(
+        pk__in=programme.programme_courses.values("course_id")
+    ).order_by("topic_number")
+    return _cards(courses, user)
 
 
 def my_courses_list(*, user) -> list[CourseCard]:
     """The learner's enrolled courses, most recently active first."""
     if not user.is_authenticated:
         return []
-    course_ids = list(
-        Enrolment.objects.filter(user=user)
-        .order_by("-last_activity_at")
-        .values_list("course_id", flat=True)
+    courses = CoursePage.objects.live().filter(enrolments__user=user).order_by(
+        "-enrolments__last_activity_at"
     )
-    by_id = CoursePage.objects.live().select_related("cover_image").prefetch_related(
-        "cover_image__renditions").in_bulk(course_ids)
-    courses = [by_id[pk] for pk in course_ids if pk in by_id]
-    return _course_cards(courses, user)
+    return _cards(courses, user)
 
 
 def continue_learning_get(*, user) -> CourseProgress | None:
@@ -196,5 +176,5 @@ def continue_learning_get(*, user) -> CourseProgress | None:
     )
     if enrolment is None:
         return None
-    return course_progress_get(course=enrolment.course, user=user)
-
+    return _progress(course=enrolment.course, enrolled=True,
+                     lessons=_lessons_with_state(enrolment.course, user))

@@ -46,23 +46,24 @@ def _check_open(ctx: LessonContext) -> None:
         raise LessonLocked(ctx.progress.next_lesson)
 
 
-@transaction.atomic
-def lesson_open(*, user, ctx: LessonContext, now: datetime | None = None) -> LessonProgress:
+def lesson_open(*, user, ctx: LessonContext, now: datetime | None = None) -> None:
     """Record that the learner opened the lesson (they now "take part").
 
     Takes the LessonContext the page has already read, so a lesson view runs
-    its progress queries once.
+    its progress queries once. Both writes are idempotent on their own, so
+    they need no transaction.
     """
     now = now or timezone.now()
     _check_open(ctx)
     lesson = ctx.state.lesson
-    progress, _created = LessonProgress.objects.get_or_create(
-        user=user, lesson_id=lesson.pk, defaults={"course": ctx.course, "opened_at": now}
-    )
+    if not ctx.opened:
+        LessonProgress.objects.bulk_create(
+            [LessonProgress(user=user, lesson_id=lesson.pk, course=ctx.course, opened_at=now)],
+            ignore_conflicts=True,
+        )
     Enrolment.objects.filter(user=user, course=ctx.course).update(
         last_lesson_id=lesson.pk, last_activity_at=now
     )
-    return progress
 
 
 @transaction.atomic

@@ -1,8 +1,9 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from .models import User
-from .phone import VietnamesePhoneField
+from .phone import VietnamesePhoneField, phone_normalize
 from .services import verification_code_send
 
 
@@ -31,6 +32,11 @@ class AccountAdapter(DefaultAccountAdapter):
         user.phone_verified = True
 
     def get_user_by_phone(self, phone: str) -> User | None:
+        # The login form passes the number as typed ("0912 345 678").
+        try:
+            phone = phone_normalize(phone)
+        except ValidationError:
+            return None
         return User.objects.filter(phone=phone).first()
 
     def populate_username(self, request, user: User) -> None:

@@ -15,7 +15,7 @@ def learner_required(view):
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not consent_is_current(user=request.user):
+        if not consent_is_current(user=request.user, session=request.session):
             query = urlencode({"next": request.get_full_path()})
             return redirect(f"{reverse('consent')}?{query}")
         return view(request, *args, **kwargs)

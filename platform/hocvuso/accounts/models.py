@@ -31,6 +31,13 @@ class User(AbstractUser):
         verbose_name = _("người dùng")
         verbose_name_plural = _("người dùng")
 
+    @property
+    def phone_local(self) -> str:
+        """The number as people write it: 0912 345 678."""
+        from .phone import phone_display
+
+        return phone_display(self.phone) if self.phone else ""
+
     def get_full_name(self) -> str:
         return self.full_name or self.username
 
@@ -74,3 +81,15 @@ class Consent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "notice"], name="uniq_consent_per_version")
         ]
+
+
+def _forget_current_notice(**kwargs) -> None:
+    from django.core.cache import cache
+
+    from .selectors import CURRENT_NOTICE_CACHE_KEY
+
+    cache.delete(CURRENT_NOTICE_CACHE_KEY)
+
+
+models.signals.post_save.connect(_forget_current_notice, sender=PrivacyNotice)
+models.signals.post_delete.connect(_forget_current_notice, sender=PrivacyNotice)

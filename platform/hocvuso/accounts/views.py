@@ -25,7 +25,7 @@ def _safe_next(request, default: str = "/") -> str:
 def consent(request):
     notice = privacy_notice_current()
     next_url = _safe_next(request)
-    if notice is None or consent_is_current(user=request.user):
+    if notice is None or consent_is_current(user=request.user, session=request.session):
         return redirect(next_url)
     form = ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -3,8 +3,10 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from courses.page_mixins import SingleQueryViewRestrictionsMixin, UrlPathRoutingMixin
 
-class HomePage(Page):
+
+class HomePage(UrlPathRoutingMixin, SingleQueryViewRestrictionsMixin, Page):
     intro = RichTextField(_("giới thiệu"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]

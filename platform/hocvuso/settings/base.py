@@ -131,10 +131,14 @@ if REDIS_URL:
             "CONFIG": {"hosts": [REDIS_URL]},
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# Sessions are read from the cache and written through to the database: a
+# page view asks the database nothing for the session, and nothing is lost
+# when the cache restarts.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Celery ------------------------------------------------------------------
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL or "memory://")
@@ -190,7 +194,7 @@ SMS_SENDER_NAME = os.environ.get("SMS_SENDER_NAME", "HOCVUSO")
 # --- Internationalisation ----------------------------------------------------
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
-LOCALE_PATHS = [PROJECT_DIR / "locale"]
+LOCALE_PATHS = [PROJECT_DIR / "locale", PROJECT_DIR / "locale_allauth"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True

@@ -1,0 +1,95 @@
+"""Fixtures shared by every suite: the Wagtail site, courses and learners."""
+
+import pytest
+from django.core.cache import cache
+
+from courses.demo import SeedCounts, course_create, demo_catalog_seed
+from courses.models import CatalogPage
+from hocvuso.accounts import sms
+from hocvuso.accounts.models import User
+from hocvuso.accounts.services import consent_give
+from hocvuso.core.demo import demo_privacy_notice_seed, demo_site_seed
+
+LESSON_TEXT = "<p>" + " ".join(["Bài học thử nghiệm về kỹ năng số."] * 40) + "</p>"
+
+
+@pytest.fixture(autouse=True)
+def _clean_state():
+    """Rate-limit counters live in the cache (Redis in CI) and SMS in memory."""
+    cache.clear()
+    sms.outbox.clear()
+    yield
+    sms.outbox.clear()
+
+
+def course_definition(topic: int, lessons: int, *, in_order: bool = True) -> dict:
+    return {
+        "topic": topic,
+        "slug": f"khoa-hoc-thu-{topic}",
+        "title": f"Khóa học thử {topic}",
+        "audience": "both",
+        "summary": "Khóa học dùng trong kiểm thử.",
+        "estimated_minutes": 5 * lessons,
+        "objectives": ["Hiểu nội dung thử nghiệm"],
+        "lessons_in_order": in_order,
+        "lessons": [
+            {
+                "slug": f"bai-{n}",
+                "title": f"Bài {n} của khóa {topic}",
+                "summary": "Tóm tắt.",
+                "estimated_minutes": 5,
+                "body": LESSON_TEXT,
+                "key_facts": {"title": "Ghi nhớ", "items": ["Ý thứ nhất", "Ý thứ hai"]},
+                "sources": [{"title": "Nguồn thử", "url": "https://example.org/nguon"}],
+            }
+            for n in range(1, lessons + 1)
+        ],
+    }
+
+
+@pytest.fixture
+def build_catalog(db):
+    """build_catalog(courses=7, lessons=5) → the CatalogPage with that many."""
+
+    def build(*, courses: int, lessons: int, in_order: bool = True) -> CatalogPage:
+        home = demo_site_seed()
+        demo_catalog_seed(home=home, courses=[])
+        catalog = CatalogPage.objects.get()
+        counts = SeedCounts()
+        for topic in range(1, courses + 1):
+            course_create(catalog=catalog, course=course_definition(
+                topic, lessons, in_order=in_order), counts=counts)
+        return catalog
+
+    return build
+
+
+@pytest.fixture
+def privacy_notice(db):
+    return demo_privacy_notice_seed()
+
+
+@pytest.fixture
+def make_learner(db, privacy_notice):
+    counter = iter(range(1, 10_000))
+
+    def make(*, consented: bool = True, **fields) -> User:
+        n = next(counter)
+        user = User.objects.create_user(
+            username=fields.pop("username", f"hocvien{n}"),
+            password=fields.pop("password", "Matkhau@2025"),
+            phone=fields.pop("phone", f"+8490{n:07d}"),
+            phone_verified=fields.pop("phone_verified", True),
+            full_name=fields.pop("full_name", f"Học viên {n}"),
+            **fields,
+        )
+        if consented:
+            consent_give(user=user, notice=privacy_notice)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def learner(make_learner):
+    return make_learner()

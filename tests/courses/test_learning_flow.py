@@ -1,0 +1,115 @@
+"""Enrol → open a lesson → "Hoàn thành bài học" → next lesson, through the
+pages a learner uses."""
+
+import re
+
+import pytest
+
+from courses.models import CoursePage, Enrolment, LessonPage, LessonProgress
+
+pytestmark = pytest.mark.django_db
+
+
+def text(response) -> str:
+    return re.sub(r"\s+", " ", response.content.decode())
+
+
+@pytest.fixture
+def course(build_catalog):
+    build_catalog(courses=1, lessons=4)
+    return CoursePage.objects.get()
+
+
+def lessons_of(course):
+    return list(LessonPage.objects.child_of(course).order_by("path"))
+
+
+def test_course_page_shows_objectives_lessons_and_an_enrol_button(client, course):
+    response = client.get(course.url)
+    body = text(response)
+    assert response.status_code == 200
+    assert "Đăng ký học" in body
+    assert "Hiểu nội dung thử nghiệm" in body
+    assert all(lesson.title in body for lesson in lessons_of(course))
+
+
+def test_anonymous_enrol_goes_to_login(client, course):
+    response = client.post(f"/hoc/khoa-hoc/{course.pk}/dang-ky/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/tai-khoan/login/")
+    assert not Enrolment.objects.exists()
+
+
+def test_enrol_once_then_complete_lessons_in_order(client, course, learner):
+    client.force_login(learner)
+    first, second, third, _fourth = lessons_of(course)
+    response = client.post(f"/hoc/khoa-hoc/{course.pk}/dang-ky/")
+    assert response["Location"] == first.url
+    client.post(f"/hoc/khoa-hoc/{course.pk}/dang-ky/")
+    assert Enrolment.objects.filter(user=learner).count() == 1
+
+    # The third lesson is locked until the second is done.
+    response = client.get(third.url, follow=True)
+    assert "Hãy hoàn thành bài “Bài 1 của khóa 1” trước." in text(response)
+    response = client.post(f"/hoc/bai-hoc/{third.pk}/hoan-thanh/")
+    assert not LessonProgress.objects.filter(lesson=third).exists()
+
+    response = client.get(first.url)
+    assert response.status_code == 200
+    assert "Hoàn thành bài học" in text(response)
+    progress = LessonProgress.objects.get(user=learner, lesson=first)
+    assert progress.opened_at and progress.completed_at is None
+
+    response = client.post(f"/hoc/bai-hoc/{first.pk}/hoan-thanh/")
+    assert response["Location"] == second.url
+    response = client.get(course.url)
+    assert "Đã học 1/4 bài" in text(response)
+    assert "Tiếp tục học" in text(response)
+
+    # Completing twice keeps the first completion time.
+    first_done_at = LessonProgress.objects.get(lesson=first).completed_at
+    client.post(f"/hoc/bai-hoc/{first.pk}/hoan-thanh/")
+    assert LessonProgress.objects.get(lesson=first).completed_at == first_done_at
+
+
+def test_lesson_needs_enrolment(client, course, learner):
+    client.force_login(learner)
+    first = lessons_of(course)[0]
+    response = client.get(first.url)
+    assert response.status_code == 302 and response["Location"] == course.url
+    assert not LessonProgress.objects.exists()
+
+
+def test_lesson_needs_consent_first(client, course, make_learner):
+    user = make_learner(consented=False)
+    client.force_login(user)
+    Enrolment.objects.create(user=user, course=course, enrolled_at="2026-01-05T08:00Z",
+                             last_activity_at="2026-01-05T08:00Z")
+    first = lessons_of(course)[0]
+    response = client.get(first.url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/tai-khoan/dong-y/?next=")
+
+
+def test_last_lesson_done_congratulates_and_returns_to_course(client, build_catalog, learner):
+    build_catalog(courses=1, lessons=1)
+    course = CoursePage.objects.get()
+    client.force_login(learner)
+    client.post(f"/hoc/khoa-hoc/{course.pk}/dang-ky/")
+    only = lessons_of(course)[0]
+    response = client.post(f"/hoc/bai-hoc/{only.pk}/hoan-thanh/", follow=True)
+    assert "Chúc mừng! Bạn đã học xong tất cả các bài của khóa học." in text(response)
+    assert "Đã học 1/1 bài" in text(response)
+
+
+def test_home_offers_to_continue_where_the_learner_stopped(client, course, learner):
+    client.force_login(learner)
+    client.post(f"/hoc/khoa-hoc/{course.pk}/dang-ky/")
+    first, second, *_ = lessons_of(course)
+    client.post(f"/hoc/bai-hoc/{first.pk}/hoan-thanh/")
+    body = text(client.get("/"))
+    assert "Tiếp tục học" in body
+    assert f'href="{second.url}"' in body
+
+    body = text(client.get("/hoc/cua-toi/"))
+    assert course.title in body and "Đã học 1/4 bài" in body

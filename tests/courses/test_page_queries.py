@@ -1,0 +1,51 @@
+"""Catalogue, course and lesson pages run a small, fixed number of queries:
+the same with 7 courses × 5 lessons as with 20 × 20."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from courses.models import CatalogPage, CoursePage, LessonPage
+from courses.services import enrolment_create, lesson_complete
+
+MAX_QUERIES = 10
+
+
+def _queries(client, url: str) -> int:
+    client.get(url)  # warm-up: renditions are created on first view
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(captured.captured_queries)
+
+
+def _page_query_counts(client, build_catalog, learner, *, courses, lessons) -> dict[str, int]:
+    build_catalog(courses=courses, lessons=lessons)
+    catalog = CatalogPage.objects.get()
+    course = CoursePage.objects.order_by("path").last()
+    course_lessons = list(LessonPage.objects.child_of(course).order_by("path"))
+    for other in CoursePage.objects.all():
+        enrolment_create(user=learner, course=other)
+    for lesson in course_lessons[:2]:
+        lesson_complete(user=learner, lesson=lesson)
+    client.force_login(learner)
+    return {
+        "home": _queries(client, "/"),
+        "catalog": _queries(client, catalog.url),
+        "course": _queries(client, course.url),
+        "lesson": _queries(client, course_lessons[2].url),
+        "my_courses": _queries(client, "/hoc/cua-toi/"),
+    }
+
+
+@pytest.mark.django_db
+def test_page_queries_are_few_and_do_not_grow_with_content(client, build_catalog,
+                                                           make_learner, django_db_blocker):
+    small = _page_query_counts(client, build_catalog, make_learner(), courses=7, lessons=5)
+    for model in (LessonPage, CoursePage):
+        for page in model.objects.all():
+            page.delete()
+    large = _page_query_counts(client, build_catalog, make_learner(), courses=20, lessons=20)
+    print(f"queries per page, 7×5: {small}; 20×20: {large}")
+    assert max(small.values()) <= MAX_QUERIES, small
+    assert small == large
