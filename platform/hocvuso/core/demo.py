@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from wagtail.models import Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 
 from hocvuso.accounts.models import LearnerType, PrivacyNotice, User
 from hocvuso.orgunits.models import AdminRole, AdminRoleKind, Unit
@@ -69,12 +71,22 @@ DEMO_ACCOUNTS = [
 ]
 
 
+def _root_create() -> Page:
+    """Wagtail's migrations make the tree roots and the default locale; a
+    database emptied after migrating (as test runs do) needs them again."""
+    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    return Page.add_root(instance=Page(title="Root", slug="root", content_type=(
+        ContentType.objects.get_for_model(Page))))
+
+
 @transaction.atomic
 def demo_site_seed() -> HomePage:
     """A HomePage as the default site's root, replacing Wagtail's welcome page."""
     home = HomePage.objects.first()
     if home is None:
-        root = Page.get_first_root_node()
+        root = Page.get_first_root_node() or _root_create()
         home = HomePage(
             title="Học kỹ năng số cho mọi người", slug="trang-chu",
             intro="<p>Khóa học ngắn, miễn phí, học trên điện thoại: chuyển đổi số, "

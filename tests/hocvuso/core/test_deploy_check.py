@@ -7,7 +7,10 @@ REPO = Path(__file__).resolve().parents[3]
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    # Only what a production host would have: the browser tests set
+    # DJANGO_ALLOW_ASYNC_UNSAFE in this process, which check --deploy flags.
+    inherited = {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environment = {k: v for k, v in os.environ.items() if k not in inherited}
     environment.update(DJANGO_SETTINGS_MODULE="hocvuso.settings.production", **env)
     return subprocess.run(
         [sys.executable, "platform/manage.py", *args],

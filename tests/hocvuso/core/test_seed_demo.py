@@ -1,0 +1,69 @@
+import re
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+from courses.models import CoursePage, LessonPage, ProgrammePage
+from hocvuso.accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def row_counts() -> dict[str, int]:
+    return {m._meta.label: m.objects.count() for m in apps.get_models()}
+
+
+@pytest.fixture
+def seeded(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+
+
+def words(html: str) -> int:
+    return len(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_seed_twice_changes_nothing(seeded):
+    before = row_counts()
+    call_command("seed_demo", verbosity=0)
+    assert row_counts() == before
+
+
+def test_seven_courses_with_real_lessons_that_end_with_sources(seeded):
+    courses = list(CoursePage.objects.live().order_by("topic_number"))
+    assert [c.topic_number for c in courses] == [1, 2, 3, 4, 5, 6, 7]
+    for course in courses:
+        assert course.cover_image is not None, course.title
+        lessons = LessonPage.objects.live().child_of(course)
+        assert lessons.count() >= 4, course.title
+        for lesson in lessons:
+            blocks = list(lesson.body)
+            text = " ".join(b.value.source for b in blocks if b.block_type == "text")
+            assert 200 <= words(text) <= 600, (lesson.title, words(text))
+            assert blocks[-1].block_type == "sources", lesson.title
+            assert all(s["url"].startswith("https://") or s["url"].startswith("http://")
+                       for s in blocks[-1].value["items"]), lesson.title
+
+
+def test_programmes_follow_the_provincial_plan(seeded):
+    team = ProgrammePage.objects.get(slug="to-cong-nghe-so-cong-dong")
+    citizens = ProgrammePage.objects.get(slug="nguoi-dan")
+    topics = lambda p: [pc.course.specific.topic_number for pc in p.programme_courses.all()]  # noqa: E731
+    assert topics(team) == [1, 2, 3, 4, 5, 6, 7]
+    assert topics(citizens) == [2, 4, 5, 6]
+
+
+def test_demo_accounts_log_in(seeded, client):
+    for username in ["hocvien", "thanhvien", "quantrixa", "quantritinh", "admin"]:
+        assert User.objects.filter(username=username).exists()
+        response = client.post("/tai-khoan/login/",
+                               {"login": username, "password": "Hocvuso@2025"})
+        assert response.status_code == 302, username
+        client.logout()
+
+
+def test_seed_refuses_to_run_in_production(settings):
+    settings.DEBUG = False
+    with pytest.raises(Exception, match="chỉ chạy ở môi trường thử"):
+        call_command("seed_demo", verbosity=0)
