@@ -6,7 +6,9 @@ from wagtail.images.blocks import ImageChooserBlock
 
 class FigureBlock(blocks.StructBlock):
     image = ImageChooserBlock(label=_("Ảnh hoặc infographic"))
-    alt = blocks.CharBlock(label=_("Mô tả ảnh cho người không xem được"), max_length=250)
+    alt = blocks.CharBlock(
+        label=_("Mô tả ảnh cho người không xem được"), max_length=250
+    )
     caption = blocks.CharBlock(label=_("Chú thích"), required=False, max_length=250)
 
     class Meta:

@@ -14,7 +14,9 @@ _FONT_DIRS = [Path("/usr/share/fonts/truetype/dejavu")]
 
 
 @cache
-def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+def _font(
+    size: int, bold: bool = False
+) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
     for folder in _FONT_DIRS:
         if (folder / name).exists():
@@ -37,8 +39,13 @@ def cover_png(*, topic: int, title: str, label: str, color: str) -> bytes:
     label_font = _font(84, bold=True)
     box = draw.textbbox((0, 0), label, font=label_font)
     draw.text(
-        (56 + (220 - (box[2] - box[0])) / 2 - box[0], 56 + (220 - (box[3] - box[1])) / 2 - box[1]),
-        label, font=label_font, fill=base,
+        (
+            56 + (220 - (box[2] - box[0])) / 2 - box[0],
+            56 + (220 - (box[3] - box[1])) / 2 - box[1],
+        ),
+        label,
+        font=label_font,
+        fill=base,
     )
     draw.text((56, 310), f"Chuyên đề {topic}", font=_font(36), fill="white")
     y = 360

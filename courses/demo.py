@@ -16,7 +16,14 @@ from wagtail.images import get_image_model
 from wagtail.models import Page
 
 from .covers import cover_png
-from .models import Audience, CatalogPage, CoursePage, LessonPage, ProgrammeCourse, ProgrammePage
+from .models import (
+    Audience,
+    CatalogPage,
+    CoursePage,
+    LessonPage,
+    ProgrammeCourse,
+    ProgrammePage,
+)
 
 CONTENT_DIR = Path(__file__).resolve().parent / "demo_content"
 
@@ -50,8 +57,10 @@ class SeedCounts:
 
 def course_definitions_load(content_dir: Path = CONTENT_DIR) -> list[dict]:
     files = sorted(content_dir.glob("topic-*.json"))
-    return sorted((json.loads(f.read_text(encoding="utf-8")) for f in files),
-                  key=lambda d: d["topic"])
+    return sorted(
+        (json.loads(f.read_text(encoding="utf-8")) for f in files),
+        key=lambda d: d["topic"],
+    )
 
 
 def _lesson_body(lesson: dict) -> str:
@@ -78,8 +87,12 @@ def _cover_image(course: dict, counts: SeedCounts):
     image = image_model.objects.filter(title=title).first()
     if image:
         return image
-    data = cover_png(topic=course["topic"], title=course["title"],
-                     label=course["cover"]["icon_text"], color=course["cover"]["color"])
+    data = cover_png(
+        topic=course["topic"],
+        title=course["title"],
+        label=course["cover"]["icon_text"],
+        color=course["cover"]["color"],
+    )
     image = image_model(title=title)
     image.file = ImageFile(io.BytesIO(data), name=f"chuyen-de-{course['topic']}.png")
     image.save()
@@ -87,19 +100,31 @@ def _cover_image(course: dict, counts: SeedCounts):
     return image
 
 
-def course_create(*, catalog: CatalogPage, course: dict, counts: SeedCounts) -> CoursePage:
+def course_create(
+    *, catalog: CatalogPage, course: dict, counts: SeedCounts
+) -> CoursePage:
     """Create one course and its lessons from a definition, unless it exists."""
     page = _child(catalog, CoursePage, course["slug"])
     if page is None:
-        page = _publish(catalog, CoursePage(
-            title=course["title"], slug=course["slug"], topic_number=course["topic"],
-            audience=course["audience"], summary=course["summary"],
-            estimated_minutes=course["estimated_minutes"],
-            objectives=json.dumps([{"type": "objective", "value": o}
-                                   for o in course["objectives"]], ensure_ascii=False),
-            lessons_in_order=course.get("lessons_in_order", True),
-            cover_image=_cover_image(course, counts) if course.get("cover") else None,
-        ))
+        page = _publish(
+            catalog,
+            CoursePage(
+                title=course["title"],
+                slug=course["slug"],
+                topic_number=course["topic"],
+                audience=course["audience"],
+                summary=course["summary"],
+                estimated_minutes=course["estimated_minutes"],
+                objectives=json.dumps(
+                    [{"type": "objective", "value": o} for o in course["objectives"]],
+                    ensure_ascii=False,
+                ),
+                lessons_in_order=course.get("lessons_in_order", True),
+                cover_image=_cover_image(course, counts)
+                if course.get("cover")
+                else None,
+            ),
+        )
         counts.created += 1
     else:
         counts.existing += 1
@@ -107,10 +132,16 @@ def course_create(*, catalog: CatalogPage, course: dict, counts: SeedCounts) -> 
         if _child(page, LessonPage, lesson["slug"]):
             counts.existing += 1
             continue
-        _publish(page, LessonPage(
-            title=lesson["title"], slug=lesson["slug"], summary=lesson.get("summary", ""),
-            estimated_minutes=lesson.get("estimated_minutes", 10), body=_lesson_body(lesson),
-        ))
+        _publish(
+            page,
+            LessonPage(
+                title=lesson["title"],
+                slug=lesson["slug"],
+                summary=lesson.get("summary", ""),
+                estimated_minutes=lesson.get("estimated_minutes", 10),
+                body=_lesson_body(lesson),
+            ),
+        )
         counts.created += 1
     return page
 
@@ -120,24 +151,35 @@ def demo_catalog_seed(*, home: Page, courses: list[dict]) -> SeedCounts:
     counts = SeedCounts()
     catalog = _child(home, CatalogPage, "khoa-hoc")
     if catalog is None:
-        catalog = _publish(home, CatalogPage(
-            title="Danh mục khóa học", slug="khoa-hoc",
-            intro="<p>Các chuyên đề phổ cập kỹ năng số của phong trào "
-                  "“Bình dân học vụ số”. Học miễn phí, trên điện thoại, "
-                  "mỗi bài chỉ vài phút.</p>",
-        ))
+        catalog = _publish(
+            home,
+            CatalogPage(
+                title="Danh mục khóa học",
+                slug="khoa-hoc",
+                intro="<p>Các chuyên đề phổ cập kỹ năng số của phong trào "
+                "“Bình dân học vụ số”. Học miễn phí, trên điện thoại, "
+                "mỗi bài chỉ vài phút.</p>",
+            ),
+        )
         counts.created += 1
-    by_topic = {c["topic"]: course_create(catalog=catalog, course=c, counts=counts)
-                for c in courses}
+    by_topic = {
+        c["topic"]: course_create(catalog=catalog, course=c, counts=counts)
+        for c in courses
+    }
     for programme in PROGRAMMES:
         if _child(catalog, ProgrammePage, programme["slug"]):
             counts.existing += 1
             continue
-        page = ProgrammePage(title=programme["title"], slug=programme["slug"],
-                             audience=programme["audience"], summary=programme["summary"])
+        page = ProgrammePage(
+            title=programme["title"],
+            slug=programme["slug"],
+            audience=programme["audience"],
+            summary=programme["summary"],
+        )
         page.programme_courses = [
             ProgrammeCourse(course=by_topic[t], sort_order=i)
-            for i, t in enumerate(programme["topics"]) if t in by_topic
+            for i, t in enumerate(programme["topics"])
+            if t in by_topic
         ]
         _publish(catalog, page)
         counts.created += 1

@@ -48,23 +48,35 @@ class CoursePage(SingleQueryViewRestrictionsMixin, Page):
     )
     summary = models.TextField(_("tóm tắt"), max_length=300)
     cover_image = models.ForeignKey(
-        "wagtailimages.Image", verbose_name=_("ảnh bìa"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "wagtailimages.Image",
+        verbose_name=_("ảnh bìa"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    estimated_minutes = models.PositiveSmallIntegerField(_("thời lượng (phút)"), default=30)
+    estimated_minutes = models.PositiveSmallIntegerField(
+        _("thời lượng (phút)"), default=30
+    )
     objectives = StreamField(
         [("objective", blocks.CharBlock(label=_("Mục tiêu"), max_length=250))],
-        verbose_name=_("mục tiêu học tập"), blank=True,
+        verbose_name=_("mục tiêu học tập"),
+        blank=True,
     )
     lessons_in_order = models.BooleanField(
-        _("học lần lượt từng bài"), default=True,
+        _("học lần lượt từng bài"),
+        default=True,
         help_text=_("Bài sau chỉ mở khi đã hoàn thành bài trước."),
     )
 
     content_panels = Page.content_panels + [
         MultiFieldPanel(
-            [FieldPanel("topic_number"), FieldPanel("audience"),
-             FieldPanel("estimated_minutes"), FieldPanel("lessons_in_order")],
+            [
+                FieldPanel("topic_number"),
+                FieldPanel("audience"),
+                FieldPanel("estimated_minutes"),
+                FieldPanel("lessons_in_order"),
+            ],
             heading=_("Thông tin khóa học"),
         ),
         FieldPanel("summary"),
@@ -88,9 +100,13 @@ class CoursePage(SingleQueryViewRestrictionsMixin, Page):
 
 class LessonPage(SingleQueryViewRestrictionsMixin, Page):
     summary = models.CharField(_("tóm tắt"), max_length=300, blank=True)
-    estimated_minutes = models.PositiveSmallIntegerField(_("thời lượng (phút)"), default=10)
+    estimated_minutes = models.PositiveSmallIntegerField(
+        _("thời lượng (phút)"), default=10
+    )
     required = models.BooleanField(
-        _("bắt buộc"), default=True, help_text=_("Tính vào điều kiện hoàn thành khóa học.")
+        _("bắt buộc"),
+        default=True,
+        help_text=_("Tính vào điều kiện hoàn thành khóa học."),
     )
     body = StreamField(LessonBodyBlock(), verbose_name=_("nội dung"))
 
@@ -140,27 +156,37 @@ class ProgrammePage(SingleQueryViewRestrictionsMixin, Page):
 
 
 class ProgrammeCourse(Orderable):
-    programme = ParentalKey(ProgrammePage, related_name="programme_courses",
-                            on_delete=models.CASCADE)
-    course = models.ForeignKey(CoursePage, verbose_name=_("khóa học"),
-                               on_delete=models.CASCADE, related_name="+")
+    programme = ParentalKey(
+        ProgrammePage, related_name="programme_courses", on_delete=models.CASCADE
+    )
+    course = models.ForeignKey(
+        CoursePage,
+        verbose_name=_("khóa học"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
 
     panels = [FieldPanel("course")]
 
     class Meta(Orderable.Meta):
         constraints = [
-            models.UniqueConstraint(fields=["programme", "course"],
-                                    name="uniq_course_per_programme")
+            models.UniqueConstraint(
+                fields=["programme", "course"], name="uniq_course_per_programme"
+            )
         ]
 
 
 class Enrolment(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="enrolments")
-    course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="enrolments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments"
+    )
+    course = models.ForeignKey(
+        CoursePage, on_delete=models.CASCADE, related_name="enrolments"
+    )
     enrolled_at = models.DateTimeField()
-    last_lesson = models.ForeignKey(LessonPage, null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    last_lesson = models.ForeignKey(
+        LessonPage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     last_activity_at = models.DateTimeField()
 
     class Meta:
@@ -171,13 +197,21 @@ class Enrolment(models.Model):
         ]
         indexes = [models.Index(fields=["user", "-last_activity_at"])]
 
+    def __str__(self) -> str:
+        return f"{self.user} — {self.course}"
+
 
 class LessonProgress(models.Model):
     """A learner's state in one lesson: opened (took part) and completed."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="lesson_progress")
-    lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="progress")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="lesson_progress",
+    )
+    lesson = models.ForeignKey(
+        LessonPage, on_delete=models.CASCADE, related_name="progress"
+    )
     course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="+")
     opened_at = models.DateTimeField()
     completed_at = models.DateTimeField(null=True, blank=True)
@@ -186,6 +220,11 @@ class LessonProgress(models.Model):
         verbose_name = _("tiến độ bài học")
         verbose_name_plural = _("tiến độ bài học")
         constraints = [
-            models.UniqueConstraint(fields=["user", "lesson"], name="uniq_lesson_progress")
+            models.UniqueConstraint(
+                fields=["user", "lesson"], name="uniq_lesson_progress"
+            )
         ]
         indexes = [models.Index(fields=["user", "course"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.lesson}"

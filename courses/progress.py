@@ -16,7 +16,11 @@ class LessonState(Generic[L]):
 
 
 def lesson_states(
-    lessons: Sequence[L], *, done: set[int], in_order: bool, key=lambda lesson: lesson.pk
+    lessons: Sequence[L],
+    *,
+    done: set[int],
+    in_order: bool,
+    key=lambda lesson: lesson.pk,
 ) -> list[LessonState[L]]:
     """Mark each lesson done or locked.
 
@@ -28,8 +32,12 @@ def lesson_states(
     for number, lesson in enumerate(lessons, start=1):
         is_done = key(lesson) in done
         states.append(
-            LessonState(lesson=lesson, number=number, done=is_done,
-                        locked=in_order and blocked and not is_done)
+            LessonState(
+                lesson=lesson,
+                number=number,
+                done=is_done,
+                locked=in_order and blocked and not is_done,
+            )
         )
         if not is_done:
             blocked = True

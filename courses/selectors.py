@@ -6,7 +6,14 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, IntegerField, OuterRef, QuerySet, Subquery
 
-from .models import CatalogPage, CoursePage, Enrolment, LessonPage, LessonProgress, ProgrammePage
+from .models import (
+    CatalogPage,
+    CoursePage,
+    Enrolment,
+    LessonPage,
+    LessonProgress,
+    ProgrammePage,
+)
 from .progress import LessonState, lesson_states, next_lesson, percent
 
 
@@ -58,23 +65,39 @@ def _lessons_with_state(course: CoursePage, user) -> list[LessonPage]:
         LessonPage.objects.live()
         .filter(path__startswith=course.path, depth=course.depth + 1)
         .order_by("path")
-        .only("id", "title", "slug", "url_path", "path", "depth", "estimated_minutes",
-              "summary", "required")
+        .only(
+            "id",
+            "title",
+            "slug",
+            "url_path",
+            "path",
+            "depth",
+            "estimated_minutes",
+            "summary",
+            "required",
+        )
     )
     if user.is_authenticated:
         mine = LessonProgress.objects.filter(user=user, lesson=OuterRef("pk"))
         lessons = lessons.annotate(
-            is_done=Exists(mine.filter(completed_at__isnull=False)), is_opened=Exists(mine)
+            is_done=Exists(mine.filter(completed_at__isnull=False)),
+            is_opened=Exists(mine),
         )
     return list(lessons)
 
 
-def _progress(*, course: CoursePage, enrolled: bool, lessons: list[LessonPage]) -> CourseProgress:
+def _progress(
+    *, course: CoursePage, enrolled: bool, lessons: list[LessonPage]
+) -> CourseProgress:
     done = {lesson.pk for lesson in lessons if getattr(lesson, "is_done", False)}
     states = lesson_states(lessons, done=done, in_order=course.lessons_in_order)
     return CourseProgress(
-        course=course, enrolled=enrolled, lessons=states, done_count=len(done),
-        total=len(states), next_lesson=next_lesson(states),
+        course=course,
+        enrolled=enrolled,
+        lessons=states,
+        done_count=len(done),
+        total=len(states),
+        next_lesson=next_lesson(states),
     )
 
 
@@ -84,10 +107,12 @@ def _enrolled(user) -> Exists:
 
 def course_progress_get(*, course: CoursePage, user) -> CourseProgress:
     enrolled = (
-        user.is_authenticated and Enrolment.objects.filter(user=user, course=course).exists()
+        user.is_authenticated
+        and Enrolment.objects.filter(user=user, course=course).exists()
     )
-    return _progress(course=course, enrolled=enrolled,
-                     lessons=_lessons_with_state(course, user))
+    return _progress(
+        course=course, enrolled=enrolled, lessons=_lessons_with_state(course, user)
+    )
 
 
 def lesson_context_get(*, lesson: LessonPage, user) -> LessonContext:
@@ -96,8 +121,9 @@ def lesson_context_get(*, lesson: LessonPage, user) -> LessonContext:
         courses = courses.annotate(is_enrolled=_enrolled(user))
     course = courses.get()
     lessons = _lessons_with_state(course, user)
-    progress = _progress(course=course, enrolled=getattr(course, "is_enrolled", False),
-                         lessons=lessons)
+    progress = _progress(
+        course=course, enrolled=getattr(course, "is_enrolled", False), lessons=lessons
+    )
     index = next(i for i, s in enumerate(progress.lessons) if s.lesson.pk == lesson.pk)
     return LessonContext(
         course=course,
@@ -142,15 +168,19 @@ class Catalog:
 
 
 def catalog_get(*, catalog: CatalogPage, user) -> Catalog:
-    courses = CoursePage.objects.live().child_of(catalog).order_by("topic_number", "path")
+    courses = (
+        CoursePage.objects.live().child_of(catalog).order_by("topic_number", "path")
+    )
     programmes = list(ProgrammePage.objects.live().child_of(catalog).order_by("path"))
     return Catalog(courses=_cards(courses, user), programmes=programmes)
 
 
 def programme_courses_list(*, programme: ProgrammePage, user) -> list[CourseCard]:
-    courses = CoursePage.objects.live().filter(
-        pk__in=programme.programme_courses.values("course_id")
-    ).order_by("topic_number")
+    courses = (
+        CoursePage.objects.live()
+        .filter(pk__in=programme.programme_courses.values("course_id"))
+        .order_by("topic_number")
+    )
     return _cards(courses, user)
 
 
@@ -158,8 +188,10 @@ def my_courses_list(*, user) -> list[CourseCard]:
     """The learner's enrolled courses, most recently active first."""
     if not user.is_authenticated:
         return []
-    courses = CoursePage.objects.live().filter(enrolments__user=user).order_by(
-        "-enrolments__last_activity_at"
+    courses = (
+        CoursePage.objects.live()
+        .filter(enrolments__user=user)
+        .order_by("-enrolments__last_activity_at")
     )
     return _cards(courses, user)
 
@@ -176,5 +208,8 @@ def continue_learning_get(*, user) -> CourseProgress | None:
     )
     if enrolment is None:
         return None
-    return _progress(course=enrolment.course, enrolled=True,
-                     lessons=_lessons_with_state(enrolment.course, user))
+    return _progress(
+        course=enrolment.course,
+        enrolled=True,
+        lessons=_lessons_with_state(enrolment.course, user),
+    )

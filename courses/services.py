@@ -30,7 +30,9 @@ class LessonCompletion:
     course: CoursePage
 
 
-def enrolment_create(*, user, course: CoursePage, now: datetime | None = None) -> Enrolment:
+def enrolment_create(
+    *, user, course: CoursePage, now: datetime | None = None
+) -> Enrolment:
     """Enrol once; enrolling again returns the existing enrolment."""
     now = now or timezone.now()
     enrolment, _created = Enrolment.objects.get_or_create(
@@ -58,7 +60,11 @@ def lesson_open(*, user, ctx: LessonContext, now: datetime | None = None) -> Non
     lesson = ctx.state.lesson
     if not ctx.opened:
         LessonProgress.objects.bulk_create(
-            [LessonProgress(user=user, lesson_id=lesson.pk, course=ctx.course, opened_at=now)],
+            [
+                LessonProgress(
+                    user=user, lesson_id=lesson.pk, course=ctx.course, opened_at=now
+                )
+            ],
             ignore_conflicts=True,
         )
     Enrolment.objects.filter(user=user, course=ctx.course).update(
@@ -67,13 +73,16 @@ def lesson_open(*, user, ctx: LessonContext, now: datetime | None = None) -> Non
 
 
 @transaction.atomic
-def lesson_complete(*, user, lesson: LessonPage, now: datetime | None = None) -> LessonCompletion:
+def lesson_complete(
+    *, user, lesson: LessonPage, now: datetime | None = None
+) -> LessonCompletion:
     """Mark the lesson done (once) and say which lesson comes next."""
     now = now or timezone.now()
     ctx = lesson_context_get(lesson=lesson, user=user)
     _check_open(ctx)
     progress, _created = LessonProgress.objects.get_or_create(
-        user=user, lesson=lesson,
+        user=user,
+        lesson=lesson,
         defaults={"course": ctx.course, "opened_at": now, "completed_at": now},
     )
     if progress.completed_at is None:
@@ -83,8 +92,12 @@ def lesson_complete(*, user, lesson: LessonPage, now: datetime | None = None) ->
         last_lesson=lesson, last_activity_at=now
     )
     remaining = [
-        s.lesson for s in ctx.progress.lessons if not s.done and s.lesson.pk != lesson.pk
+        s.lesson
+        for s in ctx.progress.lessons
+        if not s.done and s.lesson.pk != lesson.pk
     ]
     return LessonCompletion(
-        progress=progress, next_lesson=remaining[0] if remaining else None, course=ctx.course
+        progress=progress,
+        next_lesson=remaining[0] if remaining else None,
+        course=ctx.course,
     )

@@ -3,7 +3,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-
 from hocvuso.accounts.decorators import learner_required
 
 from .models import CoursePage, LessonPage
@@ -33,7 +32,8 @@ def lesson_serve(request, *, lesson: LessonPage):
         messages.warning(request, str(locked))
         return redirect(ctx.course.url)
     return TemplateResponse(
-        request, lesson.get_template(request),
+        request,
+        lesson.get_template(request),
         {"page": lesson, "self": lesson, "lesson_ctx": ctx},
     )
 
@@ -72,4 +72,8 @@ def lesson_mark_done(request, lesson_id: int):
 
 @learner_required
 def my_courses(request):
-    return render(request, "courses/my_courses.html", {"cards": my_courses_list(user=request.user)})
+    return render(
+        request,
+        "courses/my_courses.html",
+        {"cards": my_courses_list(user=request.user)},
+    )

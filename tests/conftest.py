@@ -2,13 +2,13 @@
 
 import pytest
 from django.core.cache import cache
-
-from courses.demo import SeedCounts, course_create, demo_catalog_seed
-from courses.models import CatalogPage
 from hocvuso.accounts import sms
 from hocvuso.accounts.models import User
 from hocvuso.accounts.services import consent_give
 from hocvuso.core.demo import demo_privacy_notice_seed, demo_site_seed
+
+from courses.demo import SeedCounts, course_create, demo_catalog_seed
+from courses.models import CatalogPage
 
 LESSON_TEXT = "<p>" + " ".join(["Bài học thử nghiệm về kỹ năng số."] * 40) + "</p>"
 
@@ -57,8 +57,11 @@ def build_catalog(db):
         catalog = CatalogPage.objects.get()
         counts = SeedCounts()
         for topic in range(1, courses + 1):
-            course_create(catalog=catalog, course=course_definition(
-                topic, lessons, in_order=in_order), counts=counts)
+            course_create(
+                catalog=catalog,
+                course=course_definition(topic, lessons, in_order=in_order),
+                counts=counts,
+            )
         return catalog
 
     return build

@@ -16,7 +16,11 @@ def test_import_platform_gives_the_standard_module():
         "print(platform.python_implementation(), platform.__file__)"
     )
     out = subprocess.run(
-        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     implementation, location = out.split()
     assert implementation in {"CPython", "PyPy"}

@@ -5,9 +5,9 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from courses import urls as course_urls
 from hocvuso.accounts import urls as account_urls
 from hocvuso.core import views as core_views
-from courses import urls as course_urls
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),

@@ -5,10 +5,10 @@ import gzip
 import re
 
 import pytest
-
-from courses.models import CoursePage, LessonPage
 from hocvuso.accounts import sms
 from hocvuso.accounts.models import Consent, User
+
+from courses.models import CoursePage, LessonPage
 
 from .conftest import screenshot
 
@@ -76,7 +76,8 @@ def test_signup_consent_enrol_and_finish_a_lesson(live_server, phone, demo_site)
 
     _no_horizontal_scroll(page)
     body_px = page.evaluate(
-        "parseFloat(getComputedStyle(document.querySelector('article.lesson p')).fontSize)")
+        "parseFloat(getComputedStyle(document.querySelector('article.lesson p')).fontSize)"
+    )
     assert body_px >= 16
     assert page.get_by_role("heading", name="Nguồn tham khảo").is_visible()
     screenshot(page, "lesson-360")
@@ -103,8 +104,9 @@ def test_large_text_switch_is_remembered(live_server, phone, demo_site):
 
 
 def test_catalogue_and_course_read_without_javascript(live_server, browser, demo_site):
-    context = browser.new_context(viewport={"width": 360, "height": 740},
-                                  java_script_enabled=False)
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, java_script_enabled=False
+    )
     page = context.new_page()
     page.goto(live_server.url + "/khoa-hoc/")
     assert page.get_by_text("Khung kỹ năng số cơ bản").first.is_visible()

@@ -83,15 +83,21 @@ def test_lesson_needs_enrolment(client, course, learner):
 def test_lesson_needs_consent_first(client, course, make_learner):
     user = make_learner(consented=False)
     client.force_login(user)
-    Enrolment.objects.create(user=user, course=course, enrolled_at="2026-01-05T08:00Z",
-                             last_activity_at="2026-01-05T08:00Z")
+    Enrolment.objects.create(
+        user=user,
+        course=course,
+        enrolled_at="2026-01-05T08:00Z",
+        last_activity_at="2026-01-05T08:00Z",
+    )
     first = lessons_of(course)[0]
     response = client.get(first.url)
     assert response.status_code == 302
     assert response["Location"].startswith("/tai-khoan/dong-y/?next=")
 
 
-def test_last_lesson_done_congratulates_and_returns_to_course(client, build_catalog, learner):
+def test_last_lesson_done_congratulates_and_returns_to_course(
+    client, build_catalog, learner
+):
     build_catalog(courses=1, lessons=1)
     course = CoursePage.objects.get()
     client.force_login(learner)

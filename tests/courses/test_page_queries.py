@@ -19,7 +19,9 @@ def _queries(client, url: str) -> int:
     return len(captured.captured_queries)
 
 
-def _page_query_counts(client, build_catalog, learner, *, courses, lessons) -> dict[str, int]:
+def _page_query_counts(
+    client, build_catalog, learner, *, courses, lessons
+) -> dict[str, int]:
     build_catalog(courses=courses, lessons=lessons)
     catalog = CatalogPage.objects.get()
     course = CoursePage.objects.order_by("path").last()
@@ -39,13 +41,18 @@ def _page_query_counts(client, build_catalog, learner, *, courses, lessons) -> d
 
 
 @pytest.mark.django_db
-def test_page_queries_are_few_and_do_not_grow_with_content(client, build_catalog,
-                                                           make_learner, django_db_blocker):
-    small = _page_query_counts(client, build_catalog, make_learner(), courses=7, lessons=5)
+def test_page_queries_are_few_and_do_not_grow_with_content(
+    client, build_catalog, make_learner, django_db_blocker
+):
+    small = _page_query_counts(
+        client, build_catalog, make_learner(), courses=7, lessons=5
+    )
     for model in (LessonPage, CoursePage):
         for page in model.objects.all():
             page.delete()
-    large = _page_query_counts(client, build_catalog, make_learner(), courses=20, lessons=20)
+    large = _page_query_counts(
+        client, build_catalog, make_learner(), courses=20, lessons=20
+    )
     print(f"queries per page, 7×5: {small}; 20×20: {large}")
     assert max(small.values()) <= MAX_QUERIES, small
     assert small == large

@@ -14,7 +14,10 @@ LESSONS = [L(1), L(2), L(3), L(4)]
 def test_in_order_course_opens_only_the_first_unfinished_lesson():
     states = lesson_states(LESSONS, done={1}, in_order=True)
     assert [(s.number, s.done, s.locked) for s in states] == [
-        (1, True, False), (2, False, False), (3, False, True), (4, False, True)
+        (1, True, False),
+        (2, False, False),
+        (3, False, True),
+        (4, False, True),
     ]
     assert next_lesson(states) == L(2)
 
@@ -29,7 +32,10 @@ def test_a_lesson_done_out_of_order_stays_open_and_done():
     # An editor may switch a course to "in order" after learners skipped ahead.
     states = lesson_states(LESSONS, done={1, 3}, in_order=True)
     assert [(s.done, s.locked) for s in states] == [
-        (True, False), (False, False), (True, False), (False, True)
+        (True, False),
+        (False, False),
+        (True, False),
+        (False, True),
     ]
 
 

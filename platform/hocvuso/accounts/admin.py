@@ -9,8 +9,19 @@ class UserAdmin(BaseUserAdmin):
     list_display = ("username", "full_name", "phone", "learner_type", "is_staff")
     search_fields = ("username", "full_name", "phone")
     fieldsets = BaseUserAdmin.fieldsets + (
-        ("Bình dân học vụ số", {"fields": ("phone", "phone_verified", "full_name",
-                                           "birth_year", "unit", "learner_type")}),
+        (
+            "Bình dân học vụ số",
+            {
+                "fields": (
+                    "phone",
+                    "phone_verified",
+                    "full_name",
+                    "birth_year",
+                    "unit",
+                    "learner_type",
+                )
+            },
+        ),
     )
     raw_id_fields = ("unit",)
 

@@ -11,8 +11,11 @@ class SignupExtraForm(forms.Form):
     """Added to allauth's signup form (phone and optional password)."""
 
     full_name = forms.CharField(
-        label=_("Họ và tên"), max_length=150,
-        widget=forms.TextInput(attrs={"autocomplete": "name", "placeholder": "Nguyễn Văn An"}),
+        label=_("Họ và tên"),
+        max_length=150,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "name", "placeholder": "Nguyễn Văn An"}
+        ),
         error_messages={"required": _("Vui lòng nhập họ và tên.")},
     )
 
@@ -25,8 +28,10 @@ class SignupExtraForm(forms.Form):
 
 class ConsentForm(forms.Form):
     agree = forms.BooleanField(
-        label=_("Tôi đã đọc và đồng ý cho nền tảng xử lý dữ liệu cá nhân của tôi "
-                "như nội dung trên."),
+        label=_(
+            "Tôi đã đọc và đồng ý cho nền tảng xử lý dữ liệu cá nhân của tôi "
+            "như nội dung trên."
+        ),
         required=True,
         error_messages={"required": _("Bạn cần đánh dấu ô đồng ý để bắt đầu học.")},
     )
@@ -46,7 +51,8 @@ class ProfileForm(forms.Form):
 
     full_name = forms.CharField(label=_("Họ và tên"), max_length=150)
     birth_year = forms.IntegerField(
-        label=_("Năm sinh"), required=False,
+        label=_("Năm sinh"),
+        required=False,
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "placeholder": "1980"}),
     )
     province = forms.ChoiceField(label=_("Tỉnh, thành phố"), required=False)
@@ -59,12 +65,15 @@ class ProfileForm(forms.Form):
         province = source.get("province") or ""
         commune = source.get("commune") or ""
         self.fields["province"].choices = _choices(
-            unit_children_list(parent_code=None), _("— Chọn tỉnh —"))
+            unit_children_list(parent_code=None), _("— Chọn tỉnh —")
+        )
         communes = unit_children_list(parent_code=province) if province else []
         self.fields["commune"].choices = _choices(communes, _("— Chọn xã, phường —"))
         valid_commune = commune and any(c.code == commune for c in communes)
         villages = unit_children_list(parent_code=commune) if valid_commune else []
-        self.fields["village"].choices = _choices(villages, _("— Chọn thôn, tổ (nếu có) —"))
+        self.fields["village"].choices = _choices(
+            villages, _("— Chọn thôn, tổ (nếu có) —")
+        )
 
     def clean_birth_year(self):
         year = self.cleaned_data.get("birth_year")

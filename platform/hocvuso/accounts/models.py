@@ -12,18 +12,28 @@ class LearnerType(models.TextChoices):
 
 class User(AbstractUser):
     phone = models.CharField(
-        _("số điện thoại"), max_length=16, unique=True, null=True, blank=True,
+        _("số điện thoại"),
+        max_length=16,
+        unique=True,
+        null=True,
+        blank=True,
         help_text=_("Lưu theo dạng quốc tế, ví dụ +84912345678."),
     )
     phone_verified = models.BooleanField(_("đã xác thực số điện thoại"), default=False)
     full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("năm sinh"), null=True, blank=True)
     unit = models.ForeignKey(
-        "orgunits.Unit", verbose_name=_("nơi sinh sống"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="residents",
+        "orgunits.Unit",
+        verbose_name=_("nơi sinh sống"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="residents",
     )
     learner_type = models.CharField(
-        _("đối tượng"), max_length=20, choices=LearnerType.choices,
+        _("đối tượng"),
+        max_length=20,
+        choices=LearnerType.choices,
         default=LearnerType.CITIZEN,
     )
 
@@ -72,15 +82,22 @@ class Consent(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consents"
     )
-    notice = models.ForeignKey(PrivacyNotice, on_delete=models.PROTECT, related_name="+")
+    notice = models.ForeignKey(
+        PrivacyNotice, on_delete=models.PROTECT, related_name="+"
+    )
     accepted_at = models.DateTimeField(_("thời điểm đồng ý"))
 
     class Meta:
         verbose_name = _("đồng ý xử lý dữ liệu")
         verbose_name_plural = _("đồng ý xử lý dữ liệu")
         constraints = [
-            models.UniqueConstraint(fields=["user", "notice"], name="uniq_consent_per_version")
+            models.UniqueConstraint(
+                fields=["user", "notice"], name="uniq_consent_per_version"
+            )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.notice.version}"
 
 
 def _forget_current_notice(**kwargs) -> None:

@@ -27,7 +27,9 @@ def verification_code_send(*, phone: str, code: str) -> None:
 
 
 @transaction.atomic
-def consent_give(*, user: User, notice: PrivacyNotice, now: datetime | None = None) -> Consent:
+def consent_give(
+    *, user: User, notice: PrivacyNotice, now: datetime | None = None
+) -> Consent:
     consent, _created = Consent.objects.get_or_create(
         user=user, notice=notice, defaults={"accepted_at": now or timezone.now()}
     )

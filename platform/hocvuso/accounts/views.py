@@ -33,7 +33,8 @@ def consent(request):
         messages.success(request, _("Cảm ơn bạn. Bây giờ bạn có thể bắt đầu học."))
         return redirect(next_url)
     return render(
-        request, "accounts/consent.html",
+        request,
+        "accounts/consent.html",
         {"notice": notice, "form": form, "next": next_url},
     )
 

@@ -21,8 +21,11 @@ from .models import HomePage
 DEMO_PASSWORD = "Hocvuso@2025"
 DEMO_PROVINCE = "51"  # Tỉnh Quảng Ngãi, the plan in shared/seeds with 96 communes
 DEMO_COMMUNE = "21025"  # Phường Cẩm Thành
-DEMO_VILLAGES = [("Tổ dân phố 1", "tổ dân phố"), ("Tổ dân phố 2", "tổ dân phố"),
-                 ("Tổ dân phố 3", "tổ dân phố")]
+DEMO_VILLAGES = [
+    ("Tổ dân phố 1", "tổ dân phố"),
+    ("Tổ dân phố 2", "tổ dân phố"),
+    ("Tổ dân phố 3", "tổ dân phố"),
+]
 
 PRIVACY_NOTICE_BODY = """
 <p>Nền tảng “Bình dân học vụ số” xử lý dữ liệu cá nhân của bạn theo Luật Bảo vệ dữ liệu
@@ -60,14 +63,34 @@ class DemoAccount:
 
 
 DEMO_ACCOUNTS = [
-    DemoAccount("hocvien", "Nguyễn Thị Hồng Nhung", "+84901000001", LearnerType.CITIZEN,
-                None, None),
-    DemoAccount("thanhvien", "Đặng Văn Lộc", "+84901000002", LearnerType.TEAM_MEMBER,
-                None, None),
-    DemoAccount("quantrixa", "Trần Minh Đức", "+84901000003", LearnerType.CITIZEN,
-                AdminRoleKind.COMMUNE_ADMIN, DEMO_COMMUNE),
-    DemoAccount("quantritinh", "Lê Thị Thu Hà", "+84901000004", LearnerType.CITIZEN,
-                AdminRoleKind.PROVINCE_ADMIN, DEMO_PROVINCE, staff=True),
+    DemoAccount(
+        "hocvien",
+        "Nguyễn Thị Hồng Nhung",
+        "+84901000001",
+        LearnerType.CITIZEN,
+        None,
+        None,
+    ),
+    DemoAccount(
+        "thanhvien", "Đặng Văn Lộc", "+84901000002", LearnerType.TEAM_MEMBER, None, None
+    ),
+    DemoAccount(
+        "quantrixa",
+        "Trần Minh Đức",
+        "+84901000003",
+        LearnerType.CITIZEN,
+        AdminRoleKind.COMMUNE_ADMIN,
+        DEMO_COMMUNE,
+    ),
+    DemoAccount(
+        "quantritinh",
+        "Lê Thị Thu Hà",
+        "+84901000004",
+        LearnerType.CITIZEN,
+        AdminRoleKind.PROVINCE_ADMIN,
+        DEMO_PROVINCE,
+        staff=True,
+    ),
 ]
 
 
@@ -77,8 +100,13 @@ def _root_create() -> Page:
     Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
     if Collection.get_first_root_node() is None:
         Collection.add_root(name="Root")
-    return Page.add_root(instance=Page(title="Root", slug="root", content_type=(
-        ContentType.objects.get_for_model(Page))))
+    return Page.add_root(
+        instance=Page(
+            title="Root",
+            slug="root",
+            content_type=(ContentType.objects.get_for_model(Page)),
+        )
+    )
 
 
 @transaction.atomic
@@ -88,17 +116,22 @@ def demo_site_seed() -> HomePage:
     if home is None:
         root = Page.get_first_root_node() or _root_create()
         home = HomePage(
-            title="Học kỹ năng số cho mọi người", slug="trang-chu",
+            title="Học kỹ năng số cho mọi người",
+            slug="trang-chu",
             intro="<p>Khóa học ngắn, miễn phí, học trên điện thoại: chuyển đổi số, "
-                  "kỹ năng số cơ bản, an toàn số, trí tuệ nhân tạo (AI), dịch vụ công "
-                  "trực tuyến và bảo vệ thông tin cá nhân.</p>",
+            "kỹ năng số cơ bản, an toàn số, trí tuệ nhân tạo (AI), dịch vụ công "
+            "trực tuyến và bảo vệ thông tin cá nhân.</p>",
         )
         root.add_child(instance=home)
         home.save_revision().publish()
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
-        Site.objects.create(hostname="localhost", root_page=home, is_default_site=True,
-                            site_name="Bình dân học vụ số")
+        Site.objects.create(
+            hostname="localhost",
+            root_page=home,
+            is_default_site=True,
+            site_name="Bình dân học vụ số",
+        )
     elif site.root_page_id != home.pk:
         old_root = site.root_page
         site.root_page = home
@@ -124,8 +157,10 @@ def demo_privacy_notice_seed() -> PrivacyNotice:
 @transaction.atomic
 def demo_villages_seed() -> list[Unit]:
     commune = Unit.objects.get(code=DEMO_COMMUNE)
-    return [village_create(commune=commune, name=name, kind=kind)
-            for name, kind in DEMO_VILLAGES]
+    return [
+        village_create(commune=commune, name=name, kind=kind)
+        for name, kind in DEMO_VILLAGES
+    ]
 
 
 @transaction.atomic
@@ -135,15 +170,21 @@ def demo_accounts_seed(*, village: Unit) -> list[User]:
         user = User.objects.filter(username=account.username).first()
         if user is None:
             user = User(
-                username=account.username, full_name=account.full_name,
-                phone=account.phone, phone_verified=True,
-                learner_type=account.learner_type, unit=village, is_staff=account.staff,
+                username=account.username,
+                full_name=account.full_name,
+                phone=account.phone,
+                phone_verified=True,
+                learner_type=account.learner_type,
+                unit=village,
+                is_staff=account.staff,
             )
             user.set_password(DEMO_PASSWORD)
             user.save()
         if account.role:
             AdminRole.objects.get_or_create(
-                user=user, role=account.role, unit=Unit.objects.get(code=account.role_unit)
+                user=user,
+                role=account.role,
+                unit=Unit.objects.get(code=account.role_unit),
             )
         users.append(user)
     admin = User.objects.filter(username="admin").first()

@@ -25,7 +25,9 @@ class HomePage(UrlPathRoutingMixin, SingleQueryViewRestrictionsMixin, Page):
         catalog_page = CatalogPage.objects.live().child_of(self).first()
         context["catalog_page"] = catalog_page
         context["catalog"] = (
-            catalog_get(catalog=catalog_page, user=request.user) if catalog_page else None
+            catalog_get(catalog=catalog_page, user=request.user)
+            if catalog_page
+            else None
         )
         context["continue_progress"] = continue_learning_get(user=request.user)
         return context

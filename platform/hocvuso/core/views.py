@@ -25,8 +25,10 @@ def healthz(request):
     except Exception as exc:
         status["cache"] = f"error: {exc.__class__.__name__}"
     healthy = all(value == "ok" for value in status.values())
-    return JsonResponse({"status": "ok" if healthy else "error", **status},
-                        status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **status},
+        status=200 if healthy else 503,
+    )
 
 
 @require_POST

@@ -23,7 +23,9 @@ class Unit(MP_Node):
     name = models.CharField(_("tên"), max_length=200)
     level = models.CharField(_("cấp"), max_length=10, choices=UnitLevel.choices)
     kind = models.CharField(
-        _("loại"), max_length=40, help_text=_("tỉnh, phường, xã, đặc khu, thôn, tổ dân phố…")
+        _("loại"),
+        max_length=40,
+        help_text=_("tỉnh, phường, xã, đặc khu, thôn, tổ dân phố…"),
     )
 
     class Meta:
@@ -56,7 +58,9 @@ class AdminRole(models.Model):
         verbose_name = _("vai trò quản trị")
         verbose_name_plural = _("vai trò quản trị")
         constraints = [
-            models.UniqueConstraint(fields=["user", "role", "unit"], name="uniq_admin_role")
+            models.UniqueConstraint(
+                fields=["user", "role", "unit"], name="uniq_admin_role"
+            )
         ]
 
     def __str__(self) -> str:

@@ -34,7 +34,9 @@ def _read_rows(path: Path) -> list[dict[str, str]]:
                 )
             rows = list(reader)
     except FileNotFoundError as exc:
-        raise UnitImportError(_("Không tìm thấy tệp %(path)s.") % {"path": path}) from exc
+        raise UnitImportError(
+            _("Không tìm thấy tệp %(path)s.") % {"path": path}
+        ) from exc
     except UnicodeDecodeError as exc:
         raise UnitImportError(_("Tệp phải được lưu theo mã UTF-8.")) from exc
     for number, row in enumerate(rows, start=2):
@@ -55,8 +57,14 @@ def _read_rows(path: Path) -> list[dict[str, str]]:
 
 
 def _upsert(
-    *, code: str, name: str, kind: str, level: str, parent: Unit | None,
-    existing: dict[str, Unit], result: UnitImportResult,
+    *,
+    code: str,
+    name: str,
+    kind: str,
+    level: str,
+    parent: Unit | None,
+    existing: dict[str, Unit],
+    result: UnitImportResult,
 ) -> Unit:
     unit = existing.get(code)
     if unit is None:
@@ -94,7 +102,9 @@ def units_import_csv(
             )
     existing = {
         unit.code: unit
-        for unit in Unit.objects.filter(level__in=[UnitLevel.PROVINCE, UnitLevel.COMMUNE])
+        for unit in Unit.objects.filter(
+            level__in=[UnitLevel.PROVINCE, UnitLevel.COMMUNE]
+        )
     }
     result = UnitImportResult()
     provinces: dict[str, Unit] = {}
@@ -102,8 +112,13 @@ def units_import_csv(
         code = row["ma_tinh"].strip()
         if code not in provinces:
             provinces[code] = _upsert(
-                code=code, name=row["ten_tinh"].strip(), kind=row["loai_tinh"].strip(),
-                level=UnitLevel.PROVINCE, parent=None, existing=existing, result=result,
+                code=code,
+                name=row["ten_tinh"].strip(),
+                kind=row["loai_tinh"].strip(),
+                level=UnitLevel.PROVINCE,
+                parent=None,
+                existing=existing,
+                result=result,
             )
     result.provinces = set(provinces)
     for index, row in enumerate(rows, start=1):
@@ -115,9 +130,13 @@ def units_import_csv(
                 % {"code": commune.code}
             )
         _upsert(
-            code=row["ma_xa"].strip(), name=row["ten_xa"].strip(),
-            kind=row["loai_xa"].strip(), level=UnitLevel.COMMUNE, parent=province,
-            existing=existing, result=result,
+            code=row["ma_xa"].strip(),
+            name=row["ten_xa"].strip(),
+            kind=row["loai_xa"].strip(),
+            level=UnitLevel.COMMUNE,
+            parent=province,
+            existing=existing,
+            result=result,
         )
         if progress:
             progress(index, len(rows))
@@ -132,12 +151,17 @@ def village_create(*, commune: Unit, name: str, kind: str) -> Unit:
     name = name.strip()
     if not name:
         raise ValueError(_("Vui lòng nhập tên thôn, tổ dân phố."))
-    existing = Unit.objects.filter(path__startswith=commune.path, depth=commune.depth + 1)
+    existing = Unit.objects.filter(
+        path__startswith=commune.path, depth=commune.depth + 1
+    )
     found = existing.filter(name=name).first()
     if found:
         return found
     number = existing.count() + 1
     commune.refresh_from_db()
     return commune.add_child(
-        code=f"{commune.code}-{number:02d}", name=name, kind=kind, level=UnitLevel.VILLAGE
+        code=f"{commune.code}-{number:02d}",
+        name=name,
+        kind=kind,
+        level=UnitLevel.VILLAGE,
     )

@@ -8,12 +8,16 @@ from .base import *  # noqa: F403
 from .base import SECRET_KEY, env_bool
 
 if not os.environ.get("SECRET_KEY") or SECRET_KEY.startswith("dev-only"):
-    raise ImproperlyConfigured("Đặt biến môi trường SECRET_KEY (ít nhất 50 ký tự ngẫu nhiên).")
+    raise ImproperlyConfigured(
+        "Đặt biến môi trường SECRET_KEY (ít nhất 50 ký tự ngẫu nhiên)."
+    )
 
 DEBUG = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365))
+)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

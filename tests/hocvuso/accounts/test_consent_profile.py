@@ -3,7 +3,6 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-
 from hocvuso.accounts.models import Consent, PrivacyNotice
 from hocvuso.orgunits.models import Unit
 from hocvuso.orgunits.services import village_create
@@ -20,12 +19,16 @@ def test_consent_box_is_unticked_and_required(client, make_learner, privacy_noti
     client.force_login(user)
     page = text(client.get("/tai-khoan/dong-y/?next=/hoc/cua-toi/"))
     assert "Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15" in page
-    assert re.search(r'<input type="checkbox" name="agree" id="id_agree" value="on">', page)
+    assert re.search(
+        r'<input type="checkbox" name="agree" id="id_agree" value="on">', page
+    )
     response = client.post("/tai-khoan/dong-y/", {"next": "/hoc/cua-toi/"})
     assert "Bạn cần đánh dấu ô đồng ý để bắt đầu học." in text(response)
     assert not Consent.objects.exists()
 
-    response = client.post("/tai-khoan/dong-y/", {"agree": "on", "next": "/hoc/cua-toi/"})
+    response = client.post(
+        "/tai-khoan/dong-y/", {"agree": "on", "next": "/hoc/cua-toi/"}
+    )
     assert response["Location"] == "/hoc/cua-toi/"
     consent = Consent.objects.get()
     assert (consent.user, consent.notice.version) == (user, "1.0")
@@ -35,8 +38,12 @@ def test_consent_box_is_unticked_and_required(client, make_learner, privacy_noti
 def test_new_notice_version_asks_again(client, learner):
     client.force_login(learner)
     assert client.get("/hoc/cua-toi/").status_code == 200
-    PrivacyNotice.objects.create(version="2.0", title="Thông báo mới", body="<p>Mới</p>",
-                                 published_at=timezone.now())
+    PrivacyNotice.objects.create(
+        version="2.0",
+        title="Thông báo mới",
+        body="<p>Mới</p>",
+        published_at=timezone.now(),
+    )
     response = client.get("/hoc/cua-toi/")
     assert response.status_code == 302
     assert response["Location"].startswith("/tai-khoan/dong-y/")
@@ -44,7 +51,9 @@ def test_new_notice_version_asks_again(client, learner):
 
 def test_consent_redirect_never_leaves_the_site(client, make_learner):
     client.force_login(make_learner(consented=False))
-    response = client.post("/tai-khoan/dong-y/", {"agree": "on", "next": "https://evil.example/"})
+    response = client.post(
+        "/tai-khoan/dong-y/", {"agree": "on", "next": "https://evil.example/"}
+    )
     assert response["Location"] == "/"
 
 
@@ -61,23 +70,42 @@ def tree(tmp_path):
         encoding="utf-8",
     )
     units_import_csv(path=csv_path)
-    return village_create(commune=Unit.objects.get(code="21548"), name="Thôn Đông",
-                          kind="thôn")
+    return village_create(
+        commune=Unit.objects.get(code="21548"), name="Thôn Đông", kind="thôn"
+    )
 
 
 def test_profile_place_is_chosen_down_the_tree(client, learner, tree):
     client.force_login(learner)
     # Without JavaScript: pick the province, refresh the lists, then the rest.
-    response = client.post("/tai-khoan/ho-so/", {
-        "full_name": "Phạm Thị Lan", "birth_year": "1975", "province": "51", "refresh": "1"})
+    response = client.post(
+        "/tai-khoan/ho-so/",
+        {
+            "full_name": "Phạm Thị Lan",
+            "birth_year": "1975",
+            "province": "51",
+            "refresh": "1",
+        },
+    )
     page = text(response)
     assert "Đặc khu Lý Sơn" in page and "Phường Ba Đình" not in page
-    response = client.post("/tai-khoan/ho-so/", {
-        "full_name": "Phạm Thị Lan", "birth_year": "1975", "province": "51",
-        "commune": "21548", "village": tree.code})
+    response = client.post(
+        "/tai-khoan/ho-so/",
+        {
+            "full_name": "Phạm Thị Lan",
+            "birth_year": "1975",
+            "province": "51",
+            "commune": "21548",
+            "village": tree.code,
+        },
+    )
     assert response.status_code == 302
     learner.refresh_from_db()
-    assert (learner.full_name, learner.birth_year, learner.unit) == ("Phạm Thị Lan", 1975, tree)
+    assert (learner.full_name, learner.birth_year, learner.unit) == (
+        "Phạm Thị Lan",
+        1975,
+        tree,
+    )
     page = text(client.get("/tai-khoan/ho-so/"))
     assert 'value="21548" selected' in page and f'value="{tree.code}" selected' in page
 

@@ -8,7 +8,6 @@ from unittest import mock
 import pytest
 from django.test import Client
 from django.urls import reverse
-
 from hocvuso.accounts import sms
 from hocvuso.accounts.models import User
 
@@ -31,7 +30,9 @@ def page_text(response) -> str:
 
 
 def test_signup_by_phone_sends_a_six_digit_code_and_logs_in(client, privacy_notice):
-    response = client.post(SIGNUP, {"full_name": "Nguyễn Thị Hồng Nhung", "phone": "0912.345.678"})
+    response = client.post(
+        SIGNUP, {"full_name": "Nguyễn Thị Hồng Nhung", "phone": "0912.345.678"}
+    )
     assert response.status_code == 302 and response["Location"] == VERIFY
     assert sms.outbox[-1].to == "+84912345678"
     assert re.search(r"Mã xác thực Bình dân học vụ số: \d{6}\.", sms.outbox[-1].text)
@@ -45,7 +46,9 @@ def test_signup_by_phone_sends_a_six_digit_code_and_logs_in(client, privacy_noti
     assert client.get("/").wsgi_request.user == user
 
 
-def test_signup_with_malformed_phone_creates_nothing_and_says_why(client, privacy_notice):
+def test_signup_with_malformed_phone_creates_nothing_and_says_why(
+    client, privacy_notice
+):
     response = client.post(SIGNUP, {"full_name": "Lê Văn Tám", "phone": "09123"})
     assert response.status_code == 200
     assert "Số điện thoại không hợp lệ" in page_text(response)
@@ -73,8 +76,9 @@ def test_expired_code_is_refused(client, privacy_notice):
     client.post(SIGNUP, {"full_name": "Trần Văn Bình", "phone": "0912345678"})
     code = last_code()
     later = time.time() + 11 * 60
-    with mock.patch("allauth.account.internal.flows.code_verification.time.time",
-                    return_value=later):
+    with mock.patch(
+        "allauth.account.internal.flows.code_verification.time.time", return_value=later
+    ):
         response = client.post(VERIFY, {"code": code}, follow=True)
     assert not User.objects.get(phone="+84912345678").phone_verified
     assert "hết hạn" in page_text(response)
@@ -88,18 +92,24 @@ def test_phone_already_registered_is_refused(client, learner):
 
 
 def test_login_with_phone_and_password(client, learner):
-    response = client.post(LOGIN, {"login": "0" + learner.phone[3:], "password": "Matkhau@2025"})
+    response = client.post(
+        LOGIN, {"login": "0" + learner.phone[3:], "password": "Matkhau@2025"}
+    )
     assert response.status_code == 302
     assert client.get("/").wsgi_request.user == learner
 
 
 def test_login_with_username_and_password(client, learner):
-    response = client.post(LOGIN, {"login": learner.username, "password": "Matkhau@2025"})
+    response = client.post(
+        LOGIN, {"login": learner.username, "password": "Matkhau@2025"}
+    )
     assert response.status_code == 302
 
 
 def test_wrong_password_gets_a_vietnamese_message(client, learner):
-    response = client.post(LOGIN, {"login": learner.username, "password": "sai-mat-khau"})
+    response = client.post(
+        LOGIN, {"login": learner.username, "password": "sai-mat-khau"}
+    )
     assert response.status_code == 200
     assert "không đúng" in page_text(response)
 
@@ -115,10 +125,14 @@ def test_login_by_sms_code(client, learner):
 
 def test_failed_logins_lock_the_account_for_a_while(client, learner):
     for n in range(5):
-        response = client.post(LOGIN, {"login": learner.username, "password": f"sai{n}"})
+        response = client.post(
+            LOGIN, {"login": learner.username, "password": f"sai{n}"}
+        )
         assert response.status_code == 200
     # Even the right password is refused now, with a message that says why.
-    response = client.post(LOGIN, {"login": learner.username, "password": "Matkhau@2025"})
+    response = client.post(
+        LOGIN, {"login": learner.username, "password": "Matkhau@2025"}
+    )
     assert response.status_code == 200
     assert "Quá nhiều lần đăng nhập không thành công" in page_text(response)
     assert not response.wsgi_request.user.is_authenticated

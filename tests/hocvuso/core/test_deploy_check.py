@@ -14,13 +14,19 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     environment.update(DJANGO_SETTINGS_MODULE="hocvuso.settings.production", **env)
     return subprocess.run(
         [sys.executable, "platform/manage.py", *args],
-        cwd=REPO, env=environment, capture_output=True, text=True,
+        cwd=REPO,
+        env=environment,
+        capture_output=True,
+        text=True,
     )
 
 
 def test_check_deploy_with_production_settings_reports_nothing():
     result = _manage(
-        "check", "--deploy", "--fail-level", "DEBUG",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "DEBUG",
         SECRET_KEY="k" * 20 + "Vx9#q2LmZ!p8Rt5Wb7Yc1Nd4Fh6Jg3Ks0Ae",
         ALLOWED_HOSTS="hocvuso.example.vn",
     )

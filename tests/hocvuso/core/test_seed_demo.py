@@ -3,9 +3,9 @@ import re
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from hocvuso.accounts.models import User
 
 from courses.models import CoursePage, LessonPage, ProgrammePage
-from hocvuso.accounts.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -42,14 +42,21 @@ def test_seven_courses_with_real_lessons_that_end_with_sources(seeded):
             text = " ".join(b.value.source for b in blocks if b.block_type == "text")
             assert 200 <= words(text) <= 600, (lesson.title, words(text))
             assert blocks[-1].block_type == "sources", lesson.title
-            assert all(s["url"].startswith("https://") or s["url"].startswith("http://")
-                       for s in blocks[-1].value["items"]), lesson.title
+            assert all(
+                s["url"].startswith("https://") or s["url"].startswith("http://")
+                for s in blocks[-1].value["items"]
+            ), lesson.title
 
 
 def test_programmes_follow_the_provincial_plan(seeded):
     team = ProgrammePage.objects.get(slug="to-cong-nghe-so-cong-dong")
     citizens = ProgrammePage.objects.get(slug="nguoi-dan")
-    topics = lambda p: [pc.course.specific.topic_number for pc in p.programme_courses.all()]  # noqa: E731
+
+    def topics(programme):
+        return [
+            pc.course.specific.topic_number for pc in programme.programme_courses.all()
+        ]
+
     assert topics(team) == [1, 2, 3, 4, 5, 6, 7]
     assert topics(citizens) == [2, 4, 5, 6]
 
@@ -57,8 +64,9 @@ def test_programmes_follow_the_provincial_plan(seeded):
 def test_demo_accounts_log_in(seeded, client):
     for username in ["hocvien", "thanhvien", "quantrixa", "quantritinh", "admin"]:
         assert User.objects.filter(username=username).exists()
-        response = client.post("/tai-khoan/login/",
-                               {"login": username, "password": "Hocvuso@2025"})
+        response = client.post(
+            "/tai-khoan/login/", {"login": username, "password": "Hocvuso@2025"}
+        )
         assert response.status_code == 302, username
         client.logout()
 

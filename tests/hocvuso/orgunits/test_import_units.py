@@ -5,9 +5,12 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
-
 from hocvuso.orgunits.models import Unit, UnitLevel
-from hocvuso.orgunits.selectors import unit_ancestry_get, unit_children_list, unit_subtree
+from hocvuso.orgunits.selectors import (
+    unit_ancestry_get,
+    unit_children_list,
+    unit_subtree,
+)
 from hocvuso.orgunits.services import UnitImportError, units_import_csv, village_create
 
 pytestmark = pytest.mark.django_db
@@ -54,10 +57,22 @@ def test_names_may_change_but_codes_stay(tmp_path):
 @pytest.mark.parametrize(
     ("rows", "header", "message"),
     [
-        ([["5", "Tỉnh A", "tỉnh", "21548", "Xã B", "xã"]], HEADER, "mã tỉnh “5” phải gồm 2 chữ số"),
-        ([["51", "Tỉnh A", "tỉnh", "2154", "Xã B", "xã"]], HEADER, "mã xã “2154” phải gồm 5 chữ số"),
+        (
+            [["5", "Tỉnh A", "tỉnh", "21548", "Xã B", "xã"]],
+            HEADER,
+            "mã tỉnh “5” phải gồm 2 chữ số",
+        ),
+        (
+            [["51", "Tỉnh A", "tỉnh", "2154", "Xã B", "xã"]],
+            HEADER,
+            "mã xã “2154” phải gồm 5 chữ số",
+        ),
         ([["51", "", "tỉnh", "21548", "Xã B", "xã"]], HEADER, "thiếu tên đơn vị"),
-        ([["51", "Tỉnh A", "tỉnh", "21548"]], HEADER[:4], "Tệp thiếu cột: ten_xa, loai_xa"),
+        (
+            [["51", "Tỉnh A", "tỉnh", "21548"]],
+            HEADER[:4],
+            "Tệp thiếu cột: ten_xa, loai_xa",
+        ),
     ],
 )
 def test_bad_files_are_refused_whole(tmp_path, rows, header, message):
@@ -77,18 +92,31 @@ def test_command_imports_one_province_and_reports_in_vietnamese(capsys):
 
 
 def test_villages_hang_under_their_commune_and_subtrees_follow_paths(tmp_path):
-    rows = [["51", "Tỉnh Quảng Ngãi", "tỉnh", "21025", "Phường Cẩm Thành", "phường"],
-            ["51", "Tỉnh Quảng Ngãi", "tỉnh", "21028", "Phường Nghĩa Lộ", "phường"]]
+    rows = [
+        ["51", "Tỉnh Quảng Ngãi", "tỉnh", "21025", "Phường Cẩm Thành", "phường"],
+        ["51", "Tỉnh Quảng Ngãi", "tỉnh", "21028", "Phường Nghĩa Lộ", "phường"],
+    ]
     units_import_csv(path=write_csv(tmp_path / "a.csv", rows))
     cam_thanh = Unit.objects.get(code="21025")
     first = village_create(commune=cam_thanh, name="Tổ dân phố 1", kind="tổ dân phố")
     second = village_create(commune=cam_thanh, name="Tổ dân phố 2", kind="tổ dân phố")
-    assert village_create(commune=cam_thanh, name="Tổ dân phố 1", kind="tổ dân phố") == first
+    assert (
+        village_create(commune=cam_thanh, name="Tổ dân phố 1", kind="tổ dân phố")
+        == first
+    )
     assert (first.code, second.code) == ("21025-01", "21025-02")
-    assert [u.code for u in unit_ancestry_get(unit=second)] == ["51", "21025", "21025-02"]
+    assert [u.code for u in unit_ancestry_get(unit=second)] == [
+        "51",
+        "21025",
+        "21025-02",
+    ]
     assert set(unit_subtree(unit=cam_thanh).values_list("code", flat=True)) == {
-        "21025", "21025-01", "21025-02"}
-    assert set(unit_subtree(unit=Unit.objects.get(code="51")).values_list(
-        "code", flat=True)) == {"51", "21025", "21028", "21025-01", "21025-02"}
+        "21025",
+        "21025-01",
+        "21025-02",
+    }
+    assert set(
+        unit_subtree(unit=Unit.objects.get(code="51")).values_list("code", flat=True)
+    ) == {"51", "21025", "21028", "21025-01", "21025-02"}
     with pytest.raises(ValueError, match="chỉ được tạo trong một xã"):
         village_create(commune=first, name="Xóm", kind="xóm")

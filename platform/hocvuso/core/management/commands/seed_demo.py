@@ -17,8 +17,11 @@ class Command(BaseCommand):
     help = "Tạo nội dung và tài khoản mẫu (chạy lại không thay đổi gì)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--allow-production", action="store_true",
-                            help="Cho phép chạy khi DEBUG tắt (không dùng cho hệ thống thật).")
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Cho phép chạy khi DEBUG tắt (không dùng cho hệ thống thật).",
+        )
 
     def handle(self, *args, **options):
         if not settings.DEBUG and not options["allow_production"]:
@@ -37,6 +40,8 @@ class Command(BaseCommand):
         self.stdout.write("4/4 Tài khoản mẫu…")
         users = demo_accounts_seed(village=villages[0])
         names = ", ".join(u.username for u in users)
-        self.stdout.write(self.style.SUCCESS(
-            f"Xong. Tài khoản mẫu: {names} (mật khẩu {DEMO_PASSWORD})."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Xong. Tài khoản mẫu: {names} (mật khẩu {DEMO_PASSWORD})."
+            )
+        )

@@ -10,10 +10,18 @@ class Command(BaseCommand):
     help = "Nhập danh sách tỉnh và xã từ tệp CSV của danh mục hành chính (chạy lại an toàn)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--file", type=Path, default=settings.UNITS_CSV,
-                            help="Tệp CSV (mặc định: danh mục kèm theo dự án).")
-        parser.add_argument("--province", action="append", default=[],
-                            help="Chỉ nhập tỉnh có mã này (có thể lặp lại).")
+        parser.add_argument(
+            "--file",
+            type=Path,
+            default=settings.UNITS_CSV,
+            help="Tệp CSV (mặc định: danh mục kèm theo dự án).",
+        )
+        parser.add_argument(
+            "--province",
+            action="append",
+            default=[],
+            help="Chỉ nhập tỉnh có mã này (có thể lặp lại).",
+        )
 
     def handle(self, *args, **options):
 
@@ -23,11 +31,15 @@ class Command(BaseCommand):
 
         try:
             result = units_import_csv(
-                path=options["file"], province_codes=options["province"], progress=progress
+                path=options["file"],
+                province_codes=options["province"],
+                progress=progress,
             )
         except UnitImportError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(self.style.SUCCESS(
-            f"Đã nhập {len(result.provinces)} tỉnh: thêm mới {result.created}, "
-            f"đổi tên {result.renamed}, không đổi {result.unchanged}."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Đã nhập {len(result.provinces)} tỉnh: thêm mới {result.created}, "
+                f"đổi tên {result.renamed}, không đổi {result.unchanged}."
+            )
+        )
