@@ -36,6 +36,7 @@ def test_signup_by_phone_sends_a_six_digit_code_and_logs_in(client, privacy_noti
     assert response.status_code == 302 and response["Location"] == VERIFY
     assert sms.outbox[-1].to == "+84912345678"
     assert re.search(r"Mã xác thực Bình dân học vụ số: \d{6}\.", sms.outbox[-1].text)
+    assert 'inputmode="numeric"' in page_text(client.get(VERIFY))  # digit keypad
 
     response = client.post(VERIFY, {"code": last_code()})
     assert response.status_code == 302
