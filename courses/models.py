@@ -41,7 +41,8 @@ class CatalogPage(SingleQueryViewRestrictionsMixin, Page):
 
 class CoursePage(SingleQueryViewRestrictionsMixin, Page):
     topic_number = models.PositiveSmallIntegerField(
-        _("chuyên đề số"), validators=[MinValueValidator(1), MaxValueValidator(99)]
+        _("số thứ tự chuyên đề"),
+        validators=[MinValueValidator(1), MaxValueValidator(99)],
     )
     audience = models.CharField(
         _("đối tượng"), max_length=10, choices=Audience.choices, default=Audience.BOTH

@@ -1,6 +1,8 @@
+from allauth.account import views as allauth_views
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -71,3 +73,30 @@ def place_fields(request):
     """htmx: the commune and village lists for the province/commune chosen."""
     form = ProfileForm(initial=request.GET.dict())
     return render(request, "accounts/_place_fields.html", {"form": form})
+
+
+def verify_phone(request):
+    """allauth's phone verification, plus a message when the code has expired.
+
+    allauth sends the learner back to the login page without a word when the
+    10 minutes are over; they need to know why, and how to get a new code.
+    """
+    response = allauth_views.verify_phone(request)
+    bounced = (
+        response.status_code == 302
+        and response.url == reverse("account_login")
+        and not request.user.is_authenticated
+    )
+    already_told = any(
+        m.level == messages.ERROR
+        for m in messages.get_messages(request)._queued_messages
+    )
+    if bounced and not already_told:
+        messages.error(
+            request,
+            _(
+                "Mã xác thực đã hết hạn. Hãy bấm “Gửi mã đăng nhập cho tôi” "
+                "để nhận mã mới qua tin nhắn SMS."
+            ),
+        )
+    return response

@@ -36,6 +36,7 @@ def test_language_switch_is_remembered(client, build_catalog):
     client.post("/i18n/setlang/", {"language": "en", "next": "/khoa-hoc/"})
     response = client.get("/khoa-hoc/")
     assert response["Content-Language"] == "en"
+    assert "All courses" in response.content.decode()
 
 
 @pytest.mark.django_db
