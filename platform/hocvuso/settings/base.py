@@ -177,8 +177,10 @@ ACCOUNT_LOGIN_METHODS = {"phone", "username"}
 ACCOUNT_SIGNUP_FIELDS = ["phone*", "password1"]
 ACCOUNT_SIGNUP_FORM_CLASS = "hocvuso.accounts.forms.SignupExtraForm"
 ACCOUNT_FORMS = {
-    "verify_phone": "hocvuso.accounts.code_forms.VerifyPhoneCodeForm",
-    "confirm_login_code": "hocvuso.accounts.code_forms.ConfirmLoginCodeDigitsForm",
+    "login": "hocvuso.accounts.allauth_forms.PhoneLoginForm",
+    "signup": "hocvuso.accounts.allauth_forms.PhoneSignupForm",
+    "verify_phone": "hocvuso.accounts.allauth_forms.VerifyPhoneCodeForm",
+    "confirm_login_code": "hocvuso.accounts.allauth_forms.ConfirmLoginCodeDigitsForm",
 }
 ACCOUNT_PHONE_VERIFICATION_ENABLED = True
 ACCOUNT_PHONE_VERIFICATION_TIMEOUT = 10 * 60

@@ -98,6 +98,16 @@ def test_phone_already_registered_is_refused(client, learner):
     assert User.objects.filter(phone=learner.phone).count() == 1
 
 
+def test_forms_speak_to_phone_users(client):
+    signup = page_text(client.get(SIGNUP))
+    assert "Mật khẩu (không bắt buộc)" in signup
+    login = page_text(client.get(LOGIN))
+    assert "Số điện thoại hoặc tên đăng nhập" in login
+    assert "Gửi mã đăng nhập cho tôi" in login
+    # Reset by e-mail is no use to learners without e-mail: not offered.
+    assert "Quên mật khẩu" not in login
+
+
 def test_login_with_phone_and_password(client, learner):
     response = client.post(
         LOGIN, {"login": "0" + learner.phone[3:], "password": "Matkhau@2025"}

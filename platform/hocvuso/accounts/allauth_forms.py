@@ -1,0 +1,47 @@
+"""allauth's forms, fitted to phone users. Kept apart from forms.py, which
+allauth imports while it builds its own forms (ACCOUNT_SIGNUP_FORM_CLASS)."""
+
+from allauth.account.forms import (
+    ConfirmLoginCodeForm,
+    LoginForm,
+    SignupForm,
+    VerifyPhoneForm,
+)
+from django.utils.translation import gettext_lazy as _
+
+
+class _NumericCodeMixin:
+    """Phones show the digit keypad for the 6-digit SMS code."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs.update(
+            {"inputmode": "numeric", "pattern": "[0-9]*", "maxlength": "6"}
+        )
+
+
+class VerifyPhoneCodeForm(_NumericCodeMixin, VerifyPhoneForm):
+    pass
+
+
+class ConfirmLoginCodeDigitsForm(_NumericCodeMixin, ConfirmLoginCodeForm):
+    pass
+
+
+class PhoneLoginForm(LoginForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Password reset works by e-mail, which learners here do not have;
+        # the way back in is a login code by SMS, offered under the form.
+        self.fields["password"].help_text = ""
+
+
+class PhoneSignupForm(SignupForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        password = self.fields["password1"]
+        password.label = _("Mật khẩu (không bắt buộc)")
+        password.help_text = _(
+            "Có thể bỏ trống: bạn sẽ đăng nhập bằng mã gửi qua tin nhắn SMS. "
+            "Nếu đặt, mật khẩu cần ít nhất 8 ký tự, không chỉ gồm chữ số."
+        )
