@@ -85,7 +85,8 @@ class CoursePage(SingleQueryViewRestrictionsMixin, Page):
         FieldPanel("objectives"),
     ]
     parent_page_types = ["courses.CatalogPage"]
-    subpage_types = ["courses.LessonPage"]
+    # A string, not an import: courses depends on no other domain app.
+    subpage_types = ["courses.LessonPage", "quizzes.QuizPage"]
 
     class Meta:
         verbose_name = _("khóa học")

@@ -3,8 +3,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from hocvuso.accounts.decorators import learner_required
 
+from .access import learner_required
 from .models import CoursePage, LessonPage
 from .selectors import lesson_context_get, my_courses_list
 from .services import (

@@ -1,3 +1,3 @@
-# Websocket routes are added by the features that need them (quiz deadlines,
-# live dashboards).
-websocket_urlpatterns: list = []
+from quizzes.routing import websocket_urlpatterns as quiz_websockets
+
+websocket_urlpatterns = [*quiz_websockets]

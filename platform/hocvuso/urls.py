@@ -7,7 +7,9 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from courses import urls as course_urls
 from hocvuso.accounts import urls as account_urls
+from hocvuso.api import api
 from hocvuso.core import views as core_views
+from quizzes import urls as quiz_urls
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -19,6 +21,8 @@ urlpatterns = [
     path("tai-khoan/", include(account_urls)),
     path("tai-khoan/", include("allauth.urls")),
     path("hoc/", include(course_urls)),
+    path("kiem-tra/", include(quiz_urls)),
+    path("api/", api.urls),
 ]
 
 if settings.DEBUG:

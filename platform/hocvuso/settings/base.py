@@ -170,6 +170,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
+# The gate in front of lessons and tests: logged in and consented (Law 91/2025).
+LEARNER_REQUIRED = "hocvuso.accounts.decorators.learner_required"
 LOGIN_REDIRECT_URL = "/"
 
 ACCOUNT_ADAPTER = "hocvuso.accounts.adapter.AccountAdapter"
@@ -234,6 +236,17 @@ WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"png": "webp", "jpeg": "webp"}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "txt"]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+
+# --- Quizzes -----------------------------------------------------------------
+# Answers are accepted until deadline + grace: a phone on a slow network
+# still gets its last answers in.
+QUIZ_GRACE_SECONDS = int(os.environ.get("QUIZ_GRACE_SECONDS", "60"))
+CELERY_BEAT_SCHEDULE = {
+    "quiz-overdue-sweep": {
+        "task": "quizzes.tasks.attempts_overdue_finish_task",
+        "schedule": 60.0,
+    },
+}
 
 # --- Platform ----------------------------------------------------------------
 UNITS_CSV = Path(

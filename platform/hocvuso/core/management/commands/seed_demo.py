@@ -11,6 +11,7 @@ from hocvuso.core.demo import (
     demo_site_seed,
     demo_villages_seed,
 )
+from quizzes.demo import demo_quizzes_seed
 
 
 class Command(BaseCommand):
@@ -37,6 +38,7 @@ class Command(BaseCommand):
         self.stdout.write("3/4 Khóa học…")
         counts = demo_catalog_seed(home=home, courses=course_definitions_load())
         self.stdout.write(f"    tạo mới {counts.created}, đã có {counts.existing}")
+        self.stdout.write(f"    bài kiểm tra và câu hỏi mới: {demo_quizzes_seed()}")
         self.stdout.write("4/4 Tài khoản mẫu…")
         users = demo_accounts_seed(village=villages[0])
         names = ", ".join(u.username for u in users)

@@ -1,0 +1,20 @@
+"""The project's JSON API; each domain app contributes a router."""
+
+from django.http import JsonResponse
+from ninja import NinjaAPI
+
+from quizzes.api import router as quiz_router
+from quizzes.services import QuizError
+
+api = NinjaAPI(
+    title="Bình dân học vụ số API",
+    version="1",
+    urls_namespace="api",
+    docs_url=None,  # the schema is public at /api/openapi.json; no docs UI is served
+)
+api.add_router("/", quiz_router)
+
+
+@api.exception_handler(QuizError)
+def quiz_error(request, exc: QuizError):
+    return JsonResponse({"detail": str(exc)}, status=exc.status)

@@ -1,0 +1,250 @@
+"""JSON API of the quiz page (django-ninja; schema at /api/openapi.json)."""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY, get_user_model
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+from ninja.security import APIKeyCookie
+
+from .engine.clock import remaining_seconds
+from .models import Attempt, AttemptStatus, QuizPage
+from .selectors import attempt_for_user, attempt_result_get, attempt_view_get
+from .services import SubmittedAnswer, answer_autosave, attempt_start, attempt_submit
+
+
+class SessionUserId(APIKeyCookie):
+    """The logged-in user's id from the session (kept in the cache), without
+    loading the user: an autosave then costs two queries, not three.
+    CSRF is checked as for any cookie-authenticated call."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def authenticate(self, request, key):
+        user_id = request.session.get(SESSION_KEY)
+        return int(user_id) if user_id else None
+
+
+router = Router(auth=SessionUserId(), tags=["Bài kiểm tra"])
+
+
+class StartIn(Schema):
+    quiz_id: int
+
+
+class ChoiceOut(Schema):
+    id: int
+    text: str
+
+
+class QuestionOut(Schema):
+    id: int
+    number: int
+    kind: str
+    text: str
+    choices: list[ChoiceOut]
+
+
+class SavedAnswerOut(Schema):
+    question_id: int
+    choice_ids: list[int]
+    seq: int
+
+
+class AttemptOut(Schema):
+    id: int
+    quiz_id: int
+    status: str
+    started_at: datetime
+    deadline: datetime
+    server_time: datetime
+    remaining_seconds: int
+    questions: list[QuestionOut]
+    answers: list[SavedAnswerOut]
+    result_url: str
+
+
+class AnswerIn(Schema):
+    choice_ids: list[int]
+    seq: int
+
+
+class AutosaveOut(Schema):
+    saved: bool
+    seq: int
+    deadline: datetime
+    server_time: datetime
+    remaining_seconds: int
+
+
+class SubmitAnswerIn(Schema):
+    question_id: int
+    choice_ids: list[int]
+    seq: int
+
+
+class SubmitIn(Schema):
+    answers: list[SubmitAnswerIn]
+
+
+class ReviewOut(Schema):
+    question_id: int
+    chosen: list[int]
+    correct: list[int]
+    points: float
+    explanation: str
+
+
+class ResultOut(Schema):
+    id: int
+    status: str
+    finish_reason: str
+    finished_at: datetime | None
+    score_percent: float | None
+    points: float | None
+    max_points: float | None
+    passed: bool | None
+    pass_mark: int
+    review_allowed: bool
+    review: list[ReviewOut]
+    result_url: str
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+def _attempt_out(attempt: Attempt) -> dict:
+    view = attempt_view_get(attempt=attempt)
+    return {
+        "id": attempt.pk,
+        "quiz_id": attempt.quiz_id,
+        "status": attempt.status,
+        "started_at": attempt.started_at,
+        "deadline": attempt.deadline,
+        "server_time": view.server_time,
+        "remaining_seconds": view.remaining_seconds,
+        "questions": view.questions,
+        "answers": [
+            {"question_id": qid, "choice_ids": a.choice_ids, "seq": a.seq}
+            for qid, a in view.answers.items()
+        ],
+        "result_url": reverse("quiz_result", args=[attempt.pk]),
+    }
+
+
+def _result_out(attempt: Attempt) -> dict:
+    result = attempt_result_get(attempt=attempt)
+    return {
+        "id": attempt.pk,
+        "status": attempt.status,
+        "finish_reason": attempt.finish_reason,
+        "finished_at": attempt.finished_at,
+        "score_percent": attempt.score_percent,
+        "points": attempt.points,
+        "max_points": attempt.max_points,
+        "passed": attempt.passed,
+        "pass_mark": attempt.quiz.pass_mark,
+        "review_allowed": result.review_allowed,
+        "review": [
+            {
+                "question_id": r.question.id,
+                "chosen": r.chosen,
+                "correct": r.correct,
+                "points": r.points,
+                "explanation": r.explanation,
+            }
+            for r in result.review
+        ],
+        "result_url": reverse("quiz_result", args=[attempt.pk]),
+    }
+
+
+@router.post(
+    "/attempts",
+    response={201: AttemptOut, 409: ErrorOut},
+    summary="Bắt đầu (hoặc tiếp tục) một lượt làm bài",
+)
+def start(request, payload: StartIn):
+    quiz = get_object_or_404(QuizPage.objects.live(), pk=payload.quiz_id)
+    user = get_user_model().objects.select_related("unit").get(pk=request.auth)
+    return Status(201, _attempt_out(attempt_start(user=user, quiz=quiz)))
+
+
+@router.get(
+    "/attempts/{attempt_id}",
+    response={200: AttemptOut},
+    summary="Đọc lượt làm bài: câu hỏi (không kèm đáp án), giờ máy chủ, thời gian còn lại",
+)
+def read(request, attempt_id: int):
+    return _attempt_out(_own(attempt_id, request.auth))
+
+
+@router.put(
+    "/attempts/{attempt_id}/answers/{question_id}",
+    response={200: AutosaveOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Tự động lưu một câu trả lời",
+)
+def autosave(request, attempt_id: int, question_id: int, payload: AnswerIn):
+    attempt = get_object_or_404(
+        Attempt.objects.only("status", "deadline", "choice_order", "user_id"),
+        pk=attempt_id,
+        user_id=request.auth,
+    )
+    now = timezone.now()
+    result = answer_autosave(
+        attempt=attempt,
+        question_id=question_id,
+        choice_ids=payload.choice_ids,
+        seq=payload.seq,
+        now=now,
+    )
+    return {
+        "saved": result.saved,
+        "seq": result.seq,
+        "deadline": result.deadline,
+        "server_time": now,
+        "remaining_seconds": remaining_seconds(deadline=result.deadline, now=now),
+    }
+
+
+@router.post(
+    "/attempts/{attempt_id}/submit",
+    response={200: ResultOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Nộp bài",
+)
+def submit(request, attempt_id: int, payload: SubmitIn):
+    attempt = _own(attempt_id, request.auth, finish_overdue=False)
+    answers = [
+        SubmittedAnswer(question_id=a.question_id, choice_ids=a.choice_ids, seq=a.seq)
+        for a in payload.answers
+    ]
+    return _result_out(attempt_submit(attempt=attempt, answers=answers))
+
+
+@router.get(
+    "/attempts/{attempt_id}/result",
+    response={200: ResultOut, 409: ErrorOut},
+    summary="Kết quả sau khi nộp",
+)
+def result(request, attempt_id: int):
+    attempt = _own(attempt_id, request.auth)
+    if attempt.status != AttemptStatus.FINISHED:
+        return Status(409, {"detail": _("Bài làm chưa nộp.")})
+    return _result_out(attempt)
+
+
+def _own(attempt_id: int, user_id: int, *, finish_overdue: bool = True) -> Attempt:
+    try:
+        if finish_overdue:
+            return attempt_for_user(attempt_id=attempt_id, user_id=user_id)
+        return Attempt.objects.select_related("quiz").get(
+            pk=attempt_id, user_id=user_id
+        )
+    except Attempt.DoesNotExist as exc:
+        raise Http404 from exc

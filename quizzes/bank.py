@@ -1,0 +1,109 @@
+"""A cached copy of each course's question bank.
+
+Thousands of learners start the same test within minutes; drawing their
+questions must not read the bank from the database each time. The cache key
+carries a version bumped whenever a question or choice changes.
+"""
+
+import random
+from dataclasses import dataclass
+
+from django.core.cache import cache
+
+from .engine.scoring import Kind, QuestionKey
+
+BANK_TTL = 60 * 60
+
+
+@dataclass(frozen=True)
+class BankChoice:
+    id: int
+    text: str
+    correct: bool
+
+
+@dataclass(frozen=True)
+class BankQuestion:
+    id: int
+    kind: str
+    text: str
+    explanation: str
+    partial_credit: bool
+    tags: tuple[str, ...]
+    choices: tuple[BankChoice, ...]
+
+    def key(self) -> QuestionKey:
+        return QuestionKey(
+            id=self.id,
+            kind=Kind(self.kind),
+            choices=frozenset(c.id for c in self.choices),
+            correct=frozenset(c.id for c in self.choices if c.correct),
+            partial_credit=self.partial_credit,
+        )
+
+
+def _version_key(course_id: int) -> str:
+    return f"quiz-bank-version:{course_id}"
+
+
+def bank_invalidate(*, course_id: int) -> None:
+    try:
+        cache.incr(_version_key(course_id))
+    except ValueError:
+        cache.set(_version_key(course_id), 1, None)
+
+
+def bank_get(*, course_id: int) -> dict[int, BankQuestion]:
+    version = cache.get_or_set(_version_key(course_id), 1, None)
+    key = f"quiz-bank:{course_id}:{version}"
+    bank = cache.get(key)
+    if bank is None:
+        bank = _bank_load(course_id)
+        cache.set(key, bank, BANK_TTL)
+    return bank
+
+
+def _bank_load(course_id: int) -> dict[int, BankQuestion]:
+    from .models import Choice, Question
+
+    questions = list(Question.objects.filter(course_id=course_id).order_by("pk"))
+    choices: dict[int, list[BankChoice]] = {}
+    for choice in Choice.objects.filter(question__course_id=course_id).order_by(
+        "sort_order", "pk"
+    ):
+        choices.setdefault(choice.question_id, []).append(
+            BankChoice(id=choice.pk, text=choice.text, correct=choice.correct)
+        )
+    return {
+        q.pk: BankQuestion(
+            id=q.pk,
+            kind=q.kind,
+            text=q.text,
+            explanation=q.explanation,
+            partial_credit=q.partial_credit,
+            tags=tuple(q.tag_list),
+            choices=tuple(choices.get(q.pk, ())),
+        )
+        for q in questions
+    }
+
+
+def questions_draw(
+    bank: dict[int, BankQuestion],
+    *,
+    count: int,
+    tags: list[str],
+    shuffle_choices: bool,
+    rng: random.Random,
+) -> tuple[list[int], dict[str, list[int]]]:
+    """Pick `count` questions (from the tagged ones when tags are given) and
+    the order of each question's choices."""
+    pool = [q for q in bank.values() if not tags or set(q.tags) & set(tags)]
+    picked = rng.sample(pool, min(count, len(pool)))
+    order = {}
+    for question in picked:
+        ids = [c.id for c in question.choices]
+        if shuffle_choices and question.kind != Kind.TRUE_FALSE:
+            rng.shuffle(ids)
+        order[str(question.id)] = ids
+    return [q.id for q in picked], order

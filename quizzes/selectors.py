@@ -1,0 +1,149 @@
+"""Reads of attempts. Nothing here ever returns a correct answer for an
+attempt that is still open (DESIGN §5, invariant 3)."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils import timezone
+
+from .bank import bank_get
+from .engine.clock import accepts_answers, remaining_seconds
+from .models import Attempt, AttemptStatus, FinishReason, QuizPage, ReviewPolicy
+from .services import attempt_finish, grace
+
+
+@dataclass(frozen=True)
+class ChoiceView:
+    id: int
+    text: str
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    id: int
+    number: int
+    kind: str
+    text: str
+    choices: list[ChoiceView]
+    chosen: list[int]
+
+
+@dataclass(frozen=True)
+class SavedAnswer:
+    choice_ids: list[int]
+    seq: int
+
+
+@dataclass(frozen=True)
+class AttemptView:
+    attempt: Attempt
+    questions: list[QuestionView]
+    answers: dict[int, SavedAnswer]
+    server_time: datetime
+    remaining_seconds: int
+
+
+def attempt_for_user(
+    *, attempt_id: int, user_id: int, now: datetime | None = None
+) -> Attempt:
+    """The learner's own attempt; an overdue one is finished on this read."""
+    attempt = Attempt.objects.select_related("quiz").get(pk=attempt_id, user_id=user_id)
+    now = now or timezone.now()
+    if attempt.status == AttemptStatus.OPEN and not accepts_answers(
+        deadline=attempt.deadline, grace=grace(), now=now
+    ):
+        attempt = attempt_finish(
+            attempt=attempt, now=now, reason=FinishReason.TIMED_OUT
+        )
+    return attempt
+
+
+def attempt_view_get(*, attempt: Attempt, now: datetime | None = None) -> AttemptView:
+    now = now or timezone.now()
+    bank = bank_get(course_id=attempt.course_id)
+    answers = {
+        a.question_id: SavedAnswer(choice_ids=a.choice_ids, seq=a.seq)
+        for a in attempt.answers.all()
+    }
+    questions = []
+    for number, qid in enumerate(attempt.question_ids, start=1):
+        question = bank.get(qid)
+        if question is None:
+            continue
+        by_id = {c.id: c for c in question.choices}
+        order = attempt.choice_order.get(str(qid), list(by_id))
+        questions.append(
+            QuestionView(
+                id=qid,
+                number=number,
+                kind=question.kind,
+                text=question.text,
+                choices=[
+                    ChoiceView(id=cid, text=by_id[cid].text)
+                    for cid in order
+                    if cid in by_id
+                ],
+                chosen=answers[qid].choice_ids if qid in answers else [],
+            )
+        )
+    return AttemptView(
+        attempt=attempt,
+        questions=questions,
+        answers=answers,
+        server_time=now,
+        remaining_seconds=remaining_seconds(deadline=attempt.deadline, now=now),
+    )
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    question: QuestionView
+    chosen: list[int]
+    correct: list[int]
+    points: float
+    explanation: str
+
+
+@dataclass(frozen=True)
+class AttemptResult:
+    attempt: Attempt
+    review_allowed: bool
+    review: list[ReviewItem]
+
+
+def review_allowed(*, quiz: QuizPage, now: datetime) -> bool:
+    if quiz.review_policy == ReviewPolicy.AFTER_SUBMIT:
+        return True
+    if quiz.review_policy == ReviewPolicy.AFTER_CLOSE:
+        return bool(quiz.closes_at and now >= quiz.closes_at)
+    return False
+
+
+def attempt_result_get(
+    *, attempt: Attempt, now: datetime | None = None
+) -> AttemptResult:
+    """Score and, when the quiz's policy allows, answers and explanations."""
+    now = now or timezone.now()
+    if attempt.status != AttemptStatus.FINISHED:
+        raise ValueError("an open attempt has no result")
+    allowed = review_allowed(quiz=attempt.quiz, now=now)
+    review = []
+    if allowed:
+        bank = bank_get(course_id=attempt.course_id)
+        view = attempt_view_get(attempt=attempt, now=now)
+        for question in view.questions:
+            saved = view.answers.get(question.id)
+            review.append(
+                ReviewItem(
+                    question=question,
+                    chosen=saved.choice_ids if saved else [],
+                    correct=[c.id for c in bank[question.id].choices if c.correct],
+                    points=attempt.per_question.get(str(question.id), 0.0),
+                    explanation=bank[question.id].explanation,
+                )
+            )
+    return AttemptResult(attempt=attempt, review_allowed=allowed, review=review)
+
+
+def attempts_history(*, user, quiz: QuizPage) -> list[Attempt]:
+    return list(Attempt.objects.filter(user=user, quiz=quiz).order_by("-started_at"))

@@ -1,0 +1,332 @@
+"""Every write of the quiz lifecycle. The server owns the clock (DESIGN §5)."""
+
+import random
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from .answers_sql import answer_upsert
+from .bank import bank_get, questions_draw
+from .engine.clock import accepts_answers, deadline_for
+from .engine.scoring import score
+from .models import (
+    Attempt,
+    AttemptStatus,
+    ExtraTimeGrant,
+    FinishReason,
+    QuizPage,
+)
+
+
+def grace() -> timedelta:
+    return timedelta(seconds=settings.QUIZ_GRACE_SECONDS)
+
+
+class QuizError(Exception):
+    """A refusal the learner must understand; the message is Vietnamese."""
+
+    status = 409
+
+
+class QuizNotOpen(QuizError):
+    pass
+
+
+class NoAttemptsLeft(QuizError):
+    pass
+
+
+class AttemptClosed(QuizError):
+    pass
+
+
+class InvalidAnswer(QuizError):
+    status = 422
+
+
+@dataclass(frozen=True)
+class SubmittedAnswer:
+    question_id: int
+    choice_ids: list[int]
+    seq: int
+
+
+@dataclass(frozen=True)
+class AutosaveResult:
+    saved: bool
+    seq: int
+    deadline: datetime
+
+
+def _local(moment: datetime) -> str:
+    return date_format(timezone.localtime(moment), "H:i d/m/Y")
+
+
+def _course_id(quiz: QuizPage) -> int:
+    from courses.models import CoursePage
+
+    return CoursePage.objects.only("pk").get(path=quiz.path[: -QuizPage.steplen]).pk
+
+
+def _extra_time_for(*, quiz: QuizPage, user) -> timedelta:
+    unit_paths: list[str] = []
+    if getattr(user, "unit_id", None):
+        path = user.unit.path
+        step = len(path) // user.unit.depth
+        unit_paths = [path[:i] for i in range(step, len(path) + 1, step)]
+    minutes = (
+        ExtraTimeGrant.objects.filter(quiz=quiz)
+        .filter(Q(user=user) | Q(unit__path__in=unit_paths))
+        .values_list("minutes", flat=True)
+    )
+    return timedelta(minutes=sum(minutes))
+
+
+def attempt_start(
+    *,
+    user,
+    quiz: QuizPage,
+    now: datetime | None = None,
+    rng: random.Random | None = None,
+) -> Attempt:
+    """Start an attempt, or return the one already open (one per learner)."""
+    now = now or timezone.now()
+    previous = list(
+        Attempt.objects.filter(user=user, quiz=quiz).order_by("-started_at")
+    )
+    open_attempt = next((a for a in previous if a.status == AttemptStatus.OPEN), None)
+    if open_attempt is not None:
+        if accepts_answers(deadline=open_attempt.deadline, grace=grace(), now=now):
+            return open_attempt
+        attempt_finish(attempt=open_attempt, now=now, reason=FinishReason.TIMED_OUT)
+        previous = list(
+            Attempt.objects.filter(user=user, quiz=quiz).order_by("-started_at")
+        )
+    if quiz.opens_at and now < quiz.opens_at:
+        raise QuizNotOpen(
+            _("Bài kiểm tra mở lúc %(t)s.") % {"t": _local(quiz.opens_at)}
+        )
+    if quiz.closes_at and now >= quiz.closes_at:
+        raise QuizNotOpen(
+            _("Bài kiểm tra đã đóng lúc %(t)s.") % {"t": _local(quiz.closes_at)}
+        )
+    if quiz.attempts_allowed and len(previous) >= quiz.attempts_allowed:
+        raise NoAttemptsLeft(
+            _("Bạn đã dùng hết %(n)d lượt làm bài.") % {"n": quiz.attempts_allowed}
+        )
+    if previous and quiz.min_minutes_between_attempts:
+        wait_until = previous[0].finished_at + timedelta(
+            minutes=quiz.min_minutes_between_attempts
+        )
+        if now < wait_until:
+            raise NoAttemptsLeft(
+                _("Bạn có thể làm lại từ %(t)s.") % {"t": _local(wait_until)}
+            )
+    course_id = _course_id(quiz)
+    question_ids, choice_order = questions_draw(
+        bank_get(course_id=course_id),
+        count=quiz.question_count,
+        tags=quiz.tags,
+        shuffle_choices=quiz.shuffle_choices,
+        rng=rng or random.SystemRandom(),
+    )
+    if not question_ids:
+        raise QuizNotOpen(_("Bài kiểm tra chưa có câu hỏi."))
+    extra = _extra_time_for(quiz=quiz, user=user)
+    try:
+        with transaction.atomic():
+            return Attempt.objects.create(
+                user=user,
+                quiz=quiz,
+                course_id=course_id,
+                started_at=now,
+                extra_time=extra,
+                deadline=deadline_for(
+                    started=now,
+                    time_limit=quiz.time_limit,
+                    extra=extra,
+                    closes_at=quiz.closes_at,
+                ),
+                question_ids=question_ids,
+                choice_order=choice_order,
+            )
+    except IntegrityError:
+        # Two taps on "Bắt đầu" at once: the database let one through.
+        return Attempt.objects.get(user=user, quiz=quiz, status=AttemptStatus.OPEN)
+
+
+def _validate(
+    attempt: Attempt, question_id: int, choice_ids: Iterable[int]
+) -> list[int]:
+    allowed = attempt.choice_order.get(str(question_id))
+    if allowed is None:
+        raise InvalidAnswer(_("Câu hỏi này không thuộc bài làm của bạn."))
+    chosen = sorted(set(choice_ids))
+    if not set(chosen) <= set(allowed):
+        raise InvalidAnswer(_("Đáp án không thuộc câu hỏi này."))
+    return chosen
+
+
+def _closed_message(attempt: Attempt) -> str:
+    if attempt.status == AttemptStatus.FINISHED:
+        return _("Bài làm đã được nộp, không thể sửa câu trả lời.")
+    return _("Đã hết giờ làm bài lúc %(t)s; câu trả lời này không được ghi nhận.") % {
+        "t": _local(attempt.deadline)
+    }
+
+
+def answer_autosave(
+    *,
+    attempt: Attempt,
+    question_id: int,
+    choice_ids: list[int],
+    seq: int,
+    now: datetime | None = None,
+) -> AutosaveResult:
+    """Save one answer; 2xx only after it is committed (DESIGN §5, invariant 1)."""
+    now = now or timezone.now()
+    if attempt.status != AttemptStatus.OPEN or not accepts_answers(
+        deadline=attempt.deadline, grace=grace(), now=now
+    ):
+        raise AttemptClosed(_closed_message(attempt))
+    chosen = _validate(attempt, question_id, choice_ids)
+    saved = answer_upsert(
+        attempt_id=attempt.pk,
+        question_id=question_id,
+        choice_ids=chosen,
+        seq=seq,
+        saved_at=now,
+        earliest_deadline=now - grace(),
+    )
+    if not saved:
+        attempt.refresh_from_db(fields=["status", "deadline"])
+        if attempt.status != AttemptStatus.OPEN:
+            raise AttemptClosed(_closed_message(attempt))
+        # Open, so a newer answer is stored already: ignoring this one is right.
+    return AutosaveResult(saved=saved, seq=seq, deadline=attempt.deadline)
+
+
+def _grade(attempt: Attempt) -> None:
+    bank = bank_get(course_id=attempt.course_id)
+    answers = {a.question_id: frozenset(a.choice_ids) for a in attempt.answers.all()}
+    keys = [bank[qid].key() for qid in attempt.question_ids if qid in bank]
+    result = score(keys, answers)
+    attempt.points, attempt.max_points = result.points, result.max_points
+    attempt.score_percent = result.percent
+    attempt.passed = result.passed(attempt.quiz.pass_mark)
+    attempt.per_question = {str(k): v for k, v in result.per_question.items()}
+
+
+@transaction.atomic
+def attempt_finish(*, attempt: Attempt, now: datetime, reason: str) -> Attempt:
+    """Grade from the saved answers and close; a second call changes nothing.
+
+    The finish time is never later than the deadline: an attempt finished by
+    the sweep or submitted during the grace period ends at its deadline.
+    """
+    locked = (
+        Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk)
+    )
+    if locked.status == AttemptStatus.FINISHED:
+        return locked
+    _grade(locked)
+    locked.status = AttemptStatus.FINISHED
+    locked.finished_at = min(now, locked.deadline)
+    locked.finish_reason = reason
+    locked.save()
+    return locked
+
+
+def attempt_submit(
+    *, attempt: Attempt, answers: list[SubmittedAnswer], now: datetime | None = None
+) -> Attempt:
+    """Store the full answer set the phone kept, then grade. Idempotent."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        if locked.status == AttemptStatus.FINISHED:
+            return locked
+        if accepts_answers(deadline=locked.deadline, grace=grace(), now=now):
+            for answer in answers:
+                chosen = _validate(locked, answer.question_id, answer.choice_ids)
+                answer_upsert(
+                    attempt_id=locked.pk,
+                    question_id=answer.question_id,
+                    choice_ids=chosen,
+                    seq=answer.seq,
+                    saved_at=now,
+                    earliest_deadline=now - grace(),
+                    lock=False,
+                )
+            return attempt_finish(
+                attempt=locked, now=now, reason=FinishReason.SUBMITTED
+            )
+    # Too late: the attempt ends from what was saved, and the learner is told.
+    finished = attempt_finish(attempt=locked, now=now, reason=FinishReason.TIMED_OUT)
+    raise AttemptClosed(
+        _("Đã quá giờ nộp bài. Bài được chấm theo các câu trả lời đã lưu đến %(t)s.")
+        % {"t": _local(finished.deadline)}
+    )
+
+
+def attempts_overdue_finish(*, now: datetime | None = None, limit: int = 500) -> int:
+    """The periodic sweep: finish attempts past deadline + grace."""
+    now = now or timezone.now()
+    overdue = list(
+        Attempt.objects.filter(
+            status=AttemptStatus.OPEN, deadline__lt=now - grace()
+        ).order_by("deadline")[:limit]
+    )
+    for attempt in overdue:
+        attempt_finish(attempt=attempt, now=now, reason=FinishReason.TIMED_OUT)
+    return len(overdue)
+
+
+@transaction.atomic
+def extra_time_grant(
+    *, quiz: QuizPage, minutes: int, granted_by, user=None, unit=None, reason: str = ""
+) -> list[int]:
+    """Give extra minutes to a learner or a unit; open attempts get the new
+    deadline at once (pushed over the websocket after commit). Returns the
+    ids of the attempts that changed."""
+    ExtraTimeGrant.objects.create(
+        quiz=quiz,
+        user=user,
+        unit=unit,
+        minutes=minutes,
+        reason=reason,
+        granted_by=granted_by,
+    )
+    attempts = (
+        Attempt.objects.select_for_update()
+        .select_related("quiz")
+        .filter(quiz=quiz, status=AttemptStatus.OPEN)
+    )
+    attempts = (
+        attempts.filter(user=user)
+        if user
+        else attempts.filter(user__unit__path__startswith=unit.path)
+    )
+    changed = []
+    for attempt in attempts:
+        attempt.extra_time += timedelta(minutes=minutes)
+        attempt.deadline = deadline_for(
+            started=attempt.started_at,
+            time_limit=quiz.time_limit,
+            extra=attempt.extra_time,
+            closes_at=quiz.closes_at,
+        )
+        attempt.save(update_fields=["extra_time", "deadline"])
+        changed.append(attempt.pk)
+    if changed:
+        from .tasks import deadlines_push_task
+
+        transaction.on_commit(lambda: deadlines_push_task.delay(changed))
+    return changed

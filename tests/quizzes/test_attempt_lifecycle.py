@@ -1,0 +1,229 @@
+"""Start → read → autosave → submit → result through the JSON API, and the
+clock rules around the deadline."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from quizzes.models import Answer, Attempt
+from quizzes.services import attempts_overdue_finish
+
+from .conftest import correct_choices, wrong_choice
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def taker(client, learner):
+    client.force_login(learner)
+    return client
+
+
+def start(client, quiz) -> dict:
+    response = client.post(
+        "/api/attempts", {"quiz_id": quiz.pk}, content_type="application/json"
+    )
+    assert response.status_code == 201, response.content
+    return response.json()
+
+
+def autosave(client, attempt_id, question_id, choice_ids, seq):
+    return client.put(
+        f"/api/attempts/{attempt_id}/answers/{question_id}",
+        {"choice_ids": choice_ids, "seq": seq},
+        content_type="application/json",
+    )
+
+
+def submit(client, attempt_id, answers):
+    return client.post(
+        f"/api/attempts/{attempt_id}/submit",
+        {"answers": answers},
+        content_type="application/json",
+    )
+
+
+def test_start_twice_gives_the_same_open_attempt(taker, make_quiz):
+    quiz = make_quiz()
+    first, second = start(taker, quiz), start(taker, quiz)
+    assert first["id"] == second["id"]
+    assert len(first["questions"]) == 10
+    assert 14 * 60 < first["remaining_seconds"] <= 15 * 60
+    assert Attempt.objects.count() == 1
+
+
+def test_autosave_keeps_the_newest_sequence(taker, make_quiz):
+    quiz = make_quiz()
+    attempt = start(taker, quiz)
+    question = attempt["questions"][0]
+    a, b = question["choices"][0]["id"], question["choices"][1]["id"]
+    assert (
+        autosave(taker, attempt["id"], question["id"], [a], 5).json()["saved"] is True
+    )
+    stale = autosave(taker, attempt["id"], question["id"], [b], 4)
+    assert stale.status_code == 200 and stale.json()["saved"] is False
+    again = autosave(taker, attempt["id"], question["id"], [a], 5)  # a retry of #5
+    assert again.json()["saved"] is False
+    stored = Answer.objects.get()
+    assert (stored.choice_ids, stored.seq) == ([a], 5)
+    read = taker.get(f"/api/attempts/{attempt['id']}").json()
+    assert read["answers"] == [
+        {"question_id": question["id"], "choice_ids": [a], "seq": 5}
+    ]
+
+
+def test_autosave_refuses_foreign_questions_and_choices(taker, make_quiz):
+    quiz = make_quiz(questions=12, draw=3)
+    attempt = start(taker, quiz)
+    drawn = {q["id"] for q in attempt["questions"]}
+    other = next(
+        q
+        for q in Attempt.objects.get()
+        .quiz.specific.get_parent()
+        .specific.questions.all()
+        if q.pk not in drawn
+    )
+    response = autosave(taker, attempt["id"], other.pk, [other.choices.first().pk], 1)
+    assert response.status_code == 422
+    assert response.json()["detail"] == "Câu hỏi này không thuộc bài làm của bạn."
+    question = attempt["questions"][0]
+    response = autosave(
+        taker, attempt["id"], question["id"], [other.choices.first().pk], 1
+    )
+    assert response.json()["detail"] == "Đáp án không thuộc câu hỏi này."
+    assert not Answer.objects.exists()
+
+
+def test_submit_grades_on_the_server_and_is_idempotent(taker, make_quiz):
+    quiz = make_quiz()
+    attempt = start(taker, quiz)
+    model = Attempt.objects.get()
+    answers = []
+    for n, q in enumerate(attempt["questions"]):
+        chosen = (
+            correct_choices(model, q["id"]) if n < 7 else wrong_choice(model, q["id"])
+        )
+        answers.append({"question_id": q["id"], "choice_ids": chosen, "seq": 1})
+    response = submit(taker, attempt["id"], answers)
+    assert response.status_code == 200
+    result = response.json()
+    assert (result["score_percent"], result["passed"], result["status"]) == (
+        70.0,
+        True,
+        "finished",
+    )
+    assert len(result["review"]) == 10 and result["review"][0]["explanation"]
+    again = submit(taker, attempt["id"], [])
+    assert again.json()["score_percent"] == 70.0
+    assert Attempt.objects.get().finish_reason == "submitted"
+
+
+def test_answers_after_deadline_plus_grace_are_refused(taker, make_quiz):
+    quiz = make_quiz()
+    attempt = start(taker, quiz)
+    q = attempt["questions"][0]
+    Attempt.objects.update(deadline=timezone.now() - timedelta(seconds=30))
+    inside_grace = autosave(taker, attempt["id"], q["id"], [q["choices"][0]["id"]], 1)
+    assert inside_grace.status_code == 200
+    Attempt.objects.update(deadline=timezone.now() - timedelta(seconds=61))
+    late = autosave(taker, attempt["id"], q["id"], [q["choices"][1]["id"]], 2)
+    assert late.status_code == 409
+    assert late.json()["detail"].startswith("Đã hết giờ làm bài lúc")
+    assert Answer.objects.get().seq == 1
+
+
+def test_submit_inside_grace_is_accepted_and_after_it_refused(taker, make_quiz):
+    quiz = make_quiz()
+    first = start(taker, quiz)
+    Attempt.objects.update(deadline=timezone.now() - timedelta(seconds=50))
+    response = submit(taker, first["id"], [])
+    assert response.status_code == 200
+    finished = Attempt.objects.get(pk=first["id"])
+    assert (
+        finished.finish_reason == "submitted"
+        and finished.finished_at == finished.deadline
+    )
+
+    second = start(taker, quiz)
+    q = second["questions"][0]
+    autosave(taker, second["id"], q["id"], [q["choices"][0]["id"]], 1)
+    Attempt.objects.filter(pk=second["id"]).update(
+        deadline=timezone.now() - timedelta(seconds=120)
+    )
+    late = submit(
+        taker, second["id"], [{"question_id": q["id"], "choice_ids": [], "seq": 9}]
+    )
+    assert late.status_code == 409
+    assert "Đã quá giờ nộp bài" in late.json()["detail"]
+    closed = Attempt.objects.get(pk=second["id"])
+    assert closed.status == "finished" and closed.finish_reason == "timed_out"
+    assert Answer.objects.get(attempt=closed).seq == 1  # the late set changed nothing
+
+
+def test_overdue_sweep_uses_the_last_autosave_and_ends_at_the_deadline(
+    taker, make_quiz
+):
+    quiz = make_quiz()
+    attempt = start(taker, quiz)
+    model = Attempt.objects.get()
+    q = attempt["questions"][0]
+    autosave(taker, attempt["id"], q["id"], wrong_choice(model, q["id"]), 1)
+    autosave(taker, attempt["id"], q["id"], correct_choices(model, q["id"]), 2)
+    deadline = timezone.now() - timedelta(minutes=5)
+    Attempt.objects.update(deadline=deadline)
+    assert attempts_overdue_finish() == 1
+    swept = Attempt.objects.get()
+    assert swept.status == "finished" and swept.finish_reason == "timed_out"
+    assert swept.finished_at == deadline
+    assert swept.points == 1 and swept.score_percent == 10.0
+    assert attempts_overdue_finish() == 0
+
+
+def test_an_overdue_attempt_is_finished_lazily_on_read(taker, make_quiz):
+    attempt = start(taker, make_quiz())
+    Attempt.objects.update(deadline=timezone.now() - timedelta(minutes=5))
+    read = taker.get(f"/api/attempts/{attempt['id']}").json()
+    assert read["status"] == "finished"
+
+
+def test_attempt_limits_and_waiting_time(taker, make_quiz):
+    quiz = make_quiz(attempts_allowed=2, min_minutes_between_attempts=30)
+    first = start(taker, quiz)
+    submit(taker, first["id"], [])
+    refused = taker.post(
+        "/api/attempts", {"quiz_id": quiz.pk}, content_type="application/json"
+    )
+    assert (
+        refused.status_code == 409
+        and "Bạn có thể làm lại từ" in refused.json()["detail"]
+    )
+    Attempt.objects.update(finished_at=timezone.now() - timedelta(minutes=31))
+    second = start(taker, quiz)
+    submit(taker, second["id"], [])
+    Attempt.objects.update(finished_at=timezone.now() - timedelta(minutes=31))
+    refused = taker.post(
+        "/api/attempts", {"quiz_id": quiz.pk}, content_type="application/json"
+    )
+    assert refused.json()["detail"] == "Bạn đã dùng hết 2 lượt làm bài."
+
+
+def test_someone_elses_attempt_is_not_found(client, make_quiz, make_learner):
+    quiz = make_quiz()
+    owner, intruder = make_learner(), make_learner()
+    client.force_login(owner)
+    attempt = start(client, quiz)
+    client.force_login(intruder)
+    q = attempt["questions"][0]
+    assert client.get(f"/api/attempts/{attempt['id']}").status_code == 404
+    assert autosave(client, attempt["id"], q["id"], [], 1).status_code == 404
+    assert submit(client, attempt["id"], []).status_code == 404
+    assert client.get(f"/kiem-tra/lam-bai/{attempt['id']}/").status_code == 404
+
+
+def test_anonymous_calls_are_refused(client, make_quiz):
+    quiz = make_quiz()
+    response = client.post(
+        "/api/attempts", {"quiz_id": quiz.pk}, content_type="application/json"
+    )
+    assert response.status_code == 401
