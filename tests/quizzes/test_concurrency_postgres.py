@@ -44,7 +44,9 @@ def test_two_concurrent_starts_yield_one_open_attempt(make_quiz, learner):
     assert Attempt.objects.filter(user=learner, status="open").count() == 1
 
 
-def test_concurrent_autosaves_of_one_question_keep_the_highest_sequence(make_quiz, learner):
+def test_concurrent_autosaves_of_one_question_keep_the_highest_sequence(
+    make_quiz, learner
+):
     quiz = make_quiz()
     attempt = attempt_start(user=learner, quiz=quiz)
     qid = attempt.question_ids[0]
@@ -54,9 +56,12 @@ def test_concurrent_autosaves_of_one_question_keep_the_highest_sequence(make_qui
 
         def save(i, round_=round_):
             fresh = Attempt.objects.get(pk=attempt.pk)
-            return answer_autosave(attempt=fresh, question_id=qid,
-                                   choice_ids=[choices[i % len(choices)]],
-                                   seq=round_ * 100 + i + 1).saved
+            return answer_autosave(
+                attempt=fresh,
+                question_id=qid,
+                choice_ids=[choices[i % len(choices)]],
+                seq=round_ * 100 + i + 1,
+            ).saved
 
         results = in_threads(12, save)
         assert any(results)
@@ -79,8 +84,12 @@ def test_autosave_racing_submit_is_either_graded_or_refused(make_quiz, make_lear
             if i == 0:
                 return ("submit", attempt_submit(attempt=fresh, answers=[]).pk)
             try:
-                answer_autosave(attempt=fresh, question_id=qid, choice_ids=[choice],
-                                seq=round_ * 100 + i)
+                answer_autosave(
+                    attempt=fresh,
+                    question_id=qid,
+                    choice_ids=[choice],
+                    seq=round_ * 100 + i,
+                )
                 return ("saved", i)
             except AttemptClosed:
                 return ("refused", i)
@@ -91,7 +100,9 @@ def test_autosave_racing_submit_is_either_graded_or_refused(make_quiz, make_lear
         stored = Answer.objects.filter(attempt=attempt, question_id=qid).first()
         if saved:
             assert stored is not None and stored.seq == round_ * 100 + max(saved)
-            assert finished.per_question[str(qid)] == (1.0 if choice in _correct(qid) else 0.0)
+            assert finished.per_question[str(qid)] == (
+                1.0 if choice in _correct(qid) else 0.0
+            )
         else:
             assert stored is None
 
@@ -101,8 +112,12 @@ def test_double_submit_grades_once(make_quiz, learner):
     attempt = attempt_start(user=learner, quiz=quiz)
     qid = attempt.question_ids[0]
     answers = [SubmittedAnswer(question_id=qid, choice_ids=_correct(qid), seq=1)]
-    results = in_threads(6, lambda i: attempt_submit(
-        attempt=Attempt.objects.get(pk=attempt.pk), answers=answers))
+    results = in_threads(
+        6,
+        lambda i: attempt_submit(
+            attempt=Attempt.objects.get(pk=attempt.pk), answers=answers
+        ),
+    )
     assert {r.finished_at for r in results} == {Attempt.objects.get().finished_at}
     assert {r.points for r in results} == {1.0}
 
@@ -110,4 +125,8 @@ def test_double_submit_grades_once(make_quiz, learner):
 def _correct(qid: int) -> list[int]:
     from quizzes.models import Choice
 
-    return list(Choice.objects.filter(question_id=qid, correct=True).values_list("pk", flat=True))
+    return list(
+        Choice.objects.filter(question_id=qid, correct=True).values_list(
+            "pk", flat=True
+        )
+    )
