@@ -79,7 +79,7 @@ def test_autosave_racing_submit_is_either_graded_or_refused(make_quiz, make_lear
         qid = attempt.question_ids[0]
         choice = attempt.choice_order[str(qid)][0]
 
-        def act(i, attempt=attempt, qid=qid, choice=choice):
+        def act(i, attempt=attempt, qid=qid, choice=choice, round_=round_):
             fresh = Attempt.objects.get(pk=attempt.pk)
             if i == 0:
                 return ("submit", attempt_submit(attempt=fresh, answers=[]).pk)
