@@ -246,6 +246,11 @@ listen();
 // --- Reloading without a network: the service worker keeps this page ------------------------
 if ("serviceWorker" in navigator) {
   navigator.serviceWorker.register(root.dataset.sw).catch(() => {});
+  // The worker only keeps what passes through it: store this page and its
+  // files now, so that the very next reload works without a network.
+  const files = [location.href,
+    ...[...document.querySelectorAll("link[rel=stylesheet], script[src]")].map((el) => el.href || el.src)];
+  caches.open("hocvuso-quiz-v1").then((cache) => cache.addAll(files)).catch(() => {});
 }
 
 show(state.current);

@@ -1,0 +1,98 @@
+"""The timed test on a 360 px phone: losing the network loses nothing, and
+the timer submits by itself."""
+
+from datetime import timedelta
+
+import pytest
+
+from quizzes.models import Answer, Attempt, Choice
+
+from ..quizzes.conftest import make_quiz  # noqa: F401  (fixture)
+from .conftest import screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _login(page, live_server, learner):
+    # After the test data is written: SQLite (the default) locks tables
+    # that a request of the live server is still reading.
+    page.goto(live_server.url + "/tai-khoan/login/")
+    page.fill("input[name=login]", learner.username)
+    page.fill("input[name=password]", "Matkhau@2025")
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_url(live_server.url + "/")
+
+
+def _start(page, live_server, quiz):
+    page.goto(live_server.url + quiz.url)
+    page.get_by_role("button", name="Bắt đầu làm bài").click()
+    page.wait_for_url("**/kiem-tra/lam-bai/**")
+    return Attempt.objects.get()
+
+
+def _answer(page, attempt, index: int, *, right: bool) -> None:
+    qid = attempt.question_ids[index]
+    choices = Choice.objects.filter(question_id=qid, correct=right)
+    page.locator(f'nav[data-nav] button[data-goto="{index}"]').click()
+    for choice in choices if right else choices[:1]:
+        page.locator(f'fieldset[data-q="{qid}"] input[value="{choice.pk}"]').check()
+
+
+def _wait_saved(page, count: int) -> None:
+    page.wait_for_function(
+        f"document.querySelectorAll('nav[data-nav] button.answered:not(.pending)').length >= {count}"
+    )
+
+
+def test_offline_answers_survive_a_reload_and_are_graded(
+    live_server, phone, learner, make_quiz
+):  # noqa: F811
+    page = phone
+    quiz = make_quiz(questions=4, draw=4)
+    _login(page, live_server, learner)
+    attempt = _start(page, live_server, quiz)
+    _answer(page, attempt, 0, right=True)
+    _answer(page, attempt, 1, right=False)
+    _wait_saved(page, 2)
+    assert Answer.objects.filter(attempt=attempt).count() == 2
+
+    page.context.set_offline(True)
+    _answer(page, attempt, 2, right=True)
+    _answer(page, attempt, 3, right=True)
+    banner = page.get_by_text("Mất kết nối — câu trả lời vẫn được giữ trên điện thoại")
+    banner.wait_for()
+    assert Answer.objects.filter(attempt=attempt).count() == 2
+    screenshot(page, "quiz-offline-360")
+
+    page.reload()  # still offline: the page comes from the phone
+    assert page.locator("nav[data-nav] button.answered").count() == 4
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    _wait_saved(page, 4)
+    assert Answer.objects.filter(attempt=attempt).count() == 4
+
+    page.get_by_role("button", name="Nộp bài").last.click()
+    assert page.get_by_text("Bạn đã trả lời tất cả các câu.").is_visible()
+    page.locator("dialog[data-confirm] button[value=submit]").click()
+    page.wait_for_url("**/kiem-tra/ket-qua/**")
+    assert page.locator("[data-score]").inner_text().startswith("Điểm: 75%")
+    finished = Attempt.objects.get()
+    assert (finished.status, finished.score_percent, finished.passed) == (
+        "finished",
+        75.0,
+        True,
+    )
+    screenshot(page, "quiz-result-360")
+
+
+def test_the_timer_submits_by_itself(live_server, phone, learner, make_quiz):  # noqa: F811
+    page = phone
+    quiz = make_quiz(questions=4, draw=4, time_limit=timedelta(seconds=12))
+    _login(page, live_server, learner)
+    attempt = _start(page, live_server, quiz)
+    _answer(page, attempt, 0, right=True)
+    _wait_saved(page, 1)
+    page.wait_for_url("**/kiem-tra/ket-qua/**", timeout=30_000)
+    assert page.locator("[data-score]").inner_text().startswith("Điểm: 25%")
+    finished = Attempt.objects.get()
+    assert finished.status == "finished" and finished.finished_at <= finished.deadline
