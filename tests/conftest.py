@@ -1,5 +1,7 @@
 """Fixtures shared by every suite: the Wagtail site, courses and learners."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.cache import cache
 from hocvuso.accounts import sms
@@ -8,7 +10,8 @@ from hocvuso.accounts.services import consent_give
 from hocvuso.core.demo import demo_privacy_notice_seed, demo_site_seed
 
 from courses.demo import SeedCounts, course_create, demo_catalog_seed
-from courses.models import CatalogPage
+from courses.models import CatalogPage, CoursePage
+from quizzes.models import Choice, Question, QuizPage
 
 LESSON_TEXT = "<p>" + " ".join(["Bài học thử nghiệm về kỹ năng số."] * 40) + "</p>"
 
@@ -96,3 +99,50 @@ def make_learner(db, privacy_notice):
 @pytest.fixture
 def learner(make_learner):
     return make_learner()
+
+
+def add_question(
+    course, *, kind="single", n_choices=4, correct=(0,), partial=False, tag=""
+):
+    question = Question(
+        course=course,
+        kind=kind,
+        text=f"Câu hỏi thử {Question.objects.count() + 1}?",
+        explanation="Vì đó là đáp án đúng.",
+        partial_credit=partial,
+        tags=tag,
+    )
+    question.choices = [
+        Choice(text=f"Lựa chọn {i + 1}", correct=i in correct, sort_order=i)
+        for i in range(n_choices)
+    ]
+    question.save()
+    return question
+
+
+@pytest.fixture
+def make_quiz(build_catalog):
+    """make_quiz(questions=12, draw=10, time_limit=timedelta(minutes=15), **settings)."""
+
+    def make(*, questions: int = 12, draw: int = 10, **fields) -> QuizPage:
+        if not CoursePage.objects.exists():
+            build_catalog(courses=1, lessons=2)
+        course = CoursePage.objects.order_by("path").first()
+        for i in range(questions):
+            add_question(
+                course,
+                kind="multiple" if i % 4 == 3 else "single",
+                correct=(0, 2) if i % 4 == 3 else (i % 4,),
+            )
+        fields.setdefault("time_limit", timedelta(minutes=15))
+        quiz = QuizPage(
+            title="Bài kiểm tra cuối khóa",
+            slug=f"kiem-tra-{QuizPage.objects.count()}",
+            question_count=draw,
+            **fields,
+        )
+        course.add_child(instance=quiz)
+        quiz.save_revision().publish()
+        return quiz
+
+    return make

@@ -7,7 +7,6 @@ import pytest
 
 from quizzes.models import Answer, Attempt, Choice
 
-from ..quizzes.conftest import make_quiz  # noqa: F401  (fixture)
 from .conftest import screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -46,7 +45,7 @@ def _wait_saved(page, count: int) -> None:
 
 def test_offline_answers_survive_a_reload_and_are_graded(
     live_server, phone, learner, make_quiz
-):  # noqa: F811
+):
     page = phone
     quiz = make_quiz(questions=4, draw=4)
     _login(page, live_server, learner)
@@ -85,7 +84,7 @@ def test_offline_answers_survive_a_reload_and_are_graded(
     screenshot(page, "quiz-result-360")
 
 
-def test_the_timer_submits_by_itself(live_server, phone, learner, make_quiz):  # noqa: F811
+def test_the_timer_submits_by_itself(live_server, phone, learner, make_quiz):
     page = phone
     quiz = make_quiz(questions=4, draw=4, time_limit=timedelta(seconds=12))
     _login(page, live_server, learner)
