@@ -2,9 +2,10 @@
 number of courses, lessons or learners: counts and the learner's state come
 back as annotations on the one query that lists the pages."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Exists, IntegerField, OuterRef, QuerySet, Subquery
+from wagtail.models import Page
 
 from .models import (
     CatalogPage,
@@ -32,6 +33,8 @@ class CourseProgress:
     done_count: int
     total: int
     next_lesson: LessonPage | None
+    # Other steps of the course, such as its final test (pages of other apps).
+    extras: list[Page] = field(default_factory=list)
 
     @property
     def percent(self) -> int:
@@ -110,9 +113,17 @@ def course_progress_get(*, course: CoursePage, user) -> CourseProgress:
         user.is_authenticated
         and Enrolment.objects.filter(user=user, course=course).exists()
     )
-    return _progress(
+    progress = _progress(
         course=course, enrolled=enrolled, lessons=_lessons_with_state(course, user)
     )
+    extras = list(
+        Page.objects.live()
+        .child_of(course)
+        .not_type(LessonPage)
+        .order_by("path")
+        .only("id", "title", "url_path", "path", "depth")
+    )
+    return replace(progress, extras=extras)
 
 
 def lesson_context_get(*, lesson: LessonPage, user) -> LessonContext:

@@ -330,3 +330,52 @@ def extra_time_grant(
 
         transaction.on_commit(lambda: deadlines_push_task.delay(changed))
     return changed
+
+
+@dataclass(frozen=True)
+class QuestionImportResult:
+    created: int
+    unchanged: int
+    outcomes: list
+
+
+def questions_import(
+    *, course, rows: list[dict[str, str]], dry_run: bool
+) -> QuestionImportResult:
+    """Check every row; unless dry_run, add the good ones that are not in the
+    course's bank yet (a question is known by its text), all or nothing."""
+    from .models import Choice, Question
+    from .question_import import rows_parse
+
+    outcomes = rows_parse(rows)
+    existing = {
+        t.lower()
+        for t in Question.objects.filter(course=course).values_list("text", flat=True)
+    }
+    fresh = [
+        o.question
+        for o in outcomes
+        if o.question and o.question.text.lower() not in existing
+    ]
+    unchanged = sum(1 for o in outcomes if o.question) - len(fresh)
+    if not dry_run:
+        with transaction.atomic():
+            for parsed in fresh:
+                question = Question(
+                    course=course,
+                    kind=parsed.kind,
+                    text=parsed.text,
+                    explanation=parsed.explanation,
+                    tags=parsed.tags,
+                    difficulty=parsed.difficulty,
+                    partial_credit=parsed.partial_credit,
+                    source_url=parsed.source_url,
+                )
+                question.choices = [
+                    Choice(text=text, correct=correct, sort_order=i)
+                    for i, (text, correct) in enumerate(parsed.choices)
+                ]
+                question.save()
+    return QuestionImportResult(
+        created=0 if dry_run else len(fresh), unchanged=unchanged, outcomes=outcomes
+    )

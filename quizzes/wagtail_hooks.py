@@ -1,7 +1,12 @@
 from django.db.models.signals import post_delete, post_save
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from . import admin_views
 from .bank import bank_invalidate
 from .models import Choice, Question
 
@@ -9,7 +14,7 @@ from .models import Choice, Question
 class QuestionViewSet(SnippetViewSet):
     model = Question
     icon = "help"
-    menu_label = "Ngân hàng câu hỏi"
+    menu_label = _("Ngân hàng câu hỏi")
     list_display = ["text", "course", "kind", "difficulty"]
     list_filter = ["course", "kind", "difficulty"]
     search_fields = ["text", "tags"]
@@ -29,4 +34,39 @@ for model in (Question, Choice):
     )
     post_delete.connect(
         _question_changed, sender=model, dispatch_uid=f"bank-d-{model.__name__}"
+    )
+
+
+@hooks.register("register_admin_urls")
+def quiz_admin_urls():
+    return [
+        path(
+            "cau-hoi/nhap/", admin_views.question_import, name="quizzes_question_import"
+        ),
+        path(
+            "cau-hoi/mau.csv",
+            admin_views.question_template,
+            name="quizzes_question_template",
+        ),
+        path("cong-gio/", admin_views.extra_time, name="quizzes_extra_time"),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def question_import_menu_item():
+    return MenuItem(
+        _("Nhập câu hỏi"),
+        reverse("quizzes_question_import"),
+        icon_name="upload",
+        order=310,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def extra_time_menu_item():
+    return MenuItem(
+        _("Cộng giờ làm bài"),
+        reverse("quizzes_extra_time"),
+        icon_name="time",
+        order=320,
     )

@@ -1,0 +1,200 @@
+"""Questions from a spreadsheet (CSV or XLSX): read, check every row, and say
+what is wrong with each in Vietnamese. Nothing here touches the database;
+quizzes.services.questions_import writes."""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from .engine.scoring import Kind
+
+COLUMNS = [
+    "loại",
+    "câu hỏi",
+    "đáp án 1",
+    "đáp án 2",
+    "đáp án 3",
+    "đáp án 4",
+    "đáp án 5",
+    "đáp án 6",
+    "đáp án đúng",
+    "giải thích",
+    "nhãn",
+    "độ khó",
+    "chấm từng phần",
+    "nguồn",
+]
+KINDS = {
+    "một đáp án": Kind.SINGLE,
+    "nhiều đáp án": Kind.MULTIPLE,
+    "đúng sai": Kind.TRUE_FALSE,
+}
+DIFFICULTIES = {"": "", "dễ": "easy", "trung bình": "medium", "khó": "hard"}
+YES = {"có", "x", "1", "yes"}
+EXAMPLE = [
+    "một đáp án",
+    "Ngày Chuyển đổi số quốc gia là ngày nào?",
+    "1/1",
+    "10/10",
+    "2/9",
+    "26/3",
+    "",
+    "",
+    "2",
+    "QĐ 505/QĐ-TTg ngày 22/4/2022 lấy ngày 10/10 hằng năm.",
+    "chuyen-doi-so",
+    "dễ",
+    "",
+    "",
+]
+
+
+class SheetError(ValueError):
+    """The file as a whole cannot be read."""
+
+
+@dataclass
+class ParsedQuestion:
+    kind: str
+    text: str
+    choices: list[tuple[str, bool]]
+    explanation: str
+    tags: str
+    difficulty: str
+    partial_credit: bool
+    source_url: str
+
+
+@dataclass
+class RowOutcome:
+    number: int  # the row number a person sees in the spreadsheet
+    question: ParsedQuestion | None = None
+    errors: list[str] = field(default_factory=list)
+
+
+def sheet_rows(*, name: str, content: bytes) -> list[dict[str, str]]:
+    """Rows as {column: text}, from a .csv (UTF-8) or .xlsx file."""
+    if name.lower().endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        try:
+            sheet = load_workbook(
+                io.BytesIO(content), read_only=True, data_only=True
+            ).active
+        except Exception as exc:  # openpyxl raises many kinds for a broken file
+            raise SheetError(_("Không đọc được tệp Excel (.xlsx).")) from exc
+        values = [
+            ["" if v is None else str(v).strip() for v in row]
+            for row in sheet.iter_rows(values_only=True)
+        ]
+    elif name.lower().endswith(".csv"):
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise SheetError(_("Tệp CSV phải được lưu theo mã UTF-8.")) from exc
+        values = [
+            [cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))
+        ]
+    else:
+        raise SheetError(_("Chỉ nhận tệp .xlsx hoặc .csv."))
+    if not values:
+        raise SheetError(_("Tệp trống."))
+    header = [h.lower() for h in values[0]]
+    missing = [
+        c for c in ("loại", "câu hỏi", "đáp án đúng", "giải thích") if c not in header
+    ]
+    if missing:
+        raise SheetError(_("Tệp thiếu cột: %(cols)s.") % {"cols": ", ".join(missing)})
+    return [dict(zip(header, row, strict=False)) for row in values[1:] if any(row)]
+
+
+def _answer_numbers(raw: str) -> list[int] | None:
+    try:
+        return sorted(
+            {int(part) for part in raw.replace(";", ",").split(",") if part.strip()}
+        )
+    except ValueError:
+        return None
+
+
+def row_parse(row: dict[str, str], number: int) -> RowOutcome:
+    outcome = RowOutcome(number=number)
+    errors = outcome.errors
+    kind = KINDS.get(row.get("loại", "").strip().lower())
+    if kind is None:
+        errors.append(_("Cột “loại” phải là: một đáp án, nhiều đáp án hoặc đúng sai."))
+    text = row.get("câu hỏi", "").strip()
+    if not text:
+        errors.append(_("Thiếu nội dung câu hỏi."))
+    explanation = row.get("giải thích", "").strip()
+    if not explanation:
+        errors.append(_("Thiếu lời giải thích cho đáp án."))
+    options = [row.get(f"đáp án {i}", "").strip() for i in range(1, 7)]
+    if kind == Kind.TRUE_FALSE and not any(options):
+        options = ["Đúng", "Sai"]
+    present = [(i + 1, t) for i, t in enumerate(options) if t]
+    if len(present) < 2:
+        errors.append(_("Cần ít nhất 2 đáp án."))
+    if len({t.lower() for _, t in present}) != len(present):
+        errors.append(_("Có hai đáp án giống nhau."))
+    right = _answer_numbers(row.get("đáp án đúng", ""))
+    if not right:
+        errors.append(
+            _("Cột “đáp án đúng” phải là số thứ tự đáp án, ví dụ 2 hoặc 1,3.")
+        )
+    else:
+        numbers = {i for i, _ in present}
+        if not set(right) <= numbers:
+            errors.append(_("Đáp án đúng trỏ tới một đáp án bỏ trống."))
+        if kind in (Kind.SINGLE, Kind.TRUE_FALSE) and len(right) != 1:
+            errors.append(
+                _("Loại “một đáp án” và “đúng sai” chỉ có đúng 1 đáp án đúng.")
+            )
+        if kind == Kind.MULTIPLE and len(right) < 2:
+            errors.append(_("Loại “nhiều đáp án” cần từ 2 đáp án đúng."))
+    difficulty = DIFFICULTIES.get(row.get("độ khó", "").strip().lower())
+    if difficulty is None:
+        errors.append(_("Cột “độ khó” phải là: dễ, trung bình, khó (hoặc bỏ trống)."))
+    source = row.get("nguồn", "").strip()
+    if source and not source.startswith(("http://", "https://")):
+        errors.append(
+            _("Nguồn phải là một đường dẫn bắt đầu bằng http:// hoặc https://.")
+        )
+    if not errors:
+        outcome.question = ParsedQuestion(
+            kind=kind,
+            text=text,
+            explanation=explanation,
+            difficulty=difficulty,
+            choices=[(t, i in right) for i, t in present],
+            tags=row.get("nhãn", "").strip(),
+            partial_credit=row.get("chấm từng phần", "").strip().lower() in YES,
+            source_url=source,
+        )
+    return outcome
+
+
+def rows_parse(rows: list[dict[str, str]]) -> list[RowOutcome]:
+    outcomes = [row_parse(row, number) for number, row in enumerate(rows, start=2)]
+    seen: dict[str, int] = {}
+    for outcome in outcomes:
+        if outcome.question:
+            key = outcome.question.text.lower()
+            if key in seen:
+                outcome.errors.append(
+                    _("Trùng câu hỏi ở dòng %(n)d.") % {"n": seen[key]}
+                )
+                outcome.question = None
+            else:
+                seen[key] = outcome.number
+    return outcomes
+
+
+def template_csv() -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(COLUMNS)
+    writer.writerow(EXAMPLE)
+    return buffer.getvalue().encode("utf-8-sig")

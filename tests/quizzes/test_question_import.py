@@ -1,0 +1,281 @@
+import csv
+import io
+
+import pytest
+from openpyxl import Workbook
+
+from courses.models import CoursePage
+from quizzes.models import Question
+from quizzes.question_import import COLUMNS
+
+pytestmark = pytest.mark.django_db
+
+GOOD = [
+    [
+        "một đáp án",
+        "Ngày Chuyển đổi số quốc gia là ngày nào?",
+        "1/1",
+        "10/10",
+        "2/9",
+        "",
+        "",
+        "",
+        "2",
+        "QĐ 505/QĐ-TTg chọn ngày 10/10.",
+        "cds",
+        "dễ",
+        "",
+        "",
+    ],
+    [
+        "nhiều đáp án",
+        "Dấu hiệu của website giả?",
+        "Tên miền lạ",
+        "Có https",
+        "Sai một chữ",
+        "",
+        "",
+        "",
+        "1,3",
+        "Tên miền lạ hoặc sai chữ là dấu hiệu lừa đảo.",
+        "",
+        "trung bình",
+        "có",
+        "https://vietbao.vn/canh-giac-truoc-nhung-website-gia-mao-571356.html",
+    ],
+    [
+        "đúng sai",
+        "Công an hướng dẫn kích hoạt VNeID qua điện thoại.",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "2",
+        "Công an không hướng dẫn kích hoạt qua điện thoại.",
+        "",
+        "",
+        "",
+        "",
+    ],
+]
+BAD = [
+    (
+        ["tự luận", "Câu?", "A", "B", "", "", "", "", "1", "Vì.", "", "", "", ""],
+        "Cột “loại” phải là",
+    ),
+    (
+        ["một đáp án", "", "A", "B", "", "", "", "", "1", "Vì.", "", "", "", ""],
+        "Thiếu nội dung câu hỏi.",
+    ),
+    (
+        ["một đáp án", "Câu 3?", "A", "B", "", "", "", "", "1", "", "", "", "", ""],
+        "Thiếu lời giải thích",
+    ),
+    (
+        ["một đáp án", "Câu 4?", "A", "", "", "", "", "", "1", "Vì.", "", "", "", ""],
+        "Cần ít nhất 2 đáp án.",
+    ),
+    (
+        ["một đáp án", "Câu 5?", "A", "B", "", "", "", "", "3", "Vì.", "", "", "", ""],
+        "trỏ tới một đáp án bỏ trống",
+    ),
+    (
+        [
+            "một đáp án",
+            "Câu 6?",
+            "A",
+            "B",
+            "",
+            "",
+            "",
+            "",
+            "1,2",
+            "Vì.",
+            "",
+            "",
+            "",
+            "",
+        ],
+        "chỉ có đúng 1 đáp án đúng",
+    ),
+    (
+        [
+            "nhiều đáp án",
+            "Câu 7?",
+            "A",
+            "B",
+            "C",
+            "",
+            "",
+            "",
+            "1",
+            "Vì.",
+            "",
+            "",
+            "",
+            "",
+        ],
+        "cần từ 2 đáp án đúng",
+    ),
+    (
+        [
+            "một đáp án",
+            "Câu 8?",
+            "A",
+            "B",
+            "",
+            "",
+            "",
+            "",
+            "hai",
+            "Vì.",
+            "",
+            "",
+            "",
+            "",
+        ],
+        "phải là số thứ tự đáp án",
+    ),
+    (
+        ["một đáp án", "Câu 9?", "A", "a", "", "", "", "", "1", "Vì.", "", "", "", ""],
+        "Có hai đáp án giống nhau.",
+    ),
+    (
+        [
+            "một đáp án",
+            "Câu 10?",
+            "A",
+            "B",
+            "",
+            "",
+            "",
+            "",
+            "1",
+            "Vì.",
+            "",
+            "rất khó",
+            "",
+            "",
+        ],
+        "Cột “độ khó”",
+    ),
+    (
+        [
+            "một đáp án",
+            "Câu 11?",
+            "A",
+            "B",
+            "",
+            "",
+            "",
+            "",
+            "1",
+            "Vì.",
+            "",
+            "",
+            "",
+            "vietbao.vn",
+        ],
+        "Nguồn phải là một đường dẫn",
+    ),
+    (GOOD[0], "Trùng câu hỏi ở dòng 2."),
+]
+
+
+def csv_bytes(rows) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(COLUMNS)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def upload(client, course, name, content, *, dry_run):
+    data = {"course": course.pk, "file": io.BytesIO(content)}
+    data["file"].name = name
+    if dry_run:
+        data["dry_run"] = "on"
+    return client.post("/cms/cau-hoi/nhap/", data)
+
+
+@pytest.fixture
+def editor(client, make_learner):
+    client.force_login(make_learner(is_superuser=True, is_staff=True))
+    return client
+
+
+def test_dry_run_then_import_then_nothing_changes(editor, build_catalog):
+    build_catalog(courses=1, lessons=1)
+    course = CoursePage.objects.get()
+    content = csv_bytes(GOOD + [row for row, _ in BAD])
+    page = upload(editor, course, "cau-hoi.csv", content, dry_run=True).content.decode()
+    for _row, message in BAD:
+        assert message in page, message
+    assert not Question.objects.exists()
+
+    upload(editor, course, "cau-hoi.csv", content, dry_run=False)
+    assert Question.objects.count() == 3
+    multiple = Question.objects.get(kind="multiple")
+    assert multiple.partial_credit
+    assert [c.correct for c in multiple.choices.order_by("sort_order")] == [
+        True,
+        False,
+        True,
+    ]
+    true_false = Question.objects.get(kind="true_false")
+    assert [(c.text, c.correct) for c in true_false.choices.order_by("sort_order")] == [
+        ("Đúng", False),
+        ("Sai", True),
+    ]
+
+    upload(editor, course, "cau-hoi.csv", content, dry_run=False)
+    assert Question.objects.count() == 3
+
+
+def test_xlsx_is_read_like_csv(editor, build_catalog):
+    build_catalog(courses=1, lessons=1)
+    course = CoursePage.objects.get()
+    book = Workbook()
+    book.active.append(COLUMNS)
+    for row in GOOD:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    upload(editor, course, "cau-hoi.xlsx", buffer.getvalue(), dry_run=False)
+    assert Question.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("cau-hoi.txt", b"x", "Chỉ nhận tệp .xlsx hoặc .csv."),
+        ("cau-hoi.xlsx", b"not a zip", "Không đọc được tệp Excel"),
+        (
+            "cau-hoi.csv",
+            "loại,câu hỏi\n".encode(),
+            "Tệp thiếu cột: đáp án đúng, giải thích.",
+        ),
+        ("cau-hoi.csv", "câu hỏi".encode("utf-16"), "UTF-8"),
+    ],
+)
+def test_unreadable_files_are_refused_whole(
+    editor, build_catalog, name, content, message
+):
+    build_catalog(courses=1, lessons=1)
+    page = upload(editor, CoursePage.objects.get(), name, content, dry_run=False)
+    assert message in page.content.decode()
+    assert not Question.objects.exists()
+
+
+def test_template_download_has_vietnamese_headers(editor):
+    response = editor.get("/cms/cau-hoi/mau.csv")
+    header = response.content.decode("utf-8-sig").splitlines()[0]
+    assert header.startswith("loại,câu hỏi,đáp án 1")
+
+
+def test_learners_cannot_import(client, learner, build_catalog):
+    client.force_login(learner)
+    response = client.get("/cms/cau-hoi/nhap/")
+    assert response.status_code in (302, 403)
