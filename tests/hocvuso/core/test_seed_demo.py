@@ -75,3 +75,25 @@ def test_seed_refuses_to_run_in_production(settings):
     settings.DEBUG = False
     with pytest.raises(Exception, match="chỉ chạy ở môi trường thử"):
         call_command("seed_demo", verbosity=0)
+
+
+def test_every_course_ends_in_a_final_test_with_a_sound_bank(seeded):
+    from quizzes.models import Question, QuizPage
+
+    for course in CoursePage.objects.live():
+        quiz = QuizPage.objects.live().child_of(course).get()
+        assert quiz.question_count <= Question.objects.filter(course=course).count()
+        questions = Question.objects.filter(course=course).prefetch_related("choices")
+        assert questions.count() >= 15, course.title
+        for question in questions:
+            right = [c for c in question.choices.all() if c.correct]
+            assert question.explanation.strip(), question.text
+            if question.kind == "multiple":
+                assert 2 <= len(right) < question.choices.count(), question.text
+            else:
+                assert len(right) == 1, question.text
+            if question.kind == "true_false":
+                assert [c.text for c in question.choices.order_by("sort_order")] == [
+                    "Đúng",
+                    "Sai",
+                ]

@@ -1,0 +1,55 @@
+"""Exam-takers autosaving answers. Each simulated learner answers one random
+question of its own attempt with an increasing sequence number; every
+acknowledged save is recorded and checked against PostgreSQL after the run."""
+
+import json
+import os
+import random
+from itertools import count
+
+from locust import FastHttpUser, between, events, task
+
+TAKERS = json.loads(open(os.environ["AUTOSAVE_TAKERS"]).read())
+ACKED: dict[tuple[int, int], tuple[int, list[int]]] = {}
+_next_taker = count()
+
+
+class ExamTaker(FastHttpUser):
+    wait_time = between(1.0, 3.0)
+
+    def on_start(self):
+        self.taker = TAKERS["takers"][next(_next_taker) % len(TAKERS["takers"])]
+        self.cookie = (
+            f"{TAKERS['session_cookie']}={self.taker['session']}; "
+            f"csrftoken={self.taker['csrf']}"
+        )
+        self.seq = 0
+
+    @task
+    def autosave(self):
+        question, choices = random.choice(list(self.taker["questions"].items()))
+        chosen = [random.choice(choices)]
+        self.seq += 1
+        seq = self.seq
+        with self.client.put(
+            f"/api/attempts/{self.taker['attempt']}/answers/{question}",
+            json={"choice_ids": chosen, "seq": seq},
+            headers={"Cookie": self.cookie, "X-CSRFToken": self.taker["csrf"]},
+            name="PUT /api/attempts/[id]/answers/[q]",
+            catch_response=True,
+        ) as response:
+            if response.status_code == 200 and response.json()["saved"]:
+                key = (self.taker["attempt"], int(question))
+                if seq > ACKED.get(key, (0,))[0]:
+                    ACKED[key] = (seq, chosen)
+                response.success()
+            else:
+                response.failure(f"{response.status_code} {response.text[:80]}")
+
+
+@events.quitting.add_listener
+def dump_acknowledged(environment, **kwargs):
+    path = os.environ.get("AUTOSAVE_ACKED")
+    if path:
+        with open(path, "w") as handle:
+            json.dump([[a, q, s, c] for (a, q), (s, c) in ACKED.items()], handle)

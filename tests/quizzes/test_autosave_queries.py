@@ -1,0 +1,27 @@
+"""An autosave runs at most two SQL queries: read the attempt, upsert the
+answer (the session comes from the cache, the user is never loaded)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from quizzes.services import attempt_start
+
+pytestmark = pytest.mark.django_db
+
+
+def test_autosave_costs_two_queries(client, make_quiz, learner):
+    attempt = attempt_start(user=learner, quiz=make_quiz())
+    client.force_login(learner)
+    client.get("/")  # the session is now in the cache
+    qid = attempt.question_ids[0]
+    choice = attempt.choice_order[str(qid)][0]
+    with CaptureQueriesContext(connection) as captured:
+        response = client.put(
+            f"/api/attempts/{attempt.pk}/answers/{qid}",
+            {"choice_ids": [choice], "seq": 1},
+            content_type="application/json",
+        )
+    assert response.status_code == 200 and response.json()["saved"]
+    statements = [q["sql"] for q in captured.captured_queries]
+    assert len(statements) <= 2, statements
