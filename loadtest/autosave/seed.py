@@ -21,11 +21,11 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.contrib.sessions.backends.cached_db import SessionStore  # noqa: E402
 from django.utils.crypto import get_random_string  # noqa: E402
+from hocvuso.accounts.models import User  # noqa: E402
+from hocvuso.core.demo import demo_site_seed  # noqa: E402
 
 from courses.demo import SeedCounts, course_create, demo_catalog_seed  # noqa: E402
 from courses.models import CatalogPage, CoursePage  # noqa: E402
-from hocvuso.accounts.models import User  # noqa: E402
-from hocvuso.core.demo import demo_site_seed  # noqa: E402
 from quizzes.demo import demo_quiz_create, quiz_definitions_load  # noqa: E402
 from quizzes.models import QuizPage  # noqa: E402
 from quizzes.services import attempt_start  # noqa: E402
