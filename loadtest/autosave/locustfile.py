@@ -6,10 +6,11 @@ import json
 import os
 import random
 from itertools import count
+from pathlib import Path
 
 from locust import FastHttpUser, between, events, task
 
-TAKERS = json.loads(open(os.environ["AUTOSAVE_TAKERS"]).read())
+TAKERS = json.loads(Path(os.environ["AUTOSAVE_TAKERS"]).read_text())
 ACKED: dict[tuple[int, int], tuple[int, list[int]]] = {}
 _next_taker = count()
 

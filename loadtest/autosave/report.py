@@ -23,7 +23,8 @@ for name in (
     parser.add_argument(name, required=True)
 args = parser.parse_args()
 
-rows = {row["Name"]: row for row in csv.DictReader(open(args.stats))}
+with open(args.stats) as handle:
+    rows = {row["Name"]: row for row in csv.DictReader(handle)}
 row = rows["PUT /api/attempts/[id]/answers/[q]"]
 lost = json.loads(args.lost)
 ticks_per_second = os.sysconf("SC_CLK_TCK")
