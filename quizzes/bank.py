@@ -96,10 +96,27 @@ def questions_draw(
     shuffle_choices: bool,
     rng: random.Random,
 ) -> tuple[list[int], dict[str, list[int]]]:
-    """Pick `count` questions (from the tagged ones when tags are given) and
-    the order of each question's choices."""
-    pool = [q for q in bank.values() if not tags or set(q.tags) & set(tags)]
-    picked = rng.sample(pool, min(count, len(pool)))
+    """Pick `count` questions and the order of each one's choices.
+
+    `tags` are the quiz's draw rules: "an-toan:3" draws 3 questions tagged
+    an-toan; a bare "an-toan" limits the whole draw to that tag. Quotas are
+    filled first, the rest of `count` at random from what is left.
+    """
+    quotas = {}
+    limits = []
+    for rule in tags:
+        tag, _, number = rule.partition(":")
+        if number.strip().isdigit():
+            quotas[tag.strip()] = int(number)
+        else:
+            limits.append(tag.strip())
+    pool = [q for q in bank.values() if not limits or set(q.tags) & set(limits)]
+    picked: list[BankQuestion] = []
+    for tag, quota in quotas.items():
+        candidates = [q for q in pool if tag in q.tags and q not in picked]
+        picked += rng.sample(candidates, min(quota, len(candidates)))
+    rest = [q for q in pool if q not in picked]
+    picked += rng.sample(rest, max(0, min(count - len(picked), len(rest))))
     order = {}
     for question in picked:
         ids = [c.id for c in question.choices]

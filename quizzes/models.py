@@ -34,11 +34,12 @@ class QuizPage(SingleQueryViewRestrictionsMixin, Page):
         _("số câu hỏi mỗi lượt"), default=10, validators=[MinValueValidator(1)]
     )
     draw_tags = models.CharField(
-        _("chỉ lấy câu có nhãn"),
+        _("cách rút câu hỏi theo nhãn"),
         max_length=300,
         blank=True,
         help_text=_(
-            "Các nhãn cách nhau bằng dấu phẩy; bỏ trống để lấy từ cả ngân hàng."
+            "Cách nhau bằng dấu phẩy. “an-toan:3” rút 3 câu có nhãn an-toan; "
+            "“an-toan” chỉ rút từ các câu có nhãn đó. Bỏ trống để rút từ cả ngân hàng."
         ),
     )
     shuffle_choices = models.BooleanField(_("đảo thứ tự đáp án"), default=True)

@@ -227,3 +227,24 @@ def test_anonymous_calls_are_refused(client, make_quiz):
         "/api/attempts", {"quiz_id": quiz.pk}, content_type="application/json"
     )
     assert response.status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("policy", "closes_in", "shown"),
+    [
+        ("after_submit", None, True),
+        ("never", None, False),
+        ("after_close", timedelta(hours=1), False),
+    ],
+)
+def test_review_follows_the_quiz_policy(taker, make_quiz, policy, closes_in, shown):
+    quiz = make_quiz(
+        review_policy=policy,
+        closes_at=timezone.now() + closes_in if closes_in else None,
+    )
+    attempt = start(taker, quiz)
+    result = submit(taker, attempt["id"], []).json()
+    assert result["review_allowed"] is shown
+    assert bool(result["review"]) is shown
+    page = taker.get(f"/kiem-tra/ket-qua/{attempt['id']}/").content.decode()
+    assert ("Vì đó là đáp án đúng." in page) is shown

@@ -119,3 +119,48 @@ def test_answers_accepted_until_deadline_plus_grace():
     assert not accepts_answers(deadline=T0, grace=grace, now=T0 + timedelta(seconds=61))
     assert remaining_seconds(deadline=T0, now=T0 + timedelta(seconds=5)) == 0
     assert remaining_seconds(deadline=T0, now=T0 - timedelta(seconds=90)) == 90
+
+
+def _bank(spec):
+    from quizzes.bank import BankChoice, BankQuestion
+
+    return {
+        qid: BankQuestion(
+            id=qid,
+            kind="single",
+            text=f"q{qid}",
+            explanation="",
+            partial_credit=False,
+            tags=tuple(tags),
+            choices=(
+                BankChoice(qid * 10, "a", True),
+                BankChoice(qid * 10 + 1, "b", False),
+            ),
+        )
+        for qid, tags in spec.items()
+    }
+
+
+def test_draw_fills_tag_quotas_first_then_the_rest():
+    import random
+
+    from quizzes.bank import questions_draw
+
+    bank = _bank(
+        {1: ["a"], 2: ["a"], 3: ["a"], 4: ["b"], 5: ["b"], 6: [], 7: [], 8: []}
+    )
+    for seed in range(30):
+        ids, order = questions_draw(
+            bank,
+            count=5,
+            tags=["a:2", "b:1"],
+            shuffle_choices=True,
+            rng=random.Random(seed),
+        )
+        assert len(ids) == len(set(ids)) == 5
+        assert sum(1 for i in ids[:2] if i in (1, 2, 3)) == 2 and ids[2] in (4, 5)
+        assert set(order) == {str(i) for i in ids}
+    only_b, _ = questions_draw(
+        bank, count=5, tags=["b"], shuffle_choices=False, rng=random.Random(1)
+    )
+    assert sorted(only_b) == [4, 5]
