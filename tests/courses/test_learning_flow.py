@@ -119,3 +119,20 @@ def test_home_offers_to_continue_where_the_learner_stopped(client, course, learn
 
     body = text(client.get("/hoc/cua-toi/"))
     assert course.title in body and "Đã học 1/4 bài" in body
+
+
+def test_enrol_before_consent_comes_back_to_the_course_page(
+    client, course, make_learner
+):
+    client.force_login(make_learner(consented=False))
+    response = client.post(
+        f"/hoc/khoa-hoc/{course.pk}/dang-ky/",
+        HTTP_REFERER=f"http://testserver{course.url}",
+    )
+    assert (
+        response["Location"]
+        == f"/tai-khoan/dong-y/?next={course.url.replace('/', '%2F')}"
+    )
+    response = client.post("/tai-khoan/dong-y/", {"agree": "on", "next": course.url})
+    assert response["Location"] == course.url
+    assert client.get(course.url).status_code == 200

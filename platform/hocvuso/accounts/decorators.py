@@ -1,9 +1,10 @@
 from functools import wraps
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from .selectors import consent_is_current
 
@@ -14,10 +15,21 @@ def learner_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
+            return redirect_to_login(_come_back_to(request))
         if not consent_is_current(user=request.user, session=request.session):
-            query = urlencode({"next": request.get_full_path()})
+            query = urlencode({"next": _come_back_to(request)})
             return redirect(f"{reverse('consent')}?{query}")
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def _come_back_to(request) -> str:
+    """Where to return afterwards. A POST (enrol, start a test) cannot be
+    replayed by a redirect, so go back to the page that held its button."""
+    if request.method == "GET":
+        return request.get_full_path()
+    referer = request.headers.get("Referer", "")
+    if url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}):
+        return urlsplit(referer).path or "/"
+    return "/"
