@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from courses.models import CoursePage
+
 from .answers_sql import answer_upsert
 from .bank import bank_get, questions_draw
 from .engine.clock import accepts_answers, deadline_for
@@ -70,8 +72,6 @@ def _local(moment: datetime) -> str:
 
 
 def _course_id(quiz: QuizPage) -> int:
-    from courses.models import CoursePage
-
     return CoursePage.objects.only("pk").get(path=quiz.path[: -QuizPage.steplen]).pk
 
 

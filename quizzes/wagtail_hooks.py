@@ -48,7 +48,6 @@ def quiz_admin_urls():
             admin_views.question_template,
             name="quizzes_question_template",
         ),
-        path("cong-gio/", admin_views.extra_time, name="quizzes_extra_time"),
     ]
 
 
@@ -59,14 +58,4 @@ def question_import_menu_item():
         reverse("quizzes_question_import"),
         icon_name="upload",
         order=310,
-    )
-
-
-@hooks.register("register_admin_menu_item")
-def extra_time_menu_item():
-    return MenuItem(
-        _("Cộng giờ làm bài"),
-        reverse("quizzes_extra_time"),
-        icon_name="time",
-        order=320,
     )

@@ -16,6 +16,12 @@ from quizzes.models import Choice, Question, QuizPage
 LESSON_TEXT = "<p>" + " ".join(["Bài học thử nghiệm về kỹ năng số."] * 40) + "</p>"
 
 
+def pytest_collection_modifyitems(items):
+    """Browser tests last: Playwright keeps an event loop running in the main
+    thread until the session ends, and async_to_sync refuses to run there."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 @pytest.fixture(autouse=True)
 def _clean_state():
     """Rate-limit counters live in the cache (Redis in CI) and SMS in memory."""
