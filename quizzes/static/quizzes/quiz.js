@@ -36,7 +36,7 @@ function chosenIn(fieldset) {
 // Answers on the phone that the server does not have yet win over the page.
 for (const fieldset of questions) {
   const local = state.answers[fieldset.dataset.q];
-  if (local) {
+  if (local && !local.acked) {
     for (const input of fieldset.querySelectorAll("input")) {
       input.checked = local.choice_ids.includes(Number(input.value));
     }
@@ -134,7 +134,7 @@ async function flush() {
   } catch {
     setOffline(true);
     clearTimeout(retryTimer);
-    retryTimer = setTimeout(flush, retryDelay);
+    retryTimer = setTimeout(() => { retryTimer = null; flush(); }, retryDelay);
     retryDelay = Math.min(retryDelay * 2, 30000);
   } finally {
     sending = false;
