@@ -33,10 +33,11 @@ function chosenIn(fieldset) {
   return [...fieldset.querySelectorAll("input:checked")].map((i) => Number(i.value));
 }
 
-// Answers on the phone that the server does not have yet win over the page.
+// The phone's answers win over the page: the page may be an old copy the
+// service worker kept for an offline reload.
 for (const fieldset of questions) {
   const local = state.answers[fieldset.dataset.q];
-  if (local && !local.acked) {
+  if (local) {
     for (const input of fieldset.querySelectorAll("input")) {
       input.checked = local.choice_ids.includes(Number(input.value));
     }
