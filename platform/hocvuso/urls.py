@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from courses import urls as course_urls
 from hocvuso.accounts import urls as account_urls
 from hocvuso.core import views as core_views
+from hocvuso.orgunits import urls as orgunit_urls
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -19,6 +20,7 @@ urlpatterns = [
     path("tai-khoan/", include(account_urls)),
     path("tai-khoan/", include("allauth.urls")),
     path("hoc/", include(course_urls)),
+    path("quan-tri/", include(orgunit_urls)),
 ]
 
 if settings.DEBUG:

@@ -65,3 +65,66 @@ class AdminRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} — {self.unit}"
+
+
+class TeamKind(models.TextChoices):
+    COMMUNITY = "community", _("Tổ công nghệ số cộng đồng")
+    YOUTH_UNION = "youth_union", _("Tổ công nghệ số của Tỉnh đoàn")
+
+
+class Team(models.Model):
+    """A Tổ công nghệ số cộng đồng: in a commune or a village, or the
+    provincial youth union's team attached to the province."""
+
+    name = models.CharField(_("tên tổ"), max_length=200)
+    kind = models.CharField(
+        _("loại tổ"),
+        max_length=20,
+        choices=TeamKind.choices,
+        default=TeamKind.COMMUNITY,
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="teams"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tổ công nghệ số")
+        verbose_name_plural = _("tổ công nghệ số")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "name"], name="uniq_team_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TeamRole(models.TextChoices):
+    LEADER = "leader", _("Tổ trưởng")
+    MEMBER = "member", _("Thành viên")
+
+
+class TeamMembership(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="team_memberships",
+    )
+    role = models.CharField(
+        _("vai trò trong tổ"),
+        max_length=10,
+        choices=TeamRole.choices,
+        default=TeamRole.MEMBER,
+    )
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("thành viên tổ")
+        verbose_name_plural = _("thành viên tổ")
+        constraints = [
+            models.UniqueConstraint(fields=["team", "user"], name="uniq_team_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.team} ({self.get_role_display()})"

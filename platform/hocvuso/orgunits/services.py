@@ -6,7 +6,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import Unit, UnitLevel
+from .models import Team, TeamKind, TeamMembership, TeamRole, Unit, UnitLevel
 
 CSV_COLUMNS = ("ma_tinh", "ten_tinh", "loai_tinh", "ma_xa", "ten_xa", "loai_xa")
 
@@ -165,3 +165,45 @@ def village_create(*, commune: Unit, name: str, kind: str) -> Unit:
         kind=kind,
         level=UnitLevel.VILLAGE,
     )
+
+
+class TeamError(ValueError):
+    """A team cannot be created as asked; nothing was written."""
+
+
+def team_placement_check(*, unit: Unit, kind: str) -> None:
+    if kind == TeamKind.YOUTH_UNION and unit.level != UnitLevel.PROVINCE:
+        raise TeamError(_("Tổ của Tỉnh đoàn phải thuộc cấp tỉnh."))
+    if kind == TeamKind.COMMUNITY and unit.level == UnitLevel.PROVINCE:
+        raise TeamError(
+            _(
+                "Tổ công nghệ số cộng đồng phải thuộc một xã, phường hoặc thôn, tổ dân phố."
+            )
+        )
+
+
+def team_create(*, unit: Unit, name: str, kind: str = TeamKind.COMMUNITY) -> Team:
+    """A community team in a commune or village; the youth union's in a province.
+
+    Creating the same team again returns the existing one.
+    """
+    name = " ".join(name.split())
+    if not name:
+        raise TeamError(_("Vui lòng nhập tên tổ."))
+    team_placement_check(unit=unit, kind=kind)
+    team, _created = Team.objects.get_or_create(
+        unit=unit, name=name, defaults={"kind": kind}
+    )
+    return team
+
+
+def team_membership_set(*, team: Team, user, role: str = TeamRole.MEMBER) -> bool:
+    """Put the user in the team with this role; True when anything changed."""
+    membership, created = TeamMembership.objects.get_or_create(
+        team=team, user=user, defaults={"role": role}
+    )
+    if not created and membership.role != role:
+        membership.role = role
+        membership.save(update_fields=["role"])
+        return True
+    return created

@@ -160,6 +160,7 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
+    "hocvuso.orgunits.backends.UnitAdminBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {

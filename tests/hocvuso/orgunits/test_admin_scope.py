@@ -1,0 +1,151 @@
+"""DESIGN §5.5: every administrator sees and touches only their own subtree.
+
+The matrix calls every admin page and endpoint that takes a unit, as every
+administrator, for every unit of a generated tree; access must be allowed
+exactly when the unit is in the administrator's subtree."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.urls import reverse
+from hocvuso.orgunits.models import Team, Unit
+from hocvuso.orgunits.selectors import admin_scope_get, teams_in_scope, units_in_scope
+
+pytestmark = pytest.mark.django_db
+
+DENIED = {302, 403, 404}
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    method: str
+    url: Callable  # (tree, unit) → url
+    data: Callable | None = None  # (tree, unit) → POST data
+    allowed_status: frozenset[int] = frozenset({200})
+
+
+ENDPOINTS = [
+    Endpoint(
+        "trang đơn vị",
+        "get",
+        lambda t, u: reverse("unit_admin_detail", args=[u.code]),
+    ),
+    Endpoint(
+        "thêm thôn",
+        "post",
+        lambda t, u: reverse("unit_village_add", args=[u.code]),
+        lambda t, u: {"name": "Thôn Ma Trận", "kind": "thôn"},
+        frozenset({302, 400}),
+    ),
+    Endpoint(
+        "thêm tổ",
+        "post",
+        lambda t, u: reverse("unit_team_add", args=[u.code]),
+        lambda t, u: {"name": "Tổ Ma Trận"},
+        frozenset({302, 400}),
+    ),
+    Endpoint(
+        "CMS: sửa đơn vị",
+        "get",
+        lambda t, u: reverse("orgunits_unit:edit", args=[u.pk]),
+    ),
+    Endpoint(
+        "CMS: sửa tổ",
+        "get",
+        lambda t, u: reverse("orgunits_team:edit", args=[t.teams[u.code].pk]),
+    ),
+    Endpoint(
+        "CMS: xóa tổ (xác nhận)",
+        "get",
+        lambda t, u: reverse("orgunits_team:delete", args=[t.teams[u.code].pk]),
+    ),
+]
+
+
+def _team_for_every_unit(tree) -> None:
+    from hocvuso.orgunits.services import team_create
+
+    for province in tree.provinces:
+        tree.teams[province.code] = team_create(
+            unit=province, name="Tổ Tỉnh đoàn", kind="youth_union"
+        )
+
+
+def test_every_admin_endpoint_allows_exactly_the_subtree(client, org_tree, capsys):
+    _team_for_every_unit(org_tree)
+    tried = 0
+    unexpected_allows: list[str] = []
+    unexpected_denials: list[str] = []
+    for label, user in org_tree.admins.items():
+        client.force_login(user)
+        for unit in org_tree.units:
+            for endpoint in ENDPOINTS:
+                url = endpoint.url(org_tree, unit)
+                if endpoint.method == "get":
+                    response = client.get(url)
+                else:
+                    response = client.post(url, endpoint.data(org_tree, unit))
+                tried += 1
+                allowed = response.status_code in endpoint.allowed_status
+                expected = org_tree.allowed(label, unit)
+                where = f"{label} → {unit.code} {endpoint.name}: {response.status_code}"
+                if allowed and not expected:
+                    unexpected_allows.append(where)
+                elif not allowed and expected:
+                    unexpected_denials.append(where)
+                assert allowed or response.status_code in DENIED, where
+    with capsys.disabled():
+        print(
+            f"\nauthorization matrix: {tried} combinations "
+            f"({len(org_tree.admins)} users × {len(org_tree.units)} units × "
+            f"{len(ENDPOINTS)} endpoints), unexpected allows: "
+            f"{len(unexpected_allows)}, unexpected denials: {len(unexpected_denials)}"
+        )
+    assert unexpected_allows == []
+    assert unexpected_denials == []
+
+
+def test_scope_selectors_follow_the_roles(org_tree):
+    commune_admin = org_tree.admins["commune0.1"]
+    scope = admin_scope_get(user=commune_admin)
+    commune = org_tree.communes[1]
+    assert set(units_in_scope(scope=scope)) == set(
+        Unit.objects.filter(path__startswith=commune.path)
+    )
+    assert len(units_in_scope(scope=scope)) == 4
+    assert set(teams_in_scope(scope=scope)) == set(
+        Team.objects.filter(unit__path__startswith=commune.path)
+    )
+    assert not admin_scope_get(user=org_tree.admins["team_leader"])
+    assert not admin_scope_get(user=org_tree.admins["learner"])
+    assert admin_scope_get(user=org_tree.admins["superuser"]).everything
+
+
+def test_cms_lists_show_only_the_subtree(client, org_tree):
+    client.force_login(org_tree.admins["commune1.2"])
+    response = client.get(reverse("orgunits_team:index"))
+    assert response.status_code == 200
+    names = {t.name for t in Team.objects.all() if t.name in response.text}
+    commune = org_tree.communes[5]
+    assert names == {
+        t.name for t in Team.objects.filter(unit__path__startswith=commune.path)
+    }
+
+
+def test_commune_admin_adds_a_village_and_a_team(client, org_tree):
+    commune = org_tree.communes[0]
+    client.force_login(org_tree.admins["commune0.0"])
+    response = client.post(
+        reverse("unit_village_add", args=[commune.code]),
+        {"name": "Tổ dân phố Mới", "kind": "tổ dân phố"},
+    )
+    assert response.status_code == 302
+    village = Unit.objects.get(name="Tổ dân phố Mới")
+    assert village.get_parent() == commune and village.code == f"{commune.code}-04"
+    response = client.post(reverse("unit_team_add", args=[village.code]), {"name": " "})
+    assert response.status_code == 400
+    assert "Vui lòng nhập tên tổ." in response.text
+    client.post(reverse("unit_team_add", args=[village.code]), {"name": "Tổ Số 1"})
+    assert Team.objects.get(name="Tổ Số 1").unit == village
