@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from courses import urls as course_urls
+from hocvuso.accounts import import_urls
 from hocvuso.accounts import urls as account_urls
 from hocvuso.core import views as core_views
 from hocvuso.orgunits import urls as orgunit_urls
@@ -20,6 +21,7 @@ urlpatterns = [
     path("tai-khoan/", include(account_urls)),
     path("tai-khoan/", include("allauth.urls")),
     path("hoc/", include(course_urls)),
+    path("quan-tri/nhap/", include(import_urls)),
     path("quan-tri/", include(orgunit_urls)),
 ]
 

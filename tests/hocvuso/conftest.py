@@ -83,7 +83,7 @@ def org_tree(db) -> OrgTree:
     # A team leader and a plain learner administer nothing.
     leader = _user("to_truong", unit=tree.villages[0])
     team_membership_set(
-        team=tree.teams[tree.villages[0].code], user=leader, role="leader"
+        team_id=tree.teams[tree.villages[0].code].pk, user=leader, role="leader"
     )
     AdminRole.objects.create(
         user=leader, role=AdminRoleKind.TEAM_LEADER, unit=tree.villages[0]

@@ -197,10 +197,10 @@ def team_create(*, unit: Unit, name: str, kind: str = TeamKind.COMMUNITY) -> Tea
     return team
 
 
-def team_membership_set(*, team: Team, user, role: str = TeamRole.MEMBER) -> bool:
+def team_membership_set(*, team_id: int, user, role: str = TeamRole.MEMBER) -> bool:
     """Put the user in the team with this role; True when anything changed."""
     membership, created = TeamMembership.objects.get_or_create(
-        team=team, user=user, defaults={"role": role}
+        team_id=team_id, user=user, defaults={"role": role}
     )
     if not created and membership.role != role:
         membership.role = role

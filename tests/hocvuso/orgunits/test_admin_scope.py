@@ -8,8 +8,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from hocvuso.orgunits.models import Team, Unit
+from hocvuso.accounts.import_files import headers
+from hocvuso.accounts.models import ImportJob
+from hocvuso.orgunits.models import Team, Unit, UnitLevel
 from hocvuso.orgunits.selectors import admin_scope_get, teams_in_scope, units_in_scope
 
 pytestmark = pytest.mark.django_db
@@ -64,6 +67,15 @@ ENDPOINTS = [
 ]
 
 
+def _one_row(unit: Unit) -> SimpleUploadedFile:
+    if unit.level == UnitLevel.VILLAGE:
+        commune, village = unit.get_parent().code, unit.name
+    else:
+        commune, village = unit.code, ""
+    text = ",".join(headers()) + f"\nNguyễn Văn An,0912345678,,{commune},{village},,\n"
+    return SimpleUploadedFile("mot-dong.csv", text.encode())
+
+
 def _team_for_every_unit(tree) -> None:
     from hocvuso.orgunits.services import team_create
 
@@ -96,11 +108,31 @@ def test_every_admin_endpoint_allows_exactly_the_subtree(client, org_tree, capsy
                 elif not allowed and expected:
                     unexpected_denials.append(where)
                 assert allowed or response.status_code in DENIED, where
+    # The import names its units in the rows: a row is accepted exactly when
+    # its commune (and village) is in the importer's subtree.
+    for label, user in org_tree.admins.items():
+        client.force_login(user)
+        for unit in org_tree.communes + org_tree.villages:
+            response = client.post(reverse("import_start"), {"file": _one_row(unit)})
+            tried += 1
+            expected = org_tree.allowed(label, unit)
+            where = f"{label} → {unit.code} nhập danh sách: {response.status_code}"
+            if response.status_code == 403:
+                allowed = False
+            else:
+                assert response.status_code == 302, where
+                job = ImportJob.objects.latest("pk")
+                allowed = job.outcomes[0]["errors"] == []
+            if allowed and not expected:
+                unexpected_allows.append(where)
+            elif not allowed and expected:
+                unexpected_denials.append(where)
     with capsys.disabled():
         print(
             f"\nauthorization matrix: {tried} combinations "
             f"({len(org_tree.admins)} users × {len(org_tree.units)} units × "
-            f"{len(ENDPOINTS)} endpoints), unexpected allows: "
+            f"{len(ENDPOINTS)} endpoints + import rows for every commune and "
+            "village), unexpected allows: "
             f"{len(unexpected_allows)}, unexpected denials: {len(unexpected_denials)}"
         )
     assert unexpected_allows == []
