@@ -128,3 +128,126 @@ class TeamMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.team} ({self.get_role_display()})"
+
+
+class Assignment(models.Model):
+    """A course or a programme that learners of a unit (and everything under
+    it) or of a team must finish between two dates."""
+
+    course = models.ForeignKey(
+        "courses.CoursePage",
+        verbose_name=_("khóa học"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="assignments",
+    )
+    programme = models.ForeignKey(
+        "courses.ProgrammePage",
+        verbose_name=_("chương trình"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="assignments",
+    )
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("đơn vị"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="assignments",
+    )
+    team = models.ForeignKey(
+        Team,
+        verbose_name=_("tổ"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="assignments",
+    )
+    starts_on = models.DateField(_("ngày bắt đầu"))
+    due_on = models.DateField(_("hạn hoàn thành"))
+    remind_days_before = models.PositiveSmallIntegerField(
+        _("nhắc trước hạn (ngày)"), default=3
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("giao khóa học")
+        verbose_name_plural = _("giao khóa học")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(course__isnull=True)
+                ^ models.Q(programme__isnull=True),
+                name="assignment_course_xor_programme",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(unit__isnull=True) ^ models.Q(team__isnull=True),
+                name="assignment_unit_xor_team",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(due_on__gte=models.F("starts_on")),
+                name="assignment_due_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["due_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.course or self.programme} → {self.unit or self.team}"
+
+
+class AssignmentReminder(models.Model):
+    """A reminder sent: one per learner, assignment and due date, ever."""
+
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="reminders"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    due_on = models.DateField()
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("lời nhắc hạn học")
+        verbose_name_plural = _("lời nhắc hạn học")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "user", "due_on"], name="uniq_reminder"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} — {self.assignment_id} ({self.due_on})"
+
+
+class UnitTarget(models.Model):
+    """How many learners a unit plans to train in a programme (the plans set
+    targets in persons); the reports show "% of target" from it."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị"), on_delete=models.CASCADE, related_name="targets"
+    )
+    programme = models.ForeignKey(
+        "courses.ProgrammePage",
+        verbose_name=_("chương trình"),
+        on_delete=models.CASCADE,
+        related_name="unit_targets",
+    )
+    learners = models.PositiveIntegerField(_("số học viên chỉ tiêu"))
+
+    class Meta:
+        verbose_name = _("chỉ tiêu")
+        verbose_name_plural = _("chỉ tiêu")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "programme"], name="uniq_target_per_unit"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit}: {self.learners}"

@@ -1,10 +1,23 @@
 from dataclasses import dataclass
+from datetime import date
 from functools import reduce
 from operator import or_
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
-from .models import AdminRole, AdminRoleKind, Team, Unit, UnitLevel
+from courses.models import ProgrammeCourse
+
+from .models import (
+    AdminRole,
+    AdminRoleKind,
+    Assignment,
+    Team,
+    TeamMembership,
+    Unit,
+    UnitLevel,
+    UnitTarget,
+)
 
 # Roles that make someone an administrator of a part of the tree.
 SCOPE_ROLES = (AdminRoleKind.PROVINCE_ADMIN, AdminRoleKind.COMMUNE_ADMIN)
@@ -115,3 +128,61 @@ def unit_children_in_scope(*, scope: AdminScope, unit: Unit) -> QuerySet[Unit]:
     return units_in_scope(scope=scope).filter(
         path__startswith=unit.path, depth=unit.depth + 1
     )
+
+
+def assignments_in_scope(*, scope: AdminScope) -> QuerySet[Assignment]:
+    if scope.everything:
+        return Assignment.objects.all()
+    return Assignment.objects.filter(scope.q("unit") | scope.q("team__unit"))
+
+
+def unit_assignments_list(*, unit: Unit) -> list[Assignment]:
+    """Assignments made to this unit or to one of its teams."""
+    return list(
+        Assignment.objects.filter(Q(unit=unit) | Q(team__unit=unit))
+        .select_related("course", "programme", "team")
+        .order_by("due_on", "pk")
+    )
+
+
+def unit_targets_list(*, unit: Unit) -> list[UnitTarget]:
+    return list(unit.targets.select_related("programme").order_by("programme__title"))
+
+
+def _assigned_to(user) -> Q:
+    """Assignments that reach the user: their team's, or their unit's or an
+    ancestor unit's (the unit's path starts with the assignment unit's path)."""
+    in_team = Exists(
+        TeamMembership.objects.filter(user_id=user.pk, team_id=OuterRef("team_id"))
+    )
+    under_unit = Exists(
+        Unit.objects.filter(pk=user.unit_id, path__startswith=OuterRef("unit__path"))
+    )
+    return Q(in_team) | Q(under_unit)
+
+
+def assignment_due_dates(*, user) -> dict[int, date]:
+    """Course id → the earliest due date of the started assignments that
+    reach the learner, a programme counting for each of its courses. One query.
+    Plugged into the course cards through settings.COURSES_DUE_DATES."""
+    if not user.is_authenticated:
+        return {}
+    mine = Assignment.objects.filter(
+        _assigned_to(user), starts_on__lte=timezone.localdate()
+    )
+    direct = (
+        mine.filter(course__isnull=False).order_by().values_list("course_id", "due_on")
+    )
+    # One filter() call, so the due date read is the matching assignment's.
+    via_programme = (
+        ProgrammeCourse.objects.filter(
+            programme__assignments__in=mine.filter(programme__isnull=False)
+        )
+        .order_by()
+        .values_list("course_id", "programme__assignments__due_on")
+    )
+    due: dict[int, date] = {}
+    for course_id, due_on in direct.union(via_programme, all=True):
+        if course_id not in due or due_on < due[course_id]:
+            due[course_id] = due_on
+    return due

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent  # platform/hocvuso
@@ -155,6 +156,12 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
+CELERY_BEAT_SCHEDULE = {
+    "assignment-reminders": {
+        "task": "hocvuso.orgunits.tasks.assignment_reminders_send_task",
+        "schedule": crontab(hour=8, minute=0),
+    },
+}
 
 # --- Auth and accounts -------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -247,6 +254,8 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "txt"]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
 # --- Platform ----------------------------------------------------------------
+# Course cards show "Bắt buộc — hạn …" from the organisation's assignments.
+COURSES_DUE_DATES = "hocvuso.orgunits.selectors.assignment_due_dates"
 UNITS_CSV = Path(
     os.environ.get(
         "UNITS_CSV", PROJECT_DIR / "orgunits" / "data" / "don-vi-hanh-chinh-2025.csv"

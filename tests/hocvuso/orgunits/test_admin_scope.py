@@ -6,14 +6,17 @@ exactly when the unit is in the administrator's subtree."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from hocvuso.accounts.import_files import headers
 from hocvuso.accounts.models import ImportJob
-from hocvuso.orgunits.models import Team, Unit, UnitLevel
+from hocvuso.orgunits.models import Assignment, Team, Unit, UnitLevel
 from hocvuso.orgunits.selectors import admin_scope_get, teams_in_scope, units_in_scope
+
+from courses.models import CoursePage, ProgrammePage
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +67,35 @@ ENDPOINTS = [
         "get",
         lambda t, u: reverse("orgunits_team:delete", args=[t.teams[u.code].pk]),
     ),
+    Endpoint(
+        "giao khóa học",
+        "post",
+        lambda t, u: reverse("unit_assignment_add", args=[u.code]),
+        lambda t, u: {
+            "what": f"c{CoursePage.objects.first().pk}",
+            "starts_on": "2026-12-01",
+            "due_on": "2026-12-31",
+            "remind_days_before": "3",
+        },
+        frozenset({302}),
+    ),
+    Endpoint(
+        "bỏ giao khóa học",
+        "post",
+        lambda t, u: reverse("unit_assignment_remove", args=[_fresh_assignment(t, u)]),
+        lambda t, u: {},
+        frozenset({302}),
+    ),
+    Endpoint(
+        "đặt chỉ tiêu",
+        "post",
+        lambda t, u: reverse("unit_target_set", args=[u.code]),
+        lambda t, u: {
+            "programme": str(ProgrammePage.objects.first().pk),
+            "learners": "100",
+        },
+        frozenset({302}),
+    ),
 ]
 
 
@@ -76,6 +108,15 @@ def _one_row(unit: Unit) -> SimpleUploadedFile:
     return SimpleUploadedFile("mot-dong.csv", text.encode())
 
 
+def _fresh_assignment(tree, unit) -> int:
+    return Assignment.objects.create(
+        course=CoursePage.objects.first(),
+        unit=unit,
+        starts_on=date(2026, 12, 1),
+        due_on=date(2026, 12, 31),
+    ).pk
+
+
 def _team_for_every_unit(tree) -> None:
     from hocvuso.orgunits.services import team_create
 
@@ -85,7 +126,10 @@ def _team_for_every_unit(tree) -> None:
         )
 
 
-def test_every_admin_endpoint_allows_exactly_the_subtree(client, org_tree, capsys):
+def test_every_admin_endpoint_allows_exactly_the_subtree(
+    client, org_tree, build_catalog, capsys
+):
+    build_catalog(courses=1, lessons=1)
     _team_for_every_unit(org_tree)
     tried = 0
     unexpected_allows: list[str] = []
