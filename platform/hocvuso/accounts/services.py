@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from hocvuso.orgunits.models import TeamMembership, Unit
 from hocvuso.orgunits.selectors import AdminScope, admin_scope_get
-from hocvuso.orgunits.services import team_membership_set
+from hocvuso.orgunits.services import team_member_add, team_membership_set
 
 from .hashers import InitialPasswordHasher
 from .import_files import read_table
@@ -203,19 +203,20 @@ def _import_row_write(
         else:
             user.set_unusable_password()  # they log in with an SMS code
         user.save()
-    else:
-        user.full_name = row.full_name
-        user.birth_year = row.birth_year or user.birth_year
-        user.unit_id = unit_id
         if row.team_id:
-            user.learner_type = LearnerType.TEAM_MEMBER
-        user.save(update_fields=["full_name", "birth_year", "unit", "learner_type"])
-        if row.team_id:
-            # One team per member inside the importer's part of the tree.
-            TeamMembership.objects.filter(user=user).filter(
-                scope.q("team__unit")
-            ).exclude(team_id=row.team_id).delete()
+            team_member_add(team_id=row.team_id, user=user, role=str(row.role))
+        return user, password
+    user.full_name = row.full_name
+    user.birth_year = row.birth_year or user.birth_year
+    user.unit_id = unit_id
     if row.team_id:
+        user.learner_type = LearnerType.TEAM_MEMBER
+    user.save(update_fields=["full_name", "birth_year", "unit", "learner_type"])
+    if row.team_id:
+        # One team per member inside the importer's part of the tree.
+        TeamMembership.objects.filter(user=user).filter(scope.q("team__unit")).exclude(
+            team_id=row.team_id
+        ).delete()
         team_membership_set(team_id=row.team_id, user=user, role=str(row.role))
     return user, password
 

@@ -214,6 +214,11 @@ def team_create(*, unit: Unit, name: str, kind: str = TeamKind.COMMUNITY) -> Tea
     return team
 
 
+def team_member_add(*, team_id: int, user, role: str = TeamRole.MEMBER) -> None:
+    """Add an account created just now (it cannot be in the team yet)."""
+    TeamMembership.objects.create(team_id=team_id, user=user, role=role)
+
+
 def team_membership_set(*, team_id: int, user, role: str = TeamRole.MEMBER) -> bool:
     """Put the user in the team with this role; True when anything changed."""
     membership, created = TeamMembership.objects.get_or_create(
