@@ -225,3 +225,10 @@ def test_commune_admin_adds_a_village_and_a_team(client, org_tree):
     assert "Vui lòng nhập tên tổ." in response.text
     client.post(reverse("unit_team_add", args=[village.code]), {"name": "Tổ Số 1"})
     assert Team.objects.get(name="Tổ Số 1").unit == village
+
+
+def test_profile_links_administrators_to_their_pages(client, org_tree):
+    client.force_login(org_tree.admins["commune0.0"])
+    assert reverse("unit_admin_home") in client.get(reverse("profile")).text
+    client.force_login(org_tree.admins["learner"])
+    assert reverse("unit_admin_home") not in client.get(reverse("profile")).text
