@@ -419,3 +419,19 @@ def test_import_pages_need_an_administrator(client, org_tree):
     assert client.get(reverse("import_template_xlsx")).status_code == 403
     client.logout()
     assert client.get(reverse("import_start")).status_code == 302
+
+
+def test_progress_bar_polls_while_the_run_goes_on(client, commune_admin):
+    job = ImportJob.objects.create(
+        created_by=commune_admin,
+        file_name="lon.csv",
+        status="running",
+        total=200,
+        processed=50,
+    )
+    fragment = client.get(reverse("import_progress", args=[job.pk])).text
+    assert 'hx-trigger="every 1s"' in fragment
+    assert "50/200 dòng (25%)" in fragment and 'value="25"' in fragment
+    ImportJob.objects.filter(pk=job.pk).update(status="done", processed=200)
+    fragment = client.get(reverse("import_progress", args=[job.pk])).text
+    assert "hx-trigger" not in fragment and "200/200 dòng (100%)" in fragment

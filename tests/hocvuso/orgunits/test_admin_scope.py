@@ -10,11 +10,14 @@ from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from hocvuso.accounts.import_files import headers
 from hocvuso.accounts.models import ImportJob
 from hocvuso.orgunits.models import Assignment, Team, Unit, UnitLevel
 from hocvuso.orgunits.selectors import admin_scope_get, teams_in_scope, units_in_scope
+from hocvuso.orgunits.services import team_create, village_create
 
 from courses.models import CoursePage, ProgrammePage
 
@@ -118,8 +121,6 @@ def _fresh_assignment(tree, unit) -> int:
 
 
 def _team_for_every_unit(tree) -> None:
-    from hocvuso.orgunits.services import team_create
-
     for province in tree.provinces:
         tree.teams[province.code] = team_create(
             unit=province, name="Tổ Tỉnh đoàn", kind="youth_union"
@@ -232,3 +233,31 @@ def test_profile_links_administrators_to_their_pages(client, org_tree):
     assert reverse("unit_admin_home") in client.get(reverse("profile")).text
     client.force_login(org_tree.admins["learner"])
     assert reverse("unit_admin_home") not in client.get(reverse("profile")).text
+
+
+def test_unit_page_queries_do_not_grow_with_its_content(
+    client, org_tree, build_catalog
+):
+    build_catalog(courses=2, lessons=1)
+    commune = org_tree.communes[0]
+    client.force_login(org_tree.admins["province0"])
+    url = reverse("unit_admin_detail", args=[commune.code])
+
+    def count() -> int:
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    before = count()
+    for n in range(8):
+        village_create(commune=commune, name=f"Thôn thêm {n}", kind="thôn")
+        team = team_create(unit=commune, name=f"Tổ thêm {n}")
+        _fresh_assignment(org_tree, commune)
+        Assignment.objects.create(
+            course=CoursePage.objects.last(),
+            team=team,
+            starts_on=date(2026, 12, 1),
+            due_on=date(2026, 12, 31),
+        )
+    assert count() == before
