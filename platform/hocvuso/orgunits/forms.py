@@ -11,10 +11,18 @@ VILLAGE_KINDS = [
 
 class VillageForm(forms.Form):
     name = forms.CharField(
-        label=_("Tên thôn, tổ dân phố"),
-        max_length=200,
+        label=_("Tên thôn, tổ dân phố (mỗi dòng một tên)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Vui lòng nhập tên thôn, tổ dân phố.")},
     )
+
+    def clean_name(self) -> list[str]:
+        names = [" ".join(n.split()) for n in self.cleaned_data["name"].splitlines()]
+        names = [n for n in names if n]
+        if any(len(n) > 200 for n in names):
+            raise forms.ValidationError(_("Mỗi tên dài tối đa 200 ký tự."))
+        return names
+
     kind = forms.ChoiceField(label=_("Loại"), choices=VILLAGE_KINDS)
 
 

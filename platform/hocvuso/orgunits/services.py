@@ -184,6 +184,22 @@ def village_create(*, commune: Unit, name: str, kind: str) -> Unit:
     )
 
 
+MAX_VILLAGES_AT_ONCE = 200
+
+
+@transaction.atomic
+def villages_create(*, commune: Unit, names: Iterable[str], kind: str) -> list[Unit]:
+    """Several villages at once (a list pasted from the commune's records);
+    names already there are kept, and either all are added or none."""
+    names = [" ".join(n.split()) for n in names if n.strip()]
+    if len(names) > MAX_VILLAGES_AT_ONCE:
+        raise ValueError(
+            _("Mỗi lần thêm tối đa %(max)d thôn, tổ dân phố.")
+            % {"max": MAX_VILLAGES_AT_ONCE}
+        )
+    return [village_create(commune=commune, name=name, kind=kind) for name in names]
+
+
 class TeamError(ValueError):
     """A team cannot be created as asked; nothing was written."""
 

@@ -25,7 +25,7 @@ from .services import (
     assignment_delete,
     team_create,
     unit_target_set,
-    village_create,
+    villages_create,
 )
 
 
@@ -99,13 +99,23 @@ def village_add(request, code: str):
     form = VillageForm(request.POST)
     if unit.level != UnitLevel.COMMUNE:
         form.add_error(None, _("Thôn, tổ dân phố chỉ được tạo trong một xã, phường."))
-    if not form.is_valid():
-        return _unit_page(request, unit, village_form=form)
-    village = village_create(
-        commune=unit, name=form.cleaned_data["name"], kind=form.cleaned_data["kind"]
-    )
-    messages.success(request, _("Đã thêm “%(name)s”.") % {"name": village.name})
-    return redirect("unit_admin_detail", code=unit.code)
+    if form.is_valid():
+        try:
+            villages = villages_create(
+                commune=unit,
+                names=form.cleaned_data["name"],
+                kind=form.cleaned_data["kind"],
+            )
+        except ValueError as error:
+            form.add_error("name", str(error))
+        else:
+            messages.success(
+                request,
+                _("Đã thêm: %(names)s.")
+                % {"names": ", ".join(v.name for v in villages)},
+            )
+            return redirect("unit_admin_detail", code=unit.code)
+    return _unit_page(request, unit, village_form=form)
 
 
 @require_POST

@@ -221,6 +221,19 @@ def test_commune_admin_adds_a_village_and_a_team(client, org_tree):
     assert response.status_code == 302
     village = Unit.objects.get(name="Tổ dân phố Mới")
     assert village.get_parent() == commune and village.code == f"{commune.code}-04"
+    response = client.post(
+        reverse("unit_village_add", args=[commune.code]),
+        {"name": "Thôn Đông\n\n  Thôn   Tây \nTổ dân phố Mới", "kind": "thôn"},
+    )
+    assert response.status_code == 302
+    assert Unit.objects.get(name="Thôn Tây").code == f"{commune.code}-06"
+    assert Unit.objects.filter(name="Tổ dân phố Mới").count() == 1
+    response = client.post(
+        reverse("unit_village_add", args=[commune.code]),
+        {"name": "\n".join(f"Thôn {n}" for n in range(201)), "kind": "thôn"},
+    )
+    assert "Mỗi lần thêm tối đa 200 thôn, tổ dân phố." in response.text
+    assert not Unit.objects.filter(name="Thôn 200").exists()
     response = client.post(reverse("unit_team_add", args=[village.code]), {"name": " "})
     assert response.status_code == 400
     assert "Vui lòng nhập tên tổ." in response.text
