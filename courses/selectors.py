@@ -3,8 +3,20 @@ number of courses, lessons or learners: counts and the learner's state come
 back as annotations on the one query that lists the pages."""
 
 from dataclasses import dataclass, field, replace
+from datetime import date
 
-from django.db.models import Exists, IntegerField, OuterRef, QuerySet, Subquery
+from django.conf import settings
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.utils.module_loading import import_string
 from wagtail.models import Page
 
 from .models import (
@@ -47,6 +59,7 @@ class CourseCard:
     lesson_count: int
     done_count: int
     enrolled: bool
+    due_on: date | None = None  # the course is required by this date
 
     @property
     def percent(self) -> int:
@@ -146,7 +159,24 @@ def lesson_context_get(*, lesson: LessonPage, user) -> LessonContext:
     )
 
 
-def _cards(courses: QuerySet[CoursePage], user) -> list[CourseCard]:
+def due_dates_get(*, user) -> dict[int, date]:
+    """Course id → due date of the courses the learner is required to take.
+
+    Who must take what is decided outside this app (organisation units and
+    teams); settings.COURSES_DUE_DATES names the function that knows, so
+    courses imports no other domain app.
+    """
+    selector = getattr(settings, "COURSES_DUE_DATES", "")
+    if not selector or not user.is_authenticated:
+        return {}
+    return import_string(selector)(user=user)
+
+
+def _cards(
+    courses: QuerySet[CoursePage], user, due: dict[int, date] | None = None
+) -> list[CourseCard]:
+    if due is None:
+        due = due_dates_get(user=user)
     lessons = LessonPage.objects.live().filter(
         path__startswith=OuterRef("path"), depth=OuterRef("depth") + 1
     )
@@ -167,6 +197,7 @@ def _cards(courses: QuerySet[CoursePage], user) -> list[CourseCard]:
             lesson_count=course.lesson_count,
             done_count=getattr(course, "done_count", 0),
             enrolled=getattr(course, "is_enrolled", False),
+            due_on=due.get(course.pk),
         )
         for course in courses
     ]
@@ -196,15 +227,64 @@ def programme_courses_list(*, programme: ProgrammePage, user) -> list[CourseCard
 
 
 def my_courses_list(*, user) -> list[CourseCard]:
-    """The learner's enrolled courses, most recently active first."""
+    """The learner's enrolled and required courses, most recently active first,
+    then the required ones not started yet."""
     if not user.is_authenticated:
         return []
+    due = due_dates_get(user=user)
+    last_activity = Enrolment.objects.filter(user=user, course=OuterRef("pk")).values(
+        "last_activity_at"
+    )[:1]
     courses = (
         CoursePage.objects.live()
-        .filter(enrolments__user=user)
-        .order_by("-enrolments__last_activity_at")
+        .filter(
+            Q(pk__in=Enrolment.objects.filter(user=user).values("course_id"))
+            | Q(pk__in=list(due))
+        )
+        .annotate(last_activity_at=Subquery(last_activity))
+        .order_by(F("last_activity_at").desc(nulls_last=True), "topic_number")
     )
-    return _cards(courses, user)
+    return _cards(courses, user, due)
+
+
+def courses_completed_user_ids(*, course_ids: list[int], users: QuerySet) -> set[int]:
+    """Of `users`, those who completed every required lesson of every course in
+    `course_ids`: two aggregate queries whatever the number of learners."""
+    required = dict(
+        CoursePage.objects.filter(pk__in=course_ids)
+        .annotate(
+            required=SubqueryCount(
+                LessonPage.objects.live()
+                .filter(
+                    path__startswith=OuterRef("path"),
+                    depth=OuterRef("depth") + 1,
+                    required=True,
+                )
+                .values("pk")
+            )
+        )
+        .values_list("pk", "required")
+    )
+    done = (
+        LessonProgress.objects.filter(
+            course_id__in=course_ids,
+            user__in=users,
+            completed_at__isnull=False,
+            lesson__required=True,
+            lesson__live=True,
+        )
+        .values("user_id", "course_id")
+        .annotate(n=Count("lesson_id"))
+    )
+    finished: dict[int, set[int]] = {}
+    for row in done:
+        if row["n"] >= required.get(row["course_id"], 0):
+            finished.setdefault(row["user_id"], set()).add(row["course_id"])
+    empty = {pk for pk, count in required.items() if count == 0}
+    wanted = set(required) - empty
+    if not wanted:
+        return set(users.values_list("pk", flat=True))
+    return {user_id for user_id, got in finished.items() if wanted <= got}
 
 
 def continue_learning_get(*, user) -> CourseProgress | None:

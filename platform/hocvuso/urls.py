@@ -6,9 +6,11 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from courses import urls as course_urls
+from hocvuso.accounts import import_urls
 from hocvuso.accounts import urls as account_urls
 from hocvuso.api import api
 from hocvuso.core import views as core_views
+from hocvuso.orgunits import urls as orgunit_urls
 from quizzes import urls as quiz_urls
 
 urlpatterns = [
@@ -23,6 +25,8 @@ urlpatterns = [
     path("hoc/", include(course_urls)),
     path("kiem-tra/", include(quiz_urls)),
     path("api/", api.urls),
+    path("quan-tri/nhap/", include(import_urls)),
+    path("quan-tri/", include(orgunit_urls)),
 ]
 
 if settings.DEBUG:

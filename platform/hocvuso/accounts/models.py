@@ -36,6 +36,11 @@ class User(AbstractUser):
         choices=LearnerType.choices,
         default=LearnerType.CITIZEN,
     )
+    must_change_password = models.BooleanField(
+        _("phải đổi mật khẩu khi đăng nhập"),
+        default=False,
+        help_text=_("Tài khoản nhận mật khẩu ban đầu trên phiếu in."),
+    )
 
     class Meta:
         verbose_name = _("người dùng")
@@ -98,6 +103,65 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.notice.version}"
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEW = "preview", _("Đã kiểm tra, chờ xác nhận")
+    QUEUED = "queued", _("Đang chờ xử lý")
+    RUNNING = "running", _("Đang nhập")
+    DONE = "done", _("Đã xong")
+    FAILED = "failed", _("Bị lỗi")
+
+
+class LoginDelivery(models.TextChoices):
+    SMS = "sms", _("Gửi tin nhắn SMS mời đăng nhập")
+    SHEET = "sheet", _("In phiếu mật khẩu ban đầu (phải đổi khi đăng nhập lần đầu)")
+
+
+class ImportJob(models.Model):
+    """One uploaded file of learners or team members: its rows, the outcome of
+    each row (dry run, then the real run) and the progress of the run."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    file_name = models.CharField(_("tên tệp"), max_length=200)
+    status = models.CharField(
+        _("trạng thái"),
+        max_length=10,
+        choices=ImportStatus.choices,
+        default=ImportStatus.PREVIEW,
+    )
+    delivery = models.CharField(
+        _("cách gửi thông tin đăng nhập"),
+        max_length=10,
+        choices=LoginDelivery.choices,
+        default=LoginDelivery.SMS,
+    )
+    rows = models.JSONField(default=list)  # the file as text, header first
+    outcomes = models.JSONField(default=list)  # one dict per non-blank row
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    # [name, phone, password] for the printable sheet, until it is cleared.
+    passwords = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("lượt nhập danh sách")
+        verbose_name_plural = _("lượt nhập danh sách")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.processed / self.total) if self.total else 100
 
 
 def _forget_current_notice(**kwargs) -> None:

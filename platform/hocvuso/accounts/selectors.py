@@ -1,7 +1,15 @@
+from functools import reduce
+from operator import or_
+
 from django.core.cache import cache
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from .models import Consent, PrivacyNotice, User
+from hocvuso.orgunits.models import AdminRole, Team, TeamMembership, Unit, UnitLevel
+from hocvuso.orgunits.selectors import AdminScope
+
+from .import_rows import CommuneInfo, ExistingAccount, TeamInfo, fold
+from .models import Consent, ImportJob, PrivacyNotice, User
 
 CURRENT_NOTICE_CACHE_KEY = "accounts:privacy-notice-current-id"
 # Short, so a notice published for a future date takes effect within a minute.
@@ -38,3 +46,98 @@ def consent_is_current(*, user: User, session=None) -> bool:
     if agreed and session is not None:
         session[CONSENT_SESSION_KEY] = notice_id
     return agreed
+
+
+def _chunks(items: list, size: int = 1000):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def import_snapshot_get(
+    *, scope: AdminScope, commune_codes: set[str], phones: set[str]
+) -> tuple[dict[str, CommuneInfo], dict[str, ExistingAccount]]:
+    """What the import validation needs from the database, in a few queries
+    whatever the number of rows: the communes named in the file with their
+    villages and teams, and the accounts that already have the phone numbers."""
+    communes = list(
+        Unit.objects.filter(code__in=commune_codes, level=UnitLevel.COMMUNE).only(
+            "code", "name", "path"
+        )
+    )
+    by_path = {c.path: c for c in communes}
+    villages: dict[str, dict[str, str]] = {c.code: {} for c in communes}
+    teams: dict[str, dict[str, TeamInfo]] = {c.code: {} for c in communes}
+    in_scope = [c for c in communes if scope.contains(c)]
+    if in_scope:
+        subtree = reduce(or_, (Q(path__startswith=c.path) for c in in_scope))
+        steplen = Unit.steplen
+        for village in Unit.objects.filter(subtree, level=UnitLevel.VILLAGE).only(
+            "code", "name", "path"
+        ):
+            commune = by_path[village.path[: len(village.path) - steplen]]
+            villages[commune.code][fold(village.name)] = village.code
+            villages[commune.code][fold(village.code)] = village.code
+        team_rows = Team.objects.filter(
+            reduce(or_, (Q(unit__path__startswith=c.path) for c in in_scope))
+        ).values_list("id", "name", "unit__code", "unit__path")
+        for team_id, name, unit_code, unit_path in team_rows:
+            commune = by_path[unit_path[: 2 * steplen]]
+            teams[commune.code][fold(name)] = TeamInfo(team_id, name, unit_code)
+    commune_info = {
+        c.code: CommuneInfo(
+            code=c.code,
+            name=c.name,
+            in_scope=scope.contains(c),
+            villages=villages[c.code],
+            teams=teams[c.code],
+        )
+        for c in communes
+    }
+    accounts: dict[str, ExistingAccount] = {}
+    for chunk in _chunks(sorted(phones)):
+        users = (
+            User.objects.filter(phone__in=chunk)
+            .select_related("unit")
+            .only(
+                "phone",
+                "full_name",
+                "birth_year",
+                "learner_type",
+                "is_staff",
+                "is_superuser",
+                "unit__code",
+                "unit__path",
+            )
+            .annotate(is_admin=Exists(AdminRole.objects.filter(user=OuterRef("pk"))))
+        )
+        memberships: dict[int, dict[int, str]] = {}
+        for user_id, team_id, role in (
+            TeamMembership.objects.filter(user__phone__in=chunk)
+            .filter(scope.q("team__unit"))
+            .values_list("user_id", "team_id", "role")
+        ):
+            memberships.setdefault(user_id, {})[team_id] = role
+        for user in users:
+            accounts[user.phone] = ExistingAccount(
+                full_name=user.full_name,
+                birth_year=user.birth_year,
+                unit_code=user.unit.code if user.unit else None,
+                learner_type=user.learner_type,
+                teams=memberships.get(user.pk, {}),  # in the scope only
+                in_scope=user.unit is None or scope.contains(user.unit),
+                protected=user.is_staff or user.is_superuser or user.is_admin,
+            )
+    return commune_info, accounts
+
+
+def import_job_get(*, user: User, job_id: int) -> ImportJob | None:
+    """An import is seen only by the administrator who made it."""
+    return ImportJob.objects.filter(pk=job_id, created_by=user).first()
+
+
+def import_jobs_list(*, user: User, limit: int = 10) -> list[ImportJob]:
+    return list(
+        ImportJob.objects.filter(created_by=user)
+        .defer("rows", "outcomes", "passwords")
+        .order_by("-created_at")[:limit]
+    )

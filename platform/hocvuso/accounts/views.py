@@ -7,7 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from hocvuso.orgunits.selectors import unit_ancestry_get
+from hocvuso.orgunits.selectors import admin_scope_get, unit_ancestry_get
 
 from .forms import ConsentForm, ProfileForm
 from .selectors import consent_is_current, privacy_notice_current
@@ -65,7 +65,11 @@ def profile(request):
         return redirect("profile")
     if refreshing:
         form.errors.clear()
-    return render(request, "accounts/profile.html", {"form": form})
+    return render(
+        request,
+        "accounts/profile.html",
+        {"form": form, "is_unit_admin": bool(admin_scope_get(user=user))},
+    )
 
 
 @require_GET

@@ -14,7 +14,8 @@ from hocvuso.accounts.phone import phone_normalize
 from quizzes.models import QuizPage
 from quizzes.services import extra_time_grant
 
-from .models import AdminRole, AdminRoleKind
+from .models import Unit
+from .selectors import admin_scope_get
 
 
 class ExtraTimeForm(forms.Form):
@@ -36,8 +37,6 @@ class ExtraTimeForm(forms.Form):
     )
 
     def clean(self):
-        from hocvuso.orgunits.models import Unit
-
         data = super().clean()
         who, code = (
             data.get("phone_or_username", "").strip(),
@@ -66,16 +65,10 @@ class ExtraTimeForm(forms.Form):
 
 
 def _may_grant(user, *, unit, learner) -> bool:
-    """Superusers anywhere; province and commune admins inside their subtree."""
-    if user.is_superuser:
-        return True
+    """Only inside the granting admin's own subtree (DESIGN §5, invariant 5)."""
     target = unit or (learner.unit if learner else None)
-    if target is None:
-        return False
-    roles = AdminRole.objects.filter(
-        user=user, role__in=[AdminRoleKind.PROVINCE_ADMIN, AdminRoleKind.COMMUNE_ADMIN]
-    ).select_related("unit")
-    return any(target.path.startswith(role.unit.path) for role in roles)
+    scope = admin_scope_get(user=user)
+    return scope.everything or (target is not None and scope.contains(target))
 
 
 def extra_time(request):

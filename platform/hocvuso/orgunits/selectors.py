@@ -1,6 +1,26 @@
-from django.db.models import QuerySet
+from dataclasses import dataclass
+from datetime import date
+from functools import reduce
+from operator import or_
 
-from .models import AdminRole, Unit, UnitLevel
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from courses.models import ProgrammeCourse
+
+from .models import (
+    AdminRole,
+    AdminRoleKind,
+    Assignment,
+    Team,
+    TeamMembership,
+    Unit,
+    UnitLevel,
+    UnitTarget,
+)
+
+# Roles that make someone an administrator of a part of the tree.
+SCOPE_ROLES = (AdminRoleKind.PROVINCE_ADMIN, AdminRoleKind.COMMUNE_ADMIN)
 
 
 def unit_subtree(*, unit: Unit) -> QuerySet[Unit]:
@@ -31,3 +51,138 @@ def unit_ancestry_get(*, unit: Unit | None) -> list[Unit]:
 
 def admin_roles_list(*, user) -> QuerySet[AdminRole]:
     return AdminRole.objects.filter(user=user).select_related("unit")
+
+
+@dataclass(frozen=True)
+class AdminScope:
+    """The units an administrator may act on: the subtree of each of their
+    roles' units (every unit for a superuser). Every admin page, export and
+    endpoint filters through this, never through its own query."""
+
+    paths: tuple[str, ...] = ()
+    everything: bool = False
+
+    def __bool__(self) -> bool:
+        return self.everything or bool(self.paths)
+
+    def q(self, field: str = "") -> Q:
+        """A filter on `<field>__path` (the unit itself when field is empty)."""
+        lookup = f"{field}__path__startswith" if field else "path__startswith"
+        if self.everything:
+            return Q()
+        if not self.paths:
+            return Q(pk__in=[])
+        return reduce(or_, (Q(**{lookup: path}) for path in self.paths))
+
+    def contains(self, unit: Unit | None) -> bool:
+        if unit is None:
+            return False
+        return self.everything or any(unit.path.startswith(p) for p in self.paths)
+
+
+def admin_scope_get(*, user) -> AdminScope:
+    """One query; remembered on the user object for the rest of the request."""
+    if not user.is_authenticated:
+        return AdminScope()
+    cached = getattr(user, "_admin_scope", None)
+    if cached is not None:
+        return cached
+    if user.is_superuser:
+        scope = AdminScope(everything=True)
+    else:
+        paths = sorted(
+            AdminRole.objects.filter(user=user, role__in=SCOPE_ROLES).values_list(
+                "unit__path", flat=True
+            )
+        )
+        # Drop paths already covered by a shorter one (a province and its commune).
+        kept: list[str] = []
+        for path in paths:
+            if not any(path.startswith(k) for k in kept):
+                kept.append(path)
+        scope = AdminScope(paths=tuple(kept))
+    user._admin_scope = scope
+    return scope
+
+
+def units_in_scope(*, scope: AdminScope) -> QuerySet[Unit]:
+    return Unit.objects.filter(scope.q())
+
+
+def unit_in_scope_get(*, scope: AdminScope, code: str) -> Unit | None:
+    return units_in_scope(scope=scope).filter(code=code).first()
+
+
+def scope_roots_list(*, scope: AdminScope) -> list[Unit]:
+    """The top units of the scope: every province for a superuser."""
+    if scope.everything:
+        return list(Unit.objects.filter(level=UnitLevel.PROVINCE).order_by("name"))
+    return list(Unit.objects.filter(path__in=scope.paths).order_by("path"))
+
+
+def teams_in_scope(*, scope: AdminScope) -> QuerySet[Team]:
+    return Team.objects.filter(scope.q("unit")).select_related("unit")
+
+
+def unit_children_in_scope(*, scope: AdminScope, unit: Unit) -> QuerySet[Unit]:
+    return units_in_scope(scope=scope).filter(
+        path__startswith=unit.path, depth=unit.depth + 1
+    )
+
+
+def assignments_in_scope(*, scope: AdminScope) -> QuerySet[Assignment]:
+    if scope.everything:
+        return Assignment.objects.all()
+    return Assignment.objects.filter(scope.q("unit") | scope.q("team__unit"))
+
+
+def unit_assignments_list(*, unit: Unit) -> list[Assignment]:
+    """Assignments made to this unit or to one of its teams."""
+    return list(
+        Assignment.objects.filter(Q(unit=unit) | Q(team__unit=unit))
+        .select_related("course", "programme", "team")
+        .order_by("due_on", "pk")
+    )
+
+
+def unit_targets_list(*, unit: Unit) -> list[UnitTarget]:
+    return list(unit.targets.select_related("programme").order_by("programme__title"))
+
+
+def _assigned_to(user) -> Q:
+    """Assignments that reach the user: their team's, or their unit's or an
+    ancestor unit's (the unit's path starts with the assignment unit's path)."""
+    in_team = Exists(
+        TeamMembership.objects.filter(user_id=user.pk, team_id=OuterRef("team_id"))
+    )
+    under_unit = Exists(
+        Unit.objects.filter(pk=user.unit_id, path__startswith=OuterRef("unit__path"))
+    )
+    return Q(in_team) | Q(under_unit)
+
+
+def assignment_due_dates(*, user) -> dict[int, date]:
+    """Course id → the earliest due date of the started assignments that
+    reach the learner, a programme counting for each of its courses. One query.
+    Plugged into the course cards through settings.COURSES_DUE_DATES."""
+    if not user.is_authenticated:
+        return {}
+    mine = Assignment.objects.filter(
+        _assigned_to(user), starts_on__lte=timezone.localdate()
+    )
+    direct = (
+        mine.filter(course__isnull=False).order_by().values_list("course_id", "due_on")
+    )
+    # One filter() call, so the due date read is the matching assignment's.
+    via_programme = (
+        ProgrammeCourse.objects.filter(
+            programme__assignments__in=mine.filter(programme__isnull=False)
+        )
+        .order_by()
+        .values_list("course_id", "programme__assignments__due_on")
+    )
+    due: dict[int, date] = {}
+    for course_id, due_on in direct.union(via_programme, all=True):
+        if course_id not in due or due_on < due[course_id]:
+            due[course_id] = due_on
+    return due

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent  # platform/hocvuso
@@ -81,6 +82,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "hocvuso.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -154,12 +156,33 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
+CELERY_BEAT_SCHEDULE = {
+    # Finishes attempts past deadline + grace from their saved answers.
+    "quiz-overdue-sweep": {
+        "task": "quizzes.tasks.attempts_overdue_finish_task",
+        "schedule": 60.0,
+    },
+    "assignment-reminders": {
+        "task": "hocvuso.orgunits.tasks.assignment_reminders_send_task",
+        "schedule": crontab(hour=8, minute=0),
+    },
+}
 
 # --- Auth and accounts -------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
+    "hocvuso.orgunits.backends.UnitAdminBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+    # Only for the one-time passwords of an import sheet (see the class).
+    "hocvuso.accounts.hashers.InitialPasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -241,14 +264,10 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 # Answers are accepted until deadline + grace: a phone on a slow network
 # still gets its last answers in.
 QUIZ_GRACE_SECONDS = int(os.environ.get("QUIZ_GRACE_SECONDS", "60"))
-CELERY_BEAT_SCHEDULE = {
-    "quiz-overdue-sweep": {
-        "task": "quizzes.tasks.attempts_overdue_finish_task",
-        "schedule": 60.0,
-    },
-}
 
 # --- Platform ----------------------------------------------------------------
+# Course cards show "Bắt buộc — hạn …" from the organisation's assignments.
+COURSES_DUE_DATES = "hocvuso.orgunits.selectors.assignment_due_dates"
 UNITS_CSV = Path(
     os.environ.get(
         "UNITS_CSV", PROJECT_DIR / "orgunits" / "data" / "don-vi-hanh-chinh-2025.csv"

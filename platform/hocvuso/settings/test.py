@@ -8,7 +8,10 @@ from .base import *  # noqa: F403
 from .base import DATABASES
 
 DEBUG = False
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.MD5PasswordHasher",
+    "hocvuso.accounts.hashers.InitialPasswordHasher",
+]
 SMS_BACKEND = "hocvuso.accounts.sms.LocmemBackend"
 CELERY_TASK_ALWAYS_EAGER = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

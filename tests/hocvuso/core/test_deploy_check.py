@@ -38,3 +38,13 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
     result = _manage("check", SECRET_KEY="")
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_beat_runs_the_quiz_sweep_and_the_reminders():
+    from django.conf import settings
+
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert tasks >= {
+        "quizzes.tasks.attempts_overdue_finish_task",
+        "hocvuso.orgunits.tasks.assignment_reminders_send_task",
+    }

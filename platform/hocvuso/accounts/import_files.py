@@ -1,0 +1,89 @@
+"""Reading the uploaded CSV or XLSX into rows of text, and writing the
+template and the failed rows (no Django)."""
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterable, Sequence
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from openpyxl.utils.exceptions import InvalidFileException
+
+from .import_rows import COLUMNS, HeaderError
+
+MAX_ROWS = 20_000
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and 100_000_000 <= value <= 999_999_999:
+        # A phone number typed into a number cell lost its leading zero.
+        return f"0{value}"
+    return str(value)
+
+
+def read_table(data: bytes, filename: str) -> list[list[str]]:
+    """All rows, header first; raises HeaderError for an unreadable file."""
+    name = filename.lower()
+    if name.endswith(".csv"):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise HeaderError("csv_encoding") from exc
+        sample = text[:4096]
+        delimiter = ";" if sample.count(";") > sample.count(",") else ","
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    elif name.endswith(".xlsx"):
+        try:
+            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
+            raise HeaderError("xlsx_unreadable") from exc
+        sheet = book.worksheets[0]
+        rows = [[_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        book.close()
+    else:
+        raise HeaderError("file_type")
+    while rows and not any(str(c).strip() for c in rows[-1]):
+        rows.pop()
+    if not rows:
+        raise HeaderError("empty")
+    if len(rows) - 1 > MAX_ROWS:
+        raise HeaderError("too_many_rows", max=MAX_ROWS)
+    return rows
+
+
+def headers() -> list[str]:
+    return [label for _key, label in COLUMNS]
+
+
+def template_xlsx(guide: Sequence[str]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Danh sách"
+    sheet.append(headers())
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for letter, width in zip("ABCDEFG", (28, 16, 10, 10, 20, 24, 12), strict=True):
+        sheet.column_dimensions[letter].width = width
+        # Text columns keep the leading zero of phone numbers and codes.
+        sheet.column_dimensions[letter].number_format = "@"
+    notes = book.create_sheet("Hướng dẫn")
+    for line in guide:
+        notes.append([line])
+    notes.column_dimensions["A"].width = 110
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
+    """UTF-8 with a byte-order mark, so Excel shows the diacritics."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -1,0 +1,276 @@
+"""DESIGN §5.5: every administrator sees and touches only their own subtree.
+
+The matrix calls every admin page and endpoint that takes a unit, as every
+administrator, for every unit of a generated tree; access must be allowed
+exactly when the unit is in the administrator's subtree."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from hocvuso.accounts.import_files import headers
+from hocvuso.accounts.models import ImportJob
+from hocvuso.orgunits.models import Assignment, Team, Unit, UnitLevel
+from hocvuso.orgunits.selectors import admin_scope_get, teams_in_scope, units_in_scope
+from hocvuso.orgunits.services import team_create, village_create
+
+from courses.models import CoursePage, ProgrammePage
+
+pytestmark = pytest.mark.django_db
+
+DENIED = {302, 403, 404}
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    method: str
+    url: Callable  # (tree, unit) → url
+    data: Callable | None = None  # (tree, unit) → POST data
+    allowed_status: frozenset[int] = frozenset({200})
+
+
+ENDPOINTS = [
+    Endpoint(
+        "trang đơn vị",
+        "get",
+        lambda t, u: reverse("unit_admin_detail", args=[u.code]),
+    ),
+    Endpoint(
+        "thêm thôn",
+        "post",
+        lambda t, u: reverse("unit_village_add", args=[u.code]),
+        lambda t, u: {"name": "Thôn Ma Trận", "kind": "thôn"},
+        frozenset({302, 400}),
+    ),
+    Endpoint(
+        "thêm tổ",
+        "post",
+        lambda t, u: reverse("unit_team_add", args=[u.code]),
+        lambda t, u: {"name": "Tổ Ma Trận"},
+        frozenset({302, 400}),
+    ),
+    Endpoint(
+        "CMS: sửa đơn vị",
+        "get",
+        lambda t, u: reverse("orgunits_unit:edit", args=[u.pk]),
+    ),
+    Endpoint(
+        "CMS: sửa tổ",
+        "get",
+        lambda t, u: reverse("orgunits_team:edit", args=[t.teams[u.code].pk]),
+    ),
+    Endpoint(
+        "CMS: xóa tổ (xác nhận)",
+        "get",
+        lambda t, u: reverse("orgunits_team:delete", args=[t.teams[u.code].pk]),
+    ),
+    Endpoint(
+        "giao khóa học",
+        "post",
+        lambda t, u: reverse("unit_assignment_add", args=[u.code]),
+        lambda t, u: {
+            "what": f"c{CoursePage.objects.first().pk}",
+            "starts_on": "2026-12-01",
+            "due_on": "2026-12-31",
+            "remind_days_before": "3",
+        },
+        frozenset({302}),
+    ),
+    Endpoint(
+        "bỏ giao khóa học",
+        "post",
+        lambda t, u: reverse("unit_assignment_remove", args=[_fresh_assignment(t, u)]),
+        lambda t, u: {},
+        frozenset({302}),
+    ),
+    Endpoint(
+        "đặt chỉ tiêu",
+        "post",
+        lambda t, u: reverse("unit_target_set", args=[u.code]),
+        lambda t, u: {
+            "programme": str(ProgrammePage.objects.first().pk),
+            "learners": "100",
+        },
+        frozenset({302}),
+    ),
+]
+
+
+def _one_row(unit: Unit) -> SimpleUploadedFile:
+    if unit.level == UnitLevel.VILLAGE:
+        commune, village = unit.get_parent().code, unit.name
+    else:
+        commune, village = unit.code, ""
+    text = ",".join(headers()) + f"\nNguyễn Văn An,0912345678,,{commune},{village},,\n"
+    return SimpleUploadedFile("mot-dong.csv", text.encode())
+
+
+def _fresh_assignment(tree, unit) -> int:
+    return Assignment.objects.create(
+        course=CoursePage.objects.first(),
+        unit=unit,
+        starts_on=date(2026, 12, 1),
+        due_on=date(2026, 12, 31),
+    ).pk
+
+
+def _team_for_every_unit(tree) -> None:
+    for province in tree.provinces:
+        tree.teams[province.code] = team_create(
+            unit=province, name="Tổ Tỉnh đoàn", kind="youth_union"
+        )
+
+
+def test_every_admin_endpoint_allows_exactly_the_subtree(
+    client, org_tree, build_catalog, capsys
+):
+    build_catalog(courses=1, lessons=1)
+    _team_for_every_unit(org_tree)
+    tried = 0
+    unexpected_allows: list[str] = []
+    unexpected_denials: list[str] = []
+    for label, user in org_tree.admins.items():
+        client.force_login(user)
+        for unit in org_tree.units:
+            for endpoint in ENDPOINTS:
+                url = endpoint.url(org_tree, unit)
+                if endpoint.method == "get":
+                    response = client.get(url)
+                else:
+                    response = client.post(url, endpoint.data(org_tree, unit))
+                tried += 1
+                allowed = response.status_code in endpoint.allowed_status
+                expected = org_tree.allowed(label, unit)
+                where = f"{label} → {unit.code} {endpoint.name}: {response.status_code}"
+                if allowed and not expected:
+                    unexpected_allows.append(where)
+                elif not allowed and expected:
+                    unexpected_denials.append(where)
+                assert allowed or response.status_code in DENIED, where
+    # The import names its units in the rows: a row is accepted exactly when
+    # its commune (and village) is in the importer's subtree.
+    for label, user in org_tree.admins.items():
+        client.force_login(user)
+        for unit in org_tree.communes + org_tree.villages:
+            response = client.post(reverse("import_start"), {"file": _one_row(unit)})
+            tried += 1
+            expected = org_tree.allowed(label, unit)
+            where = f"{label} → {unit.code} nhập danh sách: {response.status_code}"
+            if response.status_code == 403:
+                allowed = False
+            else:
+                assert response.status_code == 302, where
+                job = ImportJob.objects.latest("pk")
+                allowed = job.outcomes[0]["errors"] == []
+            if allowed and not expected:
+                unexpected_allows.append(where)
+            elif not allowed and expected:
+                unexpected_denials.append(where)
+    with capsys.disabled():
+        print(
+            f"\nauthorization matrix: {tried} combinations "
+            f"({len(org_tree.admins)} users × {len(org_tree.units)} units × "
+            f"{len(ENDPOINTS)} endpoints + import rows for every commune and "
+            "village), unexpected allows: "
+            f"{len(unexpected_allows)}, unexpected denials: {len(unexpected_denials)}"
+        )
+    assert unexpected_allows == []
+    assert unexpected_denials == []
+
+
+def test_scope_selectors_follow_the_roles(org_tree):
+    commune_admin = org_tree.admins["commune0.1"]
+    scope = admin_scope_get(user=commune_admin)
+    commune = org_tree.communes[1]
+    assert set(units_in_scope(scope=scope)) == set(
+        Unit.objects.filter(path__startswith=commune.path)
+    )
+    assert len(units_in_scope(scope=scope)) == 4
+    assert set(teams_in_scope(scope=scope)) == set(
+        Team.objects.filter(unit__path__startswith=commune.path)
+    )
+    assert not admin_scope_get(user=org_tree.admins["team_leader"])
+    assert not admin_scope_get(user=org_tree.admins["learner"])
+    assert admin_scope_get(user=org_tree.admins["superuser"]).everything
+
+
+def test_cms_lists_show_only_the_subtree(client, org_tree):
+    client.force_login(org_tree.admins["commune1.2"])
+    response = client.get(reverse("orgunits_team:index"))
+    assert response.status_code == 200
+    names = {t.name for t in Team.objects.all() if t.name in response.text}
+    commune = org_tree.communes[5]
+    assert names == {
+        t.name for t in Team.objects.filter(unit__path__startswith=commune.path)
+    }
+
+
+def test_commune_admin_adds_a_village_and_a_team(client, org_tree):
+    commune = org_tree.communes[0]
+    client.force_login(org_tree.admins["commune0.0"])
+    response = client.post(
+        reverse("unit_village_add", args=[commune.code]),
+        {"name": "Tổ dân phố Mới", "kind": "tổ dân phố"},
+    )
+    assert response.status_code == 302
+    village = Unit.objects.get(name="Tổ dân phố Mới")
+    assert village.get_parent() == commune and village.code == f"{commune.code}-04"
+    response = client.post(
+        reverse("unit_village_add", args=[commune.code]),
+        {"name": "Thôn Đông\n\n  Thôn   Tây \nTổ dân phố Mới", "kind": "thôn"},
+    )
+    assert response.status_code == 302
+    assert Unit.objects.get(name="Thôn Tây").code == f"{commune.code}-06"
+    assert Unit.objects.filter(name="Tổ dân phố Mới").count() == 1
+    response = client.post(
+        reverse("unit_village_add", args=[commune.code]),
+        {"name": "\n".join(f"Thôn {n}" for n in range(201)), "kind": "thôn"},
+    )
+    assert "Mỗi lần thêm tối đa 200 thôn, tổ dân phố." in response.text
+    assert not Unit.objects.filter(name="Thôn 200").exists()
+    response = client.post(reverse("unit_team_add", args=[village.code]), {"name": " "})
+    assert response.status_code == 400
+    assert "Vui lòng nhập tên tổ." in response.text
+    client.post(reverse("unit_team_add", args=[village.code]), {"name": "Tổ Số 1"})
+    assert Team.objects.get(name="Tổ Số 1").unit == village
+
+
+def test_profile_links_administrators_to_their_pages(client, org_tree):
+    client.force_login(org_tree.admins["commune0.0"])
+    assert reverse("unit_admin_home") in client.get(reverse("profile")).text
+    client.force_login(org_tree.admins["learner"])
+    assert reverse("unit_admin_home") not in client.get(reverse("profile")).text
+
+
+def test_unit_page_queries_do_not_grow_with_its_content(
+    client, org_tree, build_catalog
+):
+    build_catalog(courses=2, lessons=1)
+    commune = org_tree.communes[0]
+    client.force_login(org_tree.admins["province0"])
+    url = reverse("unit_admin_detail", args=[commune.code])
+
+    def count() -> int:
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    before = count()
+    for n in range(8):
+        village_create(commune=commune, name=f"Thôn thêm {n}", kind="thôn")
+        team = team_create(unit=commune, name=f"Tổ thêm {n}")
+        _fresh_assignment(org_tree, commune)
+        Assignment.objects.create(
+            course=CoursePage.objects.last(),
+            team=team,
+            starts_on=date(2026, 12, 1),
+            due_on=date(2026, 12, 31),
+        )
+    assert count() == before
