@@ -29,7 +29,9 @@ class QuestionImportForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD:
-            raise forms.ValidationError(_("Tệp lớn hơn 2 MB."))
+            raise forms.ValidationError(
+                _("Tệp lớn hơn %(mb)d MB.") % {"mb": MAX_UPLOAD // (1024 * 1024)}
+            )
         return upload
 
 

@@ -150,10 +150,10 @@ def row_parse(row: dict[str, str], number: int) -> RowOutcome:
             errors.append(_("Đáp án đúng trỏ tới một đáp án bỏ trống."))
         if kind in (Kind.SINGLE, Kind.TRUE_FALSE) and len(right) != 1:
             errors.append(
-                _("Loại “một đáp án” và “đúng sai” chỉ có đúng 1 đáp án đúng.")
+                _("Loại “một đáp án” và “đúng sai” phải có đúng 1 đáp án đúng.")
             )
         if kind == Kind.MULTIPLE and len(right) < 2:
-            errors.append(_("Loại “nhiều đáp án” cần từ 2 đáp án đúng."))
+            errors.append(_("Loại “nhiều đáp án” cần ít nhất 2 đáp án đúng."))
     difficulty = DIFFICULTIES.get(row.get("độ khó", "").strip().lower())
     if difficulty is None:
         errors.append(_("Cột “độ khó” phải là: dễ, trung bình, khó (hoặc bỏ trống)."))

@@ -108,7 +108,7 @@ class Consent(models.Model):
 class ImportStatus(models.TextChoices):
     PREVIEW = "preview", _("Đã kiểm tra, chờ xác nhận")
     QUEUED = "queued", _("Đang chờ xử lý")
-    RUNNING = "running", _("Đang nhập")
+    RUNNING = "running", _("Đang nhập dữ liệu")
     DONE = "done", _("Đã xong")
     FAILED = "failed", _("Bị lỗi")
 

@@ -42,10 +42,12 @@ class ExtraTimeForm(forms.Form):
             data.get("phone_or_username", "").strip(),
             data.get("unit_code", "").strip(),
         )
-        if bool(who) == bool(code):
+        if who and code:
             raise forms.ValidationError(
-                _("Chọn một học viên hoặc một đơn vị (không chọn cả hai).")
+                _("Chỉ chọn một học viên hoặc một đơn vị, không chọn cả hai.")
             )
+        if not who and not code:
+            raise forms.ValidationError(_("Hãy chọn một học viên hoặc một đơn vị."))
         data["user"] = data["unit"] = None
         if who:
             users = get_user_model().objects

@@ -270,7 +270,7 @@ def assignment_create(
     if (unit is None) == (team is None):
         raise AssignmentError(_("Hãy giao cho một đơn vị hoặc một tổ."))
     if due_on < starts_on:
-        raise AssignmentError(_("Hạn hoàn thành phải sau ngày bắt đầu."))
+        raise AssignmentError(_("Hạn hoàn thành không được trước ngày bắt đầu."))
     if not 0 <= remind_days_before <= MAX_REMIND_DAYS:
         raise AssignmentError(
             _("Số ngày nhắc trước hạn phải từ 0 đến %(max)d.")

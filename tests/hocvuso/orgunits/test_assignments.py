@@ -146,7 +146,7 @@ def test_assignment_and_target_forms(client, org_tree, catalog):
         },
     )
     assert response.status_code == 400
-    assert "Hạn hoàn thành phải sau ngày bắt đầu." in response.text
+    assert "Hạn hoàn thành không được trước ngày bắt đầu." in response.text
     response = client.post(url, {"what": "", "starts_on": "x", "due_on": ""})
     assert "Ngày không hợp lệ." in response.text
     assert not Assignment.objects.exists()
