@@ -7,7 +7,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from hocvuso.orgunits.selectors import admin_scope_get, unit_ancestry_get
+from hocvuso.orgunits.selectors import (
+    admin_scope_get,
+    teams_led_list,
+    unit_ancestry_get,
+)
 
 from .forms import ConsentForm, ProfileForm
 from .selectors import consent_is_current, privacy_notice_current
@@ -68,7 +72,11 @@ def profile(request):
     return render(
         request,
         "accounts/profile.html",
-        {"form": form, "is_unit_admin": bool(admin_scope_get(user=user))},
+        {
+            "form": form,
+            "is_unit_admin": bool(admin_scope_get(user=user)),
+            "teams_led": teams_led_list(user=user),
+        },
     )
 
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,14 @@ class OrgUnitsConfig(AppConfig):
     name = "hocvuso.orgunits"
     label = "orgunits"
     verbose_name = _("Đơn vị hành chính")
+
+    def ready(self):
+        from .content_editors import admin_role_changed
+        from .models import AdminRole
+
+        post_save.connect(
+            admin_role_changed, sender=AdminRole, dispatch_uid="role-save"
+        )
+        post_delete.connect(
+            admin_role_changed, sender=AdminRole, dispatch_uid="role-del"
+        )

@@ -4,7 +4,7 @@ by the admins whose subtree it is."""
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseForbidden
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -78,7 +78,10 @@ def extra_time(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if not _may_grant(request.user, unit=data["unit"], learner=data["user"]):
-            raise PermissionDenied
+            # A plain 403 (Wagtail would turn PermissionDenied into a redirect).
+            return HttpResponseForbidden(
+                _("Đơn vị này nằm ngoài phạm vi quản lý của bạn.")
+            )
         changed = extra_time_grant(
             quiz=data["quiz"],
             minutes=data["minutes"],

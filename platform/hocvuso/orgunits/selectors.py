@@ -6,7 +6,9 @@ from operator import or_
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from courses.models import ProgrammeCourse
+from courses.models import LessonProgress, ProgrammeCourse
+from courses.selectors import SubqueryCount
+from quizzes.models import Attempt
 
 from .models import (
     AdminRole,
@@ -14,6 +16,7 @@ from .models import (
     Assignment,
     Team,
     TeamMembership,
+    TeamRole,
     Unit,
     UnitLevel,
     UnitTarget,
@@ -186,3 +189,52 @@ def assignment_due_dates(*, user) -> dict[int, date]:
         if course_id not in due or due_on < due[course_id]:
             due[course_id] = due_on
     return due
+
+
+@dataclass(frozen=True)
+class TeamMemberRow:
+    membership: TeamMembership
+    lessons_done: int
+    tests_passed: int
+
+
+def team_for_viewer_get(*, user, team_id: int) -> Team | None:
+    """The team if the user may see it: an admin whose subtree holds it, or
+    its own leader (a team leader's scope is their team)."""
+    team = Team.objects.select_related("unit").filter(pk=team_id).first()
+    if team is None or not user.is_authenticated:
+        return None
+    if admin_scope_get(user=user).contains(team.unit):
+        return team
+    leads = TeamMembership.objects.filter(team=team, user=user, role=TeamRole.LEADER)
+    return team if leads.exists() else None
+
+
+def teams_led_list(*, user) -> list[Team]:
+    if not user.is_authenticated:
+        return []
+    return list(
+        Team.objects.filter(memberships__user=user, memberships__role=TeamRole.LEADER)
+        .select_related("unit")
+        .order_by("name")
+    )
+
+
+def team_members_list(*, team: Team) -> list[TeamMemberRow]:
+    """Members with how far they got, in one query."""
+    done = LessonProgress.objects.filter(
+        user=OuterRef("user"), completed_at__isnull=False
+    ).values("pk")
+    passed = Attempt.objects.filter(user=OuterRef("user"), passed=True).values("pk")
+    memberships = (
+        TeamMembership.objects.filter(team=team)
+        .select_related("user")
+        .annotate(lessons_done=SubqueryCount(done), tests_passed=SubqueryCount(passed))
+        .order_by("role", "user__full_name")  # "leader" sorts before "member"
+    )
+    return [
+        TeamMemberRow(
+            membership=m, lessons_done=m.lessons_done, tests_passed=m.tests_passed
+        )
+        for m in memberships
+    ]

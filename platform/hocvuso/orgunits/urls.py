@@ -3,6 +3,7 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
+    path("to/<int:team_id>/", views.team_detail, name="team_detail"),
     path("", views.admin_home, name="unit_admin_home"),
     path("don-vi/<str:code>/", views.unit_detail, name="unit_admin_detail"),
     path("don-vi/<str:code>/them-thon/", views.village_add, name="unit_village_add"),

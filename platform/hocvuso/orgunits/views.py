@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,6 +13,8 @@ from .models import TeamKind, Unit, UnitLevel
 from .selectors import (
     assignments_in_scope,
     scope_roots_list,
+    team_for_viewer_get,
+    team_members_list,
     unit_ancestry_get,
     unit_assignments_list,
     unit_children_in_scope,
@@ -205,3 +208,15 @@ def target_set(request, code: str):
         % {"programme": target.programme.title, "n": target.learners},
     )
     return redirect("unit_admin_detail", code=unit.code)
+
+
+@login_required
+def team_detail(request, team_id: int):
+    team = team_for_viewer_get(user=request.user, team_id=team_id)
+    if team is None:
+        raise Http404(_("Không tìm thấy tổ trong phạm vi của bạn."))
+    return render(
+        request,
+        "orgunits/team_detail.html",
+        {"team": team, "members": team_members_list(team=team)},
+    )
