@@ -1,3 +1,6 @@
+import csv
+import io
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -13,17 +16,43 @@ class VillageForm(forms.Form):
     name = forms.CharField(
         label=_("Tên thôn, tổ dân phố (mỗi dòng một tên)"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("Vui lòng nhập tên thôn, tổ dân phố.")},
+        required=False,
     )
+    file = forms.FileField(
+        label=_("Hoặc tệp CSV: mỗi dòng một tên ở cột đầu tiên"),
+        required=False,
+    )
+    kind = forms.ChoiceField(label=_("Loại"), choices=VILLAGE_KINDS)
 
-    def clean_name(self) -> list[str]:
-        names = [" ".join(n.split()) for n in self.cleaned_data["name"].splitlines()]
-        names = [n for n in names if n]
-        if any(len(n) > 200 for n in names):
-            raise forms.ValidationError(_("Mỗi tên dài tối đa 200 ký tự."))
+    def clean_file(self) -> list[str]:
+        upload = self.cleaned_data.get("file")
+        if not upload:
+            return []
+        if upload.size > 256 * 1024:
+            raise forms.ValidationError(_("Tệp danh sách thôn lớn hơn 256 KB."))
+        try:
+            rows = csv.reader(io.StringIO(upload.read().decode("utf-8-sig")))
+            names = [row[0] for row in rows if row]
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise forms.ValidationError(
+                _("Tệp phải là CSV lưu theo mã UTF-8.")
+            ) from exc
+        if names and names[0].strip().lower() in {"tên", "tên thôn", "ten"}:
+            names = names[1:]  # a header row
         return names
 
-    kind = forms.ChoiceField(label=_("Loại"), choices=VILLAGE_KINDS)
+    def clean(self):
+        data = super().clean()
+        raw = (data.get("name") or "").splitlines() + (data.get("file") or [])
+        names = [n for n in (" ".join(n.split()) for n in raw) if n]
+        if not names:
+            raise forms.ValidationError(
+                _("Vui lòng nhập tên thôn, tổ dân phố hoặc chọn tệp.")
+            )
+        if any(len(n) > 200 for n in names):
+            raise forms.ValidationError(_("Mỗi tên dài tối đa 200 ký tự."))
+        data["names"] = names
+        return data
 
 
 class TeamForm(forms.Form):

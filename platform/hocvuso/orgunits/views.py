@@ -99,18 +99,18 @@ def unit_detail(request, code: str):
 @unit_admin_required
 def village_add(request, code: str):
     unit = _unit_or_404(request, code)
-    form = VillageForm(request.POST)
+    form = VillageForm(request.POST, request.FILES)
     if unit.level != UnitLevel.COMMUNE:
         form.add_error(None, _("Thôn, tổ dân phố chỉ được tạo trong một xã, phường."))
     if form.is_valid():
         try:
             villages = villages_create(
                 commune=unit,
-                names=form.cleaned_data["name"],
+                names=form.cleaned_data["names"],
                 kind=form.cleaned_data["kind"],
             )
         except ValueError as error:
-            form.add_error("name", str(error))
+            form.add_error(None, str(error))
         else:
             messages.success(
                 request,

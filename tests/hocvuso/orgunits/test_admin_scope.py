@@ -260,6 +260,19 @@ def test_commune_admin_adds_a_village_and_a_team(client, org_tree):
     )
     assert "Mỗi lần thêm tối đa 200 thôn, tổ dân phố." in response.text
     assert not Unit.objects.filter(name="Thôn 200").exists()
+    listing = SimpleUploadedFile(
+        "thon.csv", "tên\nThôn Bắc\nThôn Nam,ghi chú\n\n".encode("utf-8-sig")
+    )
+    response = client.post(
+        reverse("unit_village_add", args=[commune.code]),
+        {"name": "", "file": listing, "kind": "thôn"},
+    )
+    assert response.status_code == 302
+    assert Unit.objects.get(name="Thôn Nam").get_parent() == commune
+    response = client.post(
+        reverse("unit_village_add", args=[commune.code]), {"name": "", "kind": "thôn"}
+    )
+    assert "Vui lòng nhập tên thôn, tổ dân phố hoặc chọn tệp." in response.text
     response = client.post(reverse("unit_team_add", args=[village.code]), {"name": " "})
     assert response.status_code == 400
     assert "Vui lòng nhập tên tổ." in response.text
