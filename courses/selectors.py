@@ -13,6 +13,7 @@ from .models import (
     Enrolment,
     LessonPage,
     LessonProgress,
+    MediaWatch,
     ProgrammePage,
 )
 from .progress import LessonState, lesson_states, next_lesson, percent
@@ -223,4 +224,33 @@ def continue_learning_get(*, user) -> CourseProgress | None:
         course=enrolment.course,
         enrolled=True,
         lessons=_lessons_with_state(enrolment.course, user),
+    )
+
+
+MEDIA_BLOCK_TYPES = ("video", "audio")
+
+
+def lesson_media_flags(*, lesson: LessonPage) -> dict[int, bool]:
+    """The media of a lesson's body, each with its "required" flag. Reads the
+    stored JSON, so it costs no query."""
+    media: dict[int, bool] = {}
+    for block in lesson.body.raw_data:
+        value = block.get("value") or {}
+        if block.get("type") in MEDIA_BLOCK_TYPES and value.get("media"):
+            media[value["media"]] = media.get(value["media"], False) or bool(
+                value.get("required")
+            )
+    return media
+
+
+def media_positions_get(*, lesson: LessonPage, user) -> dict[int, float]:
+    """Where the learner stopped in each media of the lesson (one query, none
+    when the lesson has no media)."""
+    ids = lesson_media_flags(lesson=lesson)
+    if not ids or not user.is_authenticated:
+        return {}
+    return dict(
+        MediaWatch.objects.filter(user=user, media_id__in=ids).values_list(
+            "media_id", "position"
+        )
     )

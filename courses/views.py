@@ -6,7 +6,7 @@ from django.views.decorators.http import require_POST
 
 from .access import learner_required
 from .models import CoursePage, LessonPage
-from .selectors import lesson_context_get, my_courses_list
+from .selectors import lesson_context_get, media_positions_get, my_courses_list
 from .services import (
     LessonLocked,
     NotEnrolled,
@@ -34,7 +34,12 @@ def lesson_serve(request, *, lesson: LessonPage):
     return TemplateResponse(
         request,
         lesson.get_template(request),
-        {"page": lesson, "self": lesson, "lesson_ctx": ctx},
+        {
+            "page": lesson,
+            "self": lesson,
+            "lesson_ctx": ctx,
+            "media_positions": media_positions_get(lesson=lesson, user=request.user),
+        },
     )
 
 

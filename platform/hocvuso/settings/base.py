@@ -248,6 +248,16 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# --- Video and audio lessons ----------------------------------------------------
+FFMPEG_BIN = os.environ.get("FFMPEG_BIN", "/usr/bin/ffmpeg")
+FFPROBE_BIN = os.environ.get("FFPROBE_BIN", "/usr/bin/ffprobe")
+MEDIA_MAX_UPLOAD_MB = int(os.environ.get("MEDIA_MAX_UPLOAD_MB", "500"))
+MEDIA_MAX_DURATION_MINUTES = int(os.environ.get("MEDIA_MAX_DURATION_MINUTES", "60"))
+# The player reports every MEDIA_HEARTBEAT_SECONDS; the server credits at most
+# the time elapsed since the previous report plus this tolerance.
+MEDIA_HEARTBEAT_SECONDS = int(os.environ.get("MEDIA_HEARTBEAT_SECONDS", "20"))
+MEDIA_HEARTBEAT_TOLERANCE = float(os.environ.get("MEDIA_HEARTBEAT_TOLERANCE", "2"))
+
 # --- Platform ----------------------------------------------------------------
 UNITS_CSV = Path(
     os.environ.get(
