@@ -4,13 +4,14 @@ back as annotations on the one query that lists the pages."""
 
 from dataclasses import dataclass, field, replace
 
-from django.db.models import Exists, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, F, IntegerField, OuterRef, QuerySet, Subquery
 from wagtail.models import Page
 
 from .models import (
     CatalogPage,
     CoursePage,
     Enrolment,
+    LessonMedia,
     LessonPage,
     LessonProgress,
     MediaWatch,
@@ -228,6 +229,8 @@ def continue_learning_get(*, user) -> CourseProgress | None:
 
 
 MEDIA_BLOCK_TYPES = ("video", "audio")
+# A required video or audio counts as watched at 90% of its duration.
+COMPLETION_SHARE = 0.9
 
 
 def lesson_media_flags(*, lesson: LessonPage) -> dict[int, bool]:
@@ -253,4 +256,22 @@ def media_positions_get(*, lesson: LessonPage, user) -> dict[int, float]:
         MediaWatch.objects.filter(user=user, media_id__in=ids).values_list(
             "media_id", "position"
         )
+    )
+
+
+def media_unwatched_list(*, lesson: LessonPage, user) -> list[LessonMedia]:
+    """The lesson's required media the learner has not watched 90% of (no
+    query when the lesson has none)."""
+    required = [pk for pk, flag in lesson_media_flags(lesson=lesson).items() if flag]
+    if not required:
+        return []
+    watched = MediaWatch.objects.filter(
+        user=user,
+        media=OuterRef("pk"),
+        watched_seconds__gte=F("media__duration") * COMPLETION_SHARE,
+    )
+    return list(
+        LessonMedia.objects.filter(pk__in=required)
+        .exclude(Exists(watched))
+        .only("id", "title")
     )

@@ -27,7 +27,13 @@ from .models import (
     MediaStatus,
     MediaWatch,
 )
-from .selectors import LessonContext, lesson_context_get, lesson_media_flags
+from .selectors import (
+    COMPLETION_SHARE,
+    LessonContext,
+    lesson_context_get,
+    lesson_media_flags,
+    media_unwatched_list,
+)
 
 
 class LessonLocked(Exception):
@@ -42,6 +48,17 @@ class LessonLocked(Exception):
 
 class NotEnrolled(Exception):
     pass
+
+
+class MediaNotWatched(Exception):
+    """A required video or audio of the lesson is not 90% watched yet."""
+
+    def __init__(self, media: LessonMedia):
+        self.media = media
+        super().__init__(
+            _("Hãy xem hoặc nghe ít nhất 90%% “%(title)s” trước khi hoàn thành bài.")
+            % {"title": media.title}
+        )
 
 
 @dataclass(frozen=True)
@@ -97,10 +114,16 @@ def lesson_open(*, user, ctx: LessonContext, now: datetime | None = None) -> Non
 def lesson_complete(
     *, user, lesson: LessonPage, now: datetime | None = None
 ) -> LessonCompletion:
-    """Mark the lesson done (once) and say which lesson comes next."""
+    """Mark the lesson done (once) and say which lesson comes next.
+
+    A lesson with a required video or audio completes only once 90% of it
+    has been watched (see media_heartbeat)."""
     now = now or timezone.now()
     ctx = lesson_context_get(lesson=lesson, user=user)
     _check_open(ctx)
+    unwatched = media_unwatched_list(lesson=lesson, user=user)
+    if unwatched:
+        raise MediaNotWatched(unwatched[0])
     progress, _created = LessonProgress.objects.get_or_create(
         user=user,
         lesson=lesson,
@@ -125,8 +148,6 @@ def lesson_complete(
 
 
 # --- Video and audio ----------------------------------------------------------
-
-COMPLETION_SHARE = 0.9
 
 
 def media_create(

@@ -9,6 +9,7 @@ from .models import CoursePage, LessonPage
 from .selectors import lesson_context_get, media_positions_get, my_courses_list
 from .services import (
     LessonLocked,
+    MediaNotWatched,
     NotEnrolled,
     enrolment_create,
     lesson_complete,
@@ -66,6 +67,9 @@ def lesson_mark_done(request, lesson_id: int):
     except LessonLocked as locked:
         messages.warning(request, str(locked))
         return redirect(lesson.get_parent().url)
+    except MediaNotWatched as unwatched:
+        messages.warning(request, str(unwatched))
+        return redirect(lesson.url)
     if result.next_lesson is not None:
         messages.success(request, _("Đã hoàn thành bài học. Tiếp tục với bài sau nhé!"))
         return redirect(result.next_lesson.url)

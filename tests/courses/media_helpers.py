@@ -44,7 +44,7 @@ def ready_media(*, duration: float = 10.0, kind: str = MediaKind.VIDEO):
 def put_media_in_lesson(
     lesson: LessonPage, media: LessonMedia, *, required: bool = True
 ) -> LessonPage:
-    body = json.loads(json.dumps(lesson.body.raw_data))
+    body = json.loads(json.dumps(list(lesson.body.raw_data)))
     body.insert(
         0, {"type": "video", "value": {"media": media.pk, "required": required}}
     )

@@ -49,9 +49,29 @@ def _upload(client, path: Path, *, kind: str = "video", name: str | None = None)
     )
 
 
-def _nothing_stored() -> None:
-    assert not LessonMedia.objects.exists()
-    assert not default_storage.exists("media_originals")
+def _stored() -> set[str]:
+    """Every file under media_originals/ (the in-memory storage is shared by
+    the whole test session)."""
+    found, folders = set(), ["media_originals"]
+    while folders:
+        folder = folders.pop()
+        if not default_storage.exists(folder):
+            continue
+        dirs, files = default_storage.listdir(folder)
+        folders += [f"{folder}/{d}" for d in dirs]
+        found |= {f"{folder}/{f}" for f in files}
+    return found
+
+
+@pytest.fixture
+def nothing_stored():
+    before = _stored()
+
+    def check() -> None:
+        assert not LessonMedia.objects.exists()
+        assert _stored() == before
+
+    return check
 
 
 @pytest.mark.parametrize(
@@ -63,27 +83,35 @@ def _nothing_stored() -> None:
     ],
 )
 def test_bad_files_are_refused_with_their_message(
-    editor, files, key, kind, message, django_capture_on_commit_callbacks
+    editor,
+    files,
+    key,
+    kind,
+    message,
+    nothing_stored,
+    django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = _upload(editor, files[key], kind=kind)
     assert response.status_code == 200
     assert message in response.content.decode()
     assert callbacks == []
-    _nothing_stored()
+    nothing_stored()
 
 
-def test_oversized_and_overlong_files_are_refused(editor, files, settings):
+def test_oversized_and_overlong_files_are_refused(
+    editor, files, settings, nothing_stored
+):
     settings.MEDIA_MAX_UPLOAD_MB = 0.01
     response = _upload(editor, files["clip"])
     assert "Tệp quá lớn: tối đa 0.01 MB." in response.content.decode()
-    _nothing_stored()
+    nothing_stored()
 
     settings.MEDIA_MAX_UPLOAD_MB = 500
     settings.MEDIA_MAX_DURATION_MINUTES = 0.1
     response = _upload(editor, files["clip"])
     assert "Tệp quá dài: tối đa 0.1 phút." in response.content.decode()
-    _nothing_stored()
+    nothing_stored()
 
 
 def test_a_good_upload_is_stored_and_transcoded(
@@ -93,6 +121,7 @@ def test_a_good_upload_is_stored_and_transcoded(
     with django_capture_on_commit_callbacks(execute=True):
         response = _upload(editor, files["clip"], name="bai-giang.bin")
     assert response.status_code == 302
+    assert len(_stored()) >= 1
     media = LessonMedia.objects.get()
     assert media.status == MediaStatus.READY
     listing = editor.get(reverse("wagtailsnippets_courses_lessonmedia:list"))
