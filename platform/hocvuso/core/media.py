@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.utils._os import safe_join
 
@@ -35,7 +36,7 @@ def _chunks(path: Path, start: int, length: int):
 def media_serve(request, path: str):
     try:
         full = Path(safe_join(settings.MEDIA_ROOT, path))
-    except ValueError as exc:
+    except SuspiciousFileOperation as exc:
         raise Http404 from exc
     if not full.is_file():
         raise Http404
