@@ -61,7 +61,10 @@ function setup(box) {
   });
   el.addEventListener("seeking", () => { last = null; });
 
-  const send = () => {
+  // One report in flight at a time, in order: the server credits at most the
+  // time since the previous report, so two racing reports would lose time.
+  let queue = Promise.resolve();
+  const post = () => {
     const body = {
       lesson_id: Number(box.dataset.lesson),
       position: el.currentTime || 0,
@@ -83,7 +86,11 @@ function setup(box) {
       })
       .catch(() => {});
   };
+  const send = () => {
+    queue = queue.then(post);
+  };
   const stop = () => {
+    if (timer === null) return;
     clearInterval(timer);
     timer = null;
     send();
@@ -96,7 +103,7 @@ function setup(box) {
   });
   el.addEventListener("pause", stop);
   el.addEventListener("ended", stop);
-  window.addEventListener("pagehide", () => { if (timer !== null) stop(); });
+  window.addEventListener("pagehide", stop);
 
   attach(el, box);
 }
