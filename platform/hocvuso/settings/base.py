@@ -251,6 +251,7 @@ CELERY_BEAT_SCHEDULE = {
 # --- Video and audio lessons ----------------------------------------------------
 FFMPEG_BIN = os.environ.get("FFMPEG_BIN", "/usr/bin/ffmpeg")
 FFPROBE_BIN = os.environ.get("FFPROBE_BIN", "/usr/bin/ffprobe")
+ESPEAK_BIN = os.environ.get("ESPEAK_BIN", "/usr/bin/espeak-ng")  # demo narration
 MEDIA_MAX_UPLOAD_MB = int(os.environ.get("MEDIA_MAX_UPLOAD_MB", "500"))
 MEDIA_MAX_DURATION_MINUTES = int(os.environ.get("MEDIA_MAX_DURATION_MINUTES", "60"))
 # The player reports every MEDIA_HEARTBEAT_SECONDS; the server credits at most
