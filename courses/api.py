@@ -31,6 +31,7 @@ router = Router(auth=SessionUserId(), tags=["Video và âm thanh"])
 
 
 class HeartbeatIn(Schema):
+    media_id: int
     lesson_id: int
     position: float
     watched: float
@@ -48,14 +49,14 @@ class Problem(Schema):
 
 
 @router.post(
-    "/media/{media_id}/heartbeat",
+    "/media/heartbeat",
     response={200: HeartbeatOut, 403: Problem, 404: Problem},
     url_name="media_heartbeat",
 )
-def heartbeat(request, media_id: int, payload: HeartbeatIn):
+def heartbeat(request, payload: HeartbeatIn):
     media = get_object_or_404(
         LessonMedia.objects.only("id", "duration"),
-        pk=media_id,
+        pk=payload.media_id,
         status=MediaStatus.READY,
     )
     lesson = get_object_or_404(

@@ -36,7 +36,13 @@ class Probe:
 
 
 def _run(args: list[str]) -> subprocess.CompletedProcess:
-    return subprocess.run(args, capture_output=True, text=True, timeout=120)
+    try:
+        return subprocess.run(args, capture_output=True, text=True, timeout=300)
+    except subprocess.TimeoutExpired as exc:
+        raise ValidationError(
+            _("Kiểm tra tệp quá lâu. Hãy thử lại hoặc tải lên tệp nhỏ hơn."),
+            code="timeout",
+        ) from exc
 
 
 def probe_path(path: Path) -> Probe:

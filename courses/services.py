@@ -177,6 +177,15 @@ def media_retry(*, media: LessonMedia) -> None:
     media_transcode_enqueue(media=media)
 
 
+def media_files_remove(*, media_id: int, files: list) -> None:
+    """Remove what a deleted media leaves behind: its output and its files
+    (the FieldFiles of its original and captions)."""
+    shutil.rmtree(Path(settings.MEDIA_ROOT) / "hls" / str(media_id), ignore_errors=True)
+    for field in files:
+        if field:
+            field.storage.delete(field.name)
+
+
 @contextlib.contextmanager
 def _local_copy(field_file) -> Iterator[Path]:
     """The original as a file on disk, whatever the storage keeps it in."""

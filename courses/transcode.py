@@ -3,6 +3,7 @@
 a poster. No Django models here: paths in, files out."""
 
 import subprocess
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,20 +39,22 @@ def _even(value: int) -> int:
 
 def _run(args: list[str], *, duration: float, on_progress: Callable[[int], None]):
     """Run ffmpeg, reporting percent done from its -progress output."""
-    process = subprocess.Popen(
-        args,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    for line in process.stdout:
-        key, _sep, value = line.strip().partition("=")
-        if key == "out_time_us" and value.isdigit() and duration > 0:
-            on_progress(min(99, int(int(value) / 1e6 / duration * 100)))
-    stderr = process.stderr.read()
-    if process.wait() != 0:
+    with tempfile.TemporaryFile(mode="w+") as errors:
+        # stderr goes to a file: a full pipe would block ffmpeg while the
+        # progress lines are being read from stdout.
+        process = subprocess.Popen(
+            args, stdout=subprocess.PIPE, stderr=errors, text=True
+        )
+        for line in process.stdout:
+            key, _sep, value = line.strip().partition("=")
+            if key == "out_time_us" and value.isdigit() and duration > 0:
+                on_progress(min(99, int(int(value) / 1e6 / duration * 100)))
+        returncode = process.wait()
+        errors.seek(0)
+        stderr = errors.read()
+    if returncode != 0:
         lines = [line for line in stderr.strip().splitlines() if line.strip()]
-        raise TranscodeFailed(lines[-1] if lines else f"ffmpeg {process.returncode}")
+        raise TranscodeFailed(lines[-1] if lines else f"ffmpeg {returncode}")
 
 
 def _base(ffmpeg: str) -> list[str]:

@@ -83,6 +83,11 @@ def test_audio_becomes_aac_hls_and_m4a(
     assert list((out / "audio").glob("seg_*.ts"))
     assert media.fallback.endswith("fallback.m4a") and not media.poster
 
+    with django_capture_on_commit_callbacks(execute=True):
+        media.delete()  # deleting the media removes its output and original
+    assert not out.exists()
+    assert not media.original.storage.exists(media.original.name)
+
 
 def test_failure_stores_a_reason_and_leaves_no_partial_output(
     clip, media_root, django_capture_on_commit_callbacks

@@ -57,8 +57,13 @@ def test_client_cannot_claim_more_than_the_time_that_passed(learner, lesson):
 
 def test_api_caps_inflated_heartbeats(client, learner, lesson):
     client.force_login(learner)
-    url = reverse("api:media_heartbeat", args=[_media(lesson).pk])
-    payload = {"lesson_id": lesson.pk, "position": 9.5, "watched": 9.5}
+    url = reverse("api:media_heartbeat")
+    payload = {
+        "media_id": _media(lesson).pk,
+        "lesson_id": lesson.pk,
+        "position": 9.5,
+        "watched": 9.5,
+    }
     first = client.post(url, payload, content_type="application/json").json()
     second = client.post(url, payload, content_type="application/json").json()
     # two calls in a fraction of a second: at most the tolerance each time
@@ -94,8 +99,13 @@ def test_optional_video_does_not_complete_the_lesson(learner, build_catalog):
 
 
 def test_heartbeat_needs_login_and_a_media_of_that_lesson(client, learner, lesson):
-    url = reverse("api:media_heartbeat", args=[_media(lesson).pk])
-    payload = {"lesson_id": lesson.pk, "position": 1, "watched": 1}
+    url = reverse("api:media_heartbeat")
+    payload = {
+        "media_id": _media(lesson).pk,
+        "lesson_id": lesson.pk,
+        "position": 1,
+        "watched": 1,
+    }
     assert client.post(url, payload, content_type="application/json").status_code == (
         401
     )

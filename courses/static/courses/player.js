@@ -66,6 +66,7 @@ function setup(box) {
   let queue = Promise.resolve();
   const post = () => {
     const body = {
+      media_id: Number(box.dataset.media),
       lesson_id: Number(box.dataset.lesson),
       position: el.currentTime || 0,
       watched,
