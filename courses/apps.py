@@ -1,7 +1,21 @@
 from django.apps import AppConfig
+from django.db import transaction
+from django.db.models.signals import post_delete
 from django.utils.translation import gettext_lazy as _
+
+
+def _media_deleted(sender, instance, **kwargs) -> None:
+    from .services import media_files_remove
+
+    media_id, files = instance.pk, [instance.original, instance.captions]
+    transaction.on_commit(lambda: media_files_remove(media_id=media_id, files=files))
 
 
 class CoursesConfig(AppConfig):
     name = "courses"
     verbose_name = _("Khóa học")
+
+    def ready(self) -> None:
+        post_delete.connect(
+            _media_deleted, sender=self.get_model("LessonMedia"), dispatch_uid="media"
+        )

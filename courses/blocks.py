@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
+from wagtail.snippets.blocks import SnippetChooserBlock
 
 
 class FigureBlock(blocks.StructBlock):
@@ -18,25 +20,37 @@ class FigureBlock(blocks.StructBlock):
 
 
 class MediaBlock(blocks.StructBlock):
-    """Kept simple until the video issue brings transcoding: a file URL."""
+    """A transcoded video or audio (a LessonMedia snippet)."""
 
-    url = blocks.URLBlock(label=_("Đường dẫn tệp"))
-    title = blocks.CharBlock(label=_("Tiêu đề"), max_length=200)
-    transcript = blocks.TextBlock(label=_("Lời thoại"), required=False)
+    media = SnippetChooserBlock("courses.LessonMedia", label=_("Video / âm thanh"))
+    required = blocks.BooleanBlock(
+        label=_("Bắt buộc xem hết"),
+        required=False,
+        default=True,
+        help_text=_("Bài học hoàn thành khi học viên đã xem hoặc nghe 90%."),
+    )
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        positions = (parent_context or {}).get("media_positions") or {}
+        media = value.get("media")
+        context["position"] = int(positions.get(media.pk, 0)) if media else 0
+        context["heartbeat_seconds"] = settings.MEDIA_HEARTBEAT_SECONDS
+        return context
 
 
 class VideoBlock(MediaBlock):
     class Meta:
         icon = "media"
         label = _("Video")
-        template = "courses/blocks/video.html"
+        template = "courses/blocks/media.html"
 
 
 class AudioBlock(MediaBlock):
     class Meta:
         icon = "media"
         label = _("Âm thanh")
-        template = "courses/blocks/audio.html"
+        template = "courses/blocks/media.html"
 
 
 class DocumentBlock(blocks.StructBlock):

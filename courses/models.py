@@ -230,3 +230,108 @@ class LessonProgress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.lesson}"
+
+
+class MediaKind(models.TextChoices):
+    VIDEO = "video", _("Video")
+    AUDIO = "audio", _("Âm thanh")
+
+
+class MediaStatus(models.TextChoices):
+    QUEUED = "queued", _("Đang chờ xử lý")
+    PROCESSING = "processing", _("Đang xử lý")
+    READY = "ready", _("Sẵn sàng")
+    FAILED = "failed", _("Lỗi")
+
+
+def _vtt_check(file) -> None:
+    from django.core.exceptions import ValidationError
+
+    file.seek(0)
+    head = file.read(6)
+    file.seek(0)
+    if head.lstrip(b"\xef\xbb\xbf")[:6] != b"WEBVTT":
+        raise ValidationError(_("Phụ đề phải là tệp WebVTT (.vtt)."))
+
+
+class LessonMedia(models.Model):
+    """A video or audio file of lessons, with what transcoding made of it.
+
+    Output paths are relative to MEDIA_ROOT (hls/<id>/…), served by nginx."""
+
+    kind = models.CharField(
+        _("loại"), max_length=5, choices=MediaKind.choices, default=MediaKind.VIDEO
+    )
+    title = models.CharField(_("tiêu đề"), max_length=200)
+    original = models.FileField(
+        _("tệp gốc"),
+        upload_to="media_originals/%Y/%m/",
+        help_text=_("Video MP4, MOV, WebM hoặc âm thanh MP3, M4A, WAV."),
+    )
+    captions = models.FileField(
+        _("phụ đề WebVTT"),
+        upload_to="media_captions/",
+        blank=True,
+        validators=[_vtt_check],
+    )
+    transcript = models.TextField(_("lời thoại"), blank=True)
+    status = models.CharField(
+        _("trạng thái"),
+        max_length=10,
+        choices=MediaStatus.choices,
+        default=MediaStatus.QUEUED,
+        editable=False,
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("tiến độ xử lý (%)"), default=0, editable=False
+    )
+    failure_reason = models.TextField(_("lý do lỗi"), blank=True, editable=False)
+    duration = models.FloatField(_("thời lượng (giây)"), null=True, editable=False)
+    hls_master = models.CharField(max_length=255, blank=True, editable=False)
+    fallback = models.CharField(max_length=255, blank=True, editable=False)
+    poster = models.CharField(max_length=255, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("video / âm thanh")
+        verbose_name_plural = _("video / âm thanh")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def ready(self) -> bool:
+        return self.status == MediaStatus.READY
+
+    def status_display(self) -> str:
+        if self.status == MediaStatus.PROCESSING:
+            return f"{self.get_status_display()} {self.progress}%"
+        if self.status == MediaStatus.FAILED:
+            return f"{self.get_status_display()}: {self.failure_reason}"
+        return self.get_status_display()
+
+    status_display.short_description = _("trạng thái")
+
+
+class MediaWatch(models.Model):
+    """How long a learner has watched one media, credited by heartbeats."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    media = models.ForeignKey(
+        LessonMedia, on_delete=models.CASCADE, related_name="watches"
+    )
+    watched_seconds = models.FloatField(default=0)
+    position = models.FloatField(default=0)
+    last_heartbeat_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("thời gian xem")
+        verbose_name_plural = _("thời gian xem")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "media"], name="uniq_media_watch")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} — {self.media_id}"

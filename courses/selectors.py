@@ -23,8 +23,10 @@ from .models import (
     CatalogPage,
     CoursePage,
     Enrolment,
+    LessonMedia,
     LessonPage,
     LessonProgress,
+    MediaWatch,
     ProgrammePage,
 )
 from .progress import LessonState, lesson_states, next_lesson, percent
@@ -303,4 +305,53 @@ def continue_learning_get(*, user) -> CourseProgress | None:
         course=enrolment.course,
         enrolled=True,
         lessons=_lessons_with_state(enrolment.course, user),
+    )
+
+
+MEDIA_BLOCK_TYPES = ("video", "audio")
+# A required video or audio counts as watched at 90% of its duration.
+COMPLETION_SHARE = 0.9
+
+
+def lesson_media_flags(*, lesson: LessonPage) -> dict[int, bool]:
+    """The media of a lesson's body, each with its "required" flag. Reads the
+    stored JSON, so it costs no query."""
+    media: dict[int, bool] = {}
+    for block in lesson.body.raw_data:
+        value = block.get("value") or {}
+        if block.get("type") in MEDIA_BLOCK_TYPES and value.get("media"):
+            media[value["media"]] = media.get(value["media"], False) or bool(
+                value.get("required")
+            )
+    return media
+
+
+def media_positions_get(*, lesson: LessonPage, user) -> dict[int, float]:
+    """Where the learner stopped in each media of the lesson (one query, none
+    when the lesson has no media)."""
+    ids = lesson_media_flags(lesson=lesson)
+    if not ids or not user.is_authenticated:
+        return {}
+    return dict(
+        MediaWatch.objects.filter(user=user, media_id__in=ids).values_list(
+            "media_id", "position"
+        )
+    )
+
+
+def media_unwatched_list(*, lesson: LessonPage, user) -> list[LessonMedia]:
+    """The lesson's required media the learner has not watched 90% of (no
+    query when the lesson has none)."""
+    required = [pk for pk, flag in lesson_media_flags(lesson=lesson).items() if flag]
+    if not required:
+        return []
+    watched = MediaWatch.objects.filter(
+        user=user,
+        media=OuterRef("pk"),
+        watched_seconds__gte=F("media__duration") * COMPLETION_SHARE,
+    )
+    return list(
+        LessonMedia.objects.filter(pk__in=required)
+        .exclude(Exists(watched))
+        .only("id", "title")
     )

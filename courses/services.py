@@ -1,12 +1,39 @@
+import contextlib
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import CoursePage, Enrolment, LessonPage, LessonProgress
-from .selectors import LessonContext, lesson_context_get
+from . import transcode
+from .media_probe import media_file_check, probe_path
+from .models import (
+    CoursePage,
+    Enrolment,
+    LessonMedia,
+    LessonPage,
+    LessonProgress,
+    MediaKind,
+    MediaStatus,
+    MediaWatch,
+)
+from .selectors import (
+    COMPLETION_SHARE,
+    LessonContext,
+    lesson_context_get,
+    lesson_media_flags,
+    media_unwatched_list,
+)
 
 
 class LessonLocked(Exception):
@@ -21,6 +48,17 @@ class LessonLocked(Exception):
 
 class NotEnrolled(Exception):
     pass
+
+
+class MediaNotWatched(Exception):
+    """A required video or audio of the lesson is not 90% watched yet."""
+
+    def __init__(self, media: LessonMedia):
+        self.media = media
+        super().__init__(
+            _("Hãy xem hoặc nghe ít nhất 90%% “%(title)s” trước khi hoàn thành bài.")
+            % {"title": media.title}
+        )
 
 
 @dataclass(frozen=True)
@@ -76,10 +114,16 @@ def lesson_open(*, user, ctx: LessonContext, now: datetime | None = None) -> Non
 def lesson_complete(
     *, user, lesson: LessonPage, now: datetime | None = None
 ) -> LessonCompletion:
-    """Mark the lesson done (once) and say which lesson comes next."""
+    """Mark the lesson done (once) and say which lesson comes next.
+
+    A lesson with a required video or audio completes only once 90% of it
+    has been watched (see media_heartbeat)."""
     now = now or timezone.now()
     ctx = lesson_context_get(lesson=lesson, user=user)
     _check_open(ctx)
+    unwatched = media_unwatched_list(lesson=lesson, user=user)
+    if unwatched:
+        raise MediaNotWatched(unwatched[0])
     progress, _created = LessonProgress.objects.get_or_create(
         user=user,
         lesson=lesson,
@@ -100,4 +144,209 @@ def lesson_complete(
         progress=progress,
         next_lesson=remaining[0] if remaining else None,
         course=ctx.course,
+    )
+
+
+# --- Video and audio ----------------------------------------------------------
+
+
+def media_create(
+    *, title: str, kind: str, path: Path, transcript: str = ""
+) -> LessonMedia:
+    """Check a file on disk, store it and queue its transcoding."""
+    probe = media_file_check(path, kind=kind)
+    media = LessonMedia(title=title, kind=kind, transcript=transcript)
+    media.duration = probe.duration
+    with path.open("rb") as f:
+        media.original.save(path.name, File(f), save=False)
+    media.save()
+    media_transcode_enqueue(media=media)
+    return media
+
+
+def media_transcode_enqueue(*, media: LessonMedia) -> None:
+    from .tasks import media_transcode_task
+
+    transaction.on_commit(lambda: media_transcode_task.delay(media.pk))
+
+
+def media_retry(*, media: LessonMedia) -> None:
+    LessonMedia.objects.filter(pk=media.pk).update(
+        status=MediaStatus.QUEUED, progress=0, failure_reason=""
+    )
+    media_transcode_enqueue(media=media)
+
+
+def media_files_remove(*, media_id: int, files: list) -> None:
+    """Remove what a deleted media leaves behind: its output and its files
+    (the FieldFiles of its original and captions)."""
+    shutil.rmtree(Path(settings.MEDIA_ROOT) / "hls" / str(media_id), ignore_errors=True)
+    for field in files:
+        if field:
+            field.storage.delete(field.name)
+
+
+@contextlib.contextmanager
+def _local_copy(field_file) -> Iterator[Path]:
+    """The original as a file on disk, whatever the storage keeps it in."""
+    try:
+        local = Path(field_file.path)
+    except NotImplementedError:
+        local = None
+    if local is not None and local.is_file():
+        yield local
+        return
+    with tempfile.NamedTemporaryFile(suffix=Path(field_file.name).suffix) as tmp:
+        with field_file.open("rb") as f:
+            shutil.copyfileobj(f, tmp)
+        tmp.flush()
+        yield Path(tmp.name)
+
+
+def _progress_writer(media_id: int):
+    last = -1
+
+    def write(percent: int) -> None:
+        nonlocal last
+        if percent != last:
+            LessonMedia.objects.filter(pk=media_id).update(progress=percent)
+            last = percent
+
+    return write
+
+
+def _produce(media: LessonMedia, work: Path) -> float:
+    """Transcode into `work`; returns the duration. Raises on failure."""
+    with _local_copy(media.original) as source:
+        probe = probe_path(source)
+        progress = _progress_writer(media.pk)
+        if media.kind == MediaKind.VIDEO:
+            transcode.video_transcode(
+                ffmpeg=settings.FFMPEG_BIN,
+                source=source,
+                out=work,
+                height=probe.height,
+                fps=probe.fps,
+                has_audio=probe.has_audio,
+                duration=probe.duration,
+                on_progress=progress,
+            )
+        else:
+            transcode.audio_transcode(
+                ffmpeg=settings.FFMPEG_BIN,
+                source=source,
+                out=work,
+                duration=probe.duration,
+                on_progress=progress,
+            )
+    return probe.duration
+
+
+def media_transcode(*, media_id: int) -> LessonMedia | None:
+    """Build MEDIA_ROOT/hls/<id>/ from the original. Idempotent: a media that
+    is already ready is left alone; output is built in a scratch folder and
+    swapped in whole, and a failure removes the scratch folder."""
+    with transaction.atomic():
+        media = LessonMedia.objects.select_for_update().filter(pk=media_id).first()
+        if media is None or media.status == MediaStatus.READY:
+            return media
+        media.status = MediaStatus.PROCESSING
+        media.progress = 0
+        media.failure_reason = ""
+        media.save(update_fields=["status", "progress", "failure_reason"])
+    hls_root = Path(settings.MEDIA_ROOT) / "hls"
+    hls_root.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{media.pk}-", dir=hls_root))
+    try:
+        duration = _produce(media, work)
+    except (transcode.TranscodeFailed, ValidationError, OSError) as exc:
+        shutil.rmtree(work, ignore_errors=True)
+        reason = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
+        LessonMedia.objects.filter(pk=media.pk).update(
+            status=MediaStatus.FAILED,
+            progress=0,
+            failure_reason=_("Chuyển mã thất bại: %(error)s") % {"error": reason},
+        )
+        media.refresh_from_db()
+        return media
+    final = hls_root / str(media.pk)
+    if final.exists():
+        old = final.rename(hls_root / f".{media.pk}-old-{uuid.uuid4().hex}")
+        shutil.rmtree(old, ignore_errors=True)
+    work.chmod(0o755)
+    work.rename(final)
+    prefix = f"hls/{media.pk}/"
+    video = media.kind == MediaKind.VIDEO
+    LessonMedia.objects.filter(pk=media.pk).update(
+        status=MediaStatus.READY,
+        progress=100,
+        duration=duration,
+        hls_master=prefix + transcode.MASTER,
+        fallback=prefix
+        + (transcode.VIDEO_FALLBACK if video else transcode.AUDIO_FALLBACK),
+        poster=prefix + transcode.POSTER if video else "",
+    )
+    media.refresh_from_db()
+    return media
+
+
+@dataclass(frozen=True)
+class Heartbeat:
+    watched_seconds: float
+    duration: float
+    lesson_completed: bool
+
+    @property
+    def percent(self) -> int:
+        if not self.duration:
+            return 0
+        return min(100, int(100 * self.watched_seconds / self.duration))
+
+
+class MediaNotInLesson(Exception):
+    pass
+
+
+@transaction.atomic
+def media_heartbeat(
+    *,
+    user_id: int,
+    media: LessonMedia,
+    lesson: LessonPage,
+    position: float,
+    watched: float,
+    now: datetime | None = None,
+) -> Heartbeat:
+    """Credit watched time: never more than the wall-clock time since the
+    previous heartbeat (plus a small tolerance), never more than the media
+    lasts. Completes the lesson when a required media reaches 90%."""
+    now = now or timezone.now()
+    required = lesson_media_flags(lesson=lesson)
+    if media.pk not in required:
+        raise MediaNotInLesson
+    watch, created = MediaWatch.objects.select_for_update().get_or_create(
+        user_id=user_id, media=media, defaults={"last_heartbeat_at": now}
+    )
+    elapsed = (
+        0.0 if created else max(0.0, (now - watch.last_heartbeat_at).total_seconds())
+    )
+    credit = min(max(0.0, watched), elapsed + settings.MEDIA_HEARTBEAT_TOLERANCE)
+    duration = media.duration or 0.0
+    watch.watched_seconds = min(duration, watch.watched_seconds + credit)
+    watch.position = min(max(0.0, position), duration)
+    watch.last_heartbeat_at = now
+    watch.save()
+    completed = False
+    if required[media.pk] and watch.watched_seconds >= COMPLETION_SHARE * duration:
+        done = LessonProgress.objects.filter(
+            user_id=user_id, lesson=lesson, completed_at__isnull=False
+        ).exists()
+        if not done:
+            user = get_user_model().objects.get(pk=user_id)
+            lesson_complete(user=user, lesson=lesson, now=now)
+        completed = True
+    return Heartbeat(
+        watched_seconds=watch.watched_seconds,
+        duration=duration,
+        lesson_completed=completed,
     )

@@ -6,9 +6,10 @@ from django.views.decorators.http import require_POST
 
 from .access import learner_required
 from .models import CoursePage, LessonPage
-from .selectors import lesson_context_get, my_courses_list
+from .selectors import lesson_context_get, media_positions_get, my_courses_list
 from .services import (
     LessonLocked,
+    MediaNotWatched,
     NotEnrolled,
     enrolment_create,
     lesson_complete,
@@ -34,7 +35,12 @@ def lesson_serve(request, *, lesson: LessonPage):
     return TemplateResponse(
         request,
         lesson.get_template(request),
-        {"page": lesson, "self": lesson, "lesson_ctx": ctx},
+        {
+            "page": lesson,
+            "self": lesson,
+            "lesson_ctx": ctx,
+            "media_positions": media_positions_get(lesson=lesson, user=request.user),
+        },
     )
 
 
@@ -61,6 +67,9 @@ def lesson_mark_done(request, lesson_id: int):
     except LessonLocked as locked:
         messages.warning(request, str(locked))
         return redirect(lesson.get_parent().url)
+    except MediaNotWatched as unwatched:
+        messages.warning(request, str(unwatched))
+        return redirect(lesson.url)
     if result.next_lesson is not None:
         messages.success(request, _("Đã hoàn thành bài học. Tiếp tục với bài sau nhé!"))
         return redirect(result.next_lesson.url)

@@ -2,33 +2,20 @@
 
 from datetime import datetime
 
-from django.conf import settings
-from django.contrib.auth import SESSION_KEY, get_user_model
+from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from ninja.security import APIKeyCookie
+
+from courses.api_auth import SessionUserId
 
 from .engine.clock import remaining_seconds
 from .models import Attempt, AttemptStatus, QuizPage
 from .selectors import attempt_for_user, attempt_result_get, attempt_view_get
 from .services import SubmittedAnswer, answer_autosave, attempt_start, attempt_submit
-
-
-class SessionUserId(APIKeyCookie):
-    """The logged-in user's id from the session (kept in the cache), without
-    loading the user: an autosave then costs two queries, not three.
-    CSRF is checked as for any cookie-authenticated call."""
-
-    param_name = settings.SESSION_COOKIE_NAME
-
-    def authenticate(self, request, key):
-        user_id = request.session.get(SESSION_KEY)
-        return int(user_id) if user_id else None
-
 
 router = Router(auth=SessionUserId(), tags=["Bài kiểm tra"])
 

@@ -3,6 +3,7 @@
 from django.http import JsonResponse
 from ninja import NinjaAPI
 
+from courses.api import router as media_router
 from quizzes.api import router as quiz_router
 from quizzes.services import QuizError
 
@@ -13,6 +14,7 @@ api = NinjaAPI(
     docs_url=None,  # the schema is public at /api/openapi.json; no docs UI is served
 )
 api.add_router("/", quiz_router)
+api.add_router("/", media_router)
 
 
 @api.exception_handler(QuizError)

@@ -30,8 +30,13 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
+    # nginx serves media in production (deploy/nginx/hocvuso.conf).
+    from django.urls import re_path
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    from hocvuso.core.media import media_serve
+
+    urlpatterns.append(
+        re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", media_serve)
+    )
 
 urlpatterns.append(path("", include(wagtail_urls)))

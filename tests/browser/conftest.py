@@ -58,7 +58,7 @@ def phone(browser):
 
 @pytest.fixture
 def demo_site(transactional_db, settings):
-    call_command("seed_demo", "--allow-production", verbosity=0)
+    call_command("seed_demo", "--allow-production", "--no-media", verbosity=0)
 
 
 def screenshot(page, name: str) -> None:

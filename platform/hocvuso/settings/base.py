@@ -265,6 +265,17 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 # still gets its last answers in.
 QUIZ_GRACE_SECONDS = int(os.environ.get("QUIZ_GRACE_SECONDS", "60"))
 
+# --- Video and audio lessons ----------------------------------------------------
+FFMPEG_BIN = os.environ.get("FFMPEG_BIN", "/usr/bin/ffmpeg")
+FFPROBE_BIN = os.environ.get("FFPROBE_BIN", "/usr/bin/ffprobe")
+ESPEAK_BIN = os.environ.get("ESPEAK_BIN", "/usr/bin/espeak-ng")  # demo narration
+MEDIA_MAX_UPLOAD_MB = int(os.environ.get("MEDIA_MAX_UPLOAD_MB", "500"))
+MEDIA_MAX_DURATION_MINUTES = int(os.environ.get("MEDIA_MAX_DURATION_MINUTES", "60"))
+# The player reports every MEDIA_HEARTBEAT_SECONDS; the server credits at most
+# the time elapsed since the previous report plus this tolerance.
+MEDIA_HEARTBEAT_SECONDS = int(os.environ.get("MEDIA_HEARTBEAT_SECONDS", "20"))
+MEDIA_HEARTBEAT_TOLERANCE = float(os.environ.get("MEDIA_HEARTBEAT_TOLERANCE", "2"))
+
 # --- Platform ----------------------------------------------------------------
 # Course cards show "Bắt buộc — hạn …" from the organisation's assignments.
 COURSES_DUE_DATES = "hocvuso.orgunits.selectors.assignment_due_dates"

@@ -17,7 +17,7 @@ def row_counts() -> dict[str, int]:
 @pytest.fixture
 def seeded(settings):
     settings.DEBUG = True
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", "--no-media", verbosity=0)
 
 
 def words(html: str) -> int:
@@ -26,7 +26,7 @@ def words(html: str) -> int:
 
 def test_seed_twice_changes_nothing(seeded):
     before = row_counts()
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", "--no-media", verbosity=0)
     assert row_counts() == before
 
 
@@ -74,7 +74,7 @@ def test_demo_accounts_log_in(seeded, client):
 def test_seed_refuses_to_run_in_production(settings):
     settings.DEBUG = False
     with pytest.raises(Exception, match="chỉ chạy ở môi trường thử"):
-        call_command("seed_demo", verbosity=0)
+        call_command("seed_demo", "--no-media", verbosity=0)
 
 
 def test_every_course_ends_in_a_final_test_with_a_sound_bank(seeded):

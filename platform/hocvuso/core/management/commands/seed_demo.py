@@ -3,6 +3,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from courses.demo import course_definitions_load, demo_catalog_seed
+from courses.demo_media import demo_media_seed
+from courses.models import CoursePage
 from hocvuso.core.demo import (
     DEMO_PASSWORD,
     DEMO_PROVINCE,
@@ -23,6 +25,11 @@ class Command(BaseCommand):
             action="store_true",
             help="Cho phép chạy khi DEBUG tắt (không dùng cho hệ thống thật).",
         )
+        parser.add_argument(
+            "--no-media",
+            action="store_true",
+            help="Không tạo video và âm thanh mẫu (nhanh hơn, dùng trong kiểm thử).",
+        )
 
     def handle(self, *args, **options):
         if not settings.DEBUG and not options["allow_production"]:
@@ -39,6 +46,11 @@ class Command(BaseCommand):
         counts = demo_catalog_seed(home=home, courses=course_definitions_load())
         self.stdout.write(f"    tạo mới {counts.created}, đã có {counts.existing}")
         self.stdout.write(f"    bài kiểm tra và câu hỏi mới: {demo_quizzes_seed()}")
+        if not options["no_media"]:
+            self.stdout.write("    video và âm thanh mẫu (ffmpeg, espeak-ng)…")
+            courses = list(CoursePage.objects.live().order_by("topic_number"))
+            media = demo_media_seed(courses=courses)
+            self.stdout.write(f"    tạo mới {media.created}, đã có {media.existing}")
         self.stdout.write("4/4 Tài khoản mẫu…")
         users = demo_accounts_seed(village=villages[0])
         names = ", ".join(u.username for u in users)

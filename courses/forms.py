@@ -1,0 +1,30 @@
+from django.core.exceptions import ValidationError
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from .media_probe import uploaded_file_check
+from .models import MediaStatus
+
+
+class LessonMediaForm(WagtailAdminModelForm):
+    """Probes a new original with ffprobe before anything is stored."""
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("original")
+        kind = cleaned.get("kind")
+        changed = {"original", "kind"} & set(self.changed_data)
+        if upload and kind and changed:
+            try:
+                self.probe = uploaded_file_check(upload, kind=kind)
+            except ValidationError as error:
+                self.add_error("original", error)
+        return cleaned
+
+    def save(self, commit=True):
+        if getattr(self, "probe", None) is not None:
+            # A new original: its old output no longer applies.
+            self.instance.status = MediaStatus.QUEUED
+            self.instance.progress = 0
+            self.instance.failure_reason = ""
+            self.instance.duration = self.probe.duration
+        return super().save(commit=commit)

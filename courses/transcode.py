@@ -1,0 +1,165 @@
+"""Debian's ffmpeg turns an original into what phones play: an HLS ladder
+(6-second segments, a keyframe every 6 seconds), an MP4 or M4A fallback and
+a poster. No Django models here: paths in, files out."""
+
+import subprocess
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+SEGMENT_SECONDS = 6
+MASTER = "master.m3u8"
+POSTER = "poster.jpg"
+VIDEO_FALLBACK = "fallback.mp4"
+AUDIO_FALLBACK = "fallback.m4a"
+
+
+@dataclass(frozen=True)
+class Rendition:
+    name: str
+    height: int
+    video_kbps: int
+    audio_kbps: int
+
+
+# 240p starts fast on 3G; 720p for Wi-Fi. Sources smaller than a rung are
+# not upscaled, but both renditions are kept.
+LADDER = (Rendition("240p", 240, 400, 64), Rendition("720p", 720, 2400, 128))
+FALLBACK_HEIGHT = 360
+
+
+class TranscodeFailed(Exception):
+    pass
+
+
+def _even(value: int) -> int:
+    return max(2, value - value % 2)
+
+
+def _run(args: list[str], *, duration: float, on_progress: Callable[[int], None]):
+    """Run ffmpeg, reporting percent done from its -progress output."""
+    with tempfile.TemporaryFile(mode="w+") as errors:
+        # stderr goes to a file: a full pipe would block ffmpeg while the
+        # progress lines are being read from stdout.
+        process = subprocess.Popen(
+            args, stdout=subprocess.PIPE, stderr=errors, text=True
+        )
+        for line in process.stdout:
+            key, _sep, value = line.strip().partition("=")
+            if key == "out_time_us" and value.isdigit() and duration > 0:
+                on_progress(min(99, int(int(value) / 1e6 / duration * 100)))
+        returncode = process.wait()
+        errors.seek(0)
+        stderr = errors.read()
+    if returncode != 0:
+        lines = [line for line in stderr.strip().splitlines() if line.strip()]
+        raise TranscodeFailed(lines[-1] if lines else f"ffmpeg {returncode}")
+
+
+def _base(ffmpeg: str) -> list[str]:
+    return [ffmpeg, "-nostdin", "-y", "-v", "error", "-nostats"]
+
+
+def video_transcode(
+    *,
+    ffmpeg: str,
+    source: Path,
+    out: Path,
+    height: int,
+    fps: float,
+    has_audio: bool,
+    duration: float,
+    on_progress: Callable[[int], None],
+) -> None:
+    gop = str(max(1, round(fps * SEGMENT_SECONDS)))
+    heights = [_even(min(r.height, height)) for r in LADDER]
+    fallback_height = _even(min(FALLBACK_HEIGHT, height))
+    splits = len(LADDER) + 1
+    graph = f"[0:v]split={splits}" + "".join(f"[s{i}]" for i in range(splits)) + ";"
+    graph += ";".join(f"[s{i}]scale=-2:{h}[v{i}]" for i, h in enumerate(heights))
+    graph += f";[s{len(LADDER)}]scale=-2:{fallback_height}[vf]"
+    args = _base(ffmpeg) + ["-progress", "pipe:1", "-i", str(source)]
+    args += ["-filter_complex", graph]
+    streams = []
+    for i, rendition in enumerate(LADDER):
+        args += ["-map", f"[v{i}]"]
+        if has_audio:
+            args += ["-map", "0:a:0"]
+        args += [
+            f"-b:v:{i}",
+            f"{rendition.video_kbps}k",
+            f"-maxrate:v:{i}",
+            f"{rendition.video_kbps * 3 // 2}k",
+            f"-bufsize:v:{i}",
+            f"{rendition.video_kbps * 2}k",
+        ]
+        if has_audio:
+            args += [f"-b:a:{i}", f"{rendition.audio_kbps}k"]
+        streams.append(
+            f"v:{i},a:{i},name:{rendition.name}"
+            if has_audio
+            else f"v:{i},name:{rendition.name}"
+        )
+    keyframes = ["-g", gop, "-keyint_min", gop, "-sc_threshold", "0"]
+    h264 = ["-c:v", "libx264", "-preset", "veryfast", "-profile:v", "main"]
+    h264 += ["-pix_fmt", "yuv420p"]
+    aac = ["-c:a", "aac", "-ac", "2"] if has_audio else []
+    args += h264 + keyframes + aac
+    args += [
+        "-f",
+        "hls",
+        "-hls_time",
+        str(SEGMENT_SECONDS),
+        "-hls_playlist_type",
+        "vod",
+        "-hls_segment_filename",
+        str(out / "%v" / "seg_%03d.ts"),
+        "-master_pl_name",
+        MASTER,
+        "-var_stream_map",
+        " ".join(streams),
+        str(out / "%v" / "index.m3u8"),
+    ]
+    args += ["-map", "[vf]"] + (["-map", "0:a:0"] if has_audio else [])
+    args += h264 + keyframes + ["-crf", "28"] + aac
+    args += (["-b:a", "96k"] if has_audio else []) + ["-movflags", "+faststart"]
+    args += [str(out / VIDEO_FALLBACK)]
+    _run(args, duration=duration, on_progress=on_progress)
+    poster_at = f"{min(1.0, duration / 2):.2f}"
+    _run(
+        _base(ffmpeg)
+        + ["-ss", poster_at, "-i", str(source), "-frames:v", "1"]
+        + ["-vf", f"scale=-2:{heights[-1]}", "-q:v", "4", str(out / POSTER)],
+        duration=0,
+        on_progress=on_progress,
+    )
+
+
+def audio_transcode(
+    *,
+    ffmpeg: str,
+    source: Path,
+    out: Path,
+    duration: float,
+    on_progress: Callable[[int], None],
+) -> None:
+    aac = ["-map", "0:a:0", "-c:a", "aac", "-b:a", "64k", "-ac", "1"]
+    args = _base(ffmpeg) + ["-progress", "pipe:1", "-i", str(source)]
+    args += aac + [
+        "-f",
+        "hls",
+        "-hls_time",
+        str(SEGMENT_SECONDS),
+        "-hls_playlist_type",
+        "vod",
+        "-hls_segment_filename",
+        str(out / "%v" / "seg_%03d.ts"),
+        "-master_pl_name",
+        MASTER,
+        "-var_stream_map",
+        "a:0,name:audio",
+        str(out / "%v" / "index.m3u8"),
+    ]
+    args += aac + ["-movflags", "+faststart", str(out / AUDIO_FALLBACK)]
+    _run(args, duration=duration, on_progress=on_progress)

@@ -1,0 +1,82 @@
+"""A learner on a 360 px phone plays a lesson video through hls.js; the
+player's heartbeats are recorded and the lesson completes at 90% watched."""
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from courses.models import CoursePage, LessonPage, LessonProgress, MediaWatch
+from courses.services import enrolment_create, media_create
+
+from ..courses.media_helpers import make_clip, put_media_in_lesson
+from .conftest import screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def video_lesson(build_catalog, learner, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MEDIA_HEARTBEAT_SECONDS = 15
+    build_catalog(courses=1, lessons=2)
+    course = CoursePage.objects.get()
+    enrolment_create(user=learner, course=course)
+    clip = make_clip(tmp_path / "clip.mp4", seconds=7)
+    media = media_create(title="Video bài 1", kind="video", path=clip)
+    media.refresh_from_db()
+    assert media.ready, media.failure_reason  # transcoded on commit (eager)
+    lesson = LessonPage.objects.child_of(course).order_by("path").first()
+    return put_media_in_lesson(lesson, media), media
+
+
+def _log_in(page, live_server, user) -> None:
+    client = Client()
+    client.force_login(user)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": session,
+                "url": live_server.url,
+            }
+        ]
+    )
+
+
+def test_video_plays_through_hlsjs_and_completes_the_lesson(
+    live_server, phone, learner, video_lesson
+):
+    lesson, media = video_lesson
+    page = phone
+    _log_in(page, live_server, learner)
+    heartbeats = []
+    page.on(
+        "response",
+        lambda r: heartbeats.append(r.status) if "/heartbeat" in r.url else None,
+    )
+    page.goto(live_server.url + lesson.url)
+    player = page.locator('[data-player][data-engine="hls.js"]')
+    player.wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+    page.evaluate(
+        "() => { const v = document.querySelector('video'); v.muted = true; v.play(); }"
+    )
+    page.wait_for_function("document.querySelector('video').currentTime > 1")
+    assert page.evaluate("document.querySelector('video').src").startswith("blob:")
+    page.wait_for_function(
+        "document.querySelector('video').ended", timeout=30_000, polling=500
+    )
+    page.locator("[data-player-done]").wait_for(state="visible")
+    screenshot(page, "lesson-video-done")
+
+    assert heartbeats and set(heartbeats) == {200}
+    watch = MediaWatch.objects.get(user=learner, media=media)
+    assert watch.watched_seconds >= 0.9 * media.duration
+    assert (
+        LessonProgress.objects.get(user=learner, lesson=lesson).completed_at is not None
+    )
+
+    page.reload()  # the lesson now shows as done
+    page.get_by_text("Bạn đã hoàn thành bài này.").wait_for()
