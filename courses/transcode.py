@@ -105,22 +105,7 @@ def video_transcode(
     h264 = ["-c:v", "libx264", "-preset", "veryfast", "-profile:v", "main"]
     h264 += ["-pix_fmt", "yuv420p"]
     aac = ["-c:a", "aac", "-ac", "2"] if has_audio else []
-    args += h264 + keyframes + aac
-    args += [
-        "-f",
-        "hls",
-        "-hls_time",
-        str(SEGMENT_SECONDS),
-        "-hls_playlist_type",
-        "vod",
-        "-hls_segment_filename",
-        str(out / "%v" / "seg_%03d.ts"),
-        "-master_pl_name",
-        MASTER,
-        "-var_stream_map",
-        " ".join(streams),
-        str(out / "%v" / "index.m3u8"),
-    ]
+    args += h264 + keyframes + aac + _hls_output(out, " ".join(streams))
     args += ["-map", "[vf]"] + (["-map", "0:a:0"] if has_audio else [])
     args += h264 + keyframes + ["-crf", "28"] + aac
     args += (["-b:a", "96k"] if has_audio else []) + ["-movflags", "+faststart"]
@@ -136,6 +121,16 @@ def video_transcode(
     )
 
 
+def _hls_output(out: Path, stream_map: str) -> list[str]:
+    """A VOD HLS output: one folder per stream, 6-second segments, a master."""
+    return [
+        "-f", "hls", "-hls_time", str(SEGMENT_SECONDS), "-hls_playlist_type", "vod",
+        "-hls_segment_filename", str(out / "%v" / "seg_%03d.ts"),
+        "-master_pl_name", MASTER, "-var_stream_map", stream_map,
+        str(out / "%v" / "index.m3u8"),
+    ]  # fmt: skip
+
+
 def audio_transcode(
     *,
     ffmpeg: str,
@@ -146,20 +141,6 @@ def audio_transcode(
 ) -> None:
     aac = ["-map", "0:a:0", "-c:a", "aac", "-b:a", "64k", "-ac", "1"]
     args = _base(ffmpeg) + ["-progress", "pipe:1", "-i", str(source)]
-    args += aac + [
-        "-f",
-        "hls",
-        "-hls_time",
-        str(SEGMENT_SECONDS),
-        "-hls_playlist_type",
-        "vod",
-        "-hls_segment_filename",
-        str(out / "%v" / "seg_%03d.ts"),
-        "-master_pl_name",
-        MASTER,
-        "-var_stream_map",
-        "a:0,name:audio",
-        str(out / "%v" / "index.m3u8"),
-    ]
+    args += aac + _hls_output(out, "a:0,name:audio")
     args += aac + ["-movflags", "+faststart", str(out / AUDIO_FALLBACK)]
     _run(args, duration=duration, on_progress=on_progress)
