@@ -8,7 +8,9 @@ from django.db import transaction
 
 from courses.models import CoursePage
 
-from .models import Choice, Question, QuizPage
+from .models import Question, QuizPage
+from .question_import import ParsedQuestion
+from .services import question_create
 
 CONTENT_DIR = Path(__file__).resolve().parent / "demo_content"
 
@@ -27,21 +29,19 @@ def demo_quiz_create(*, course: CoursePage, definition: dict) -> int:
     created = 0
     if not Question.objects.filter(course=course).exists():
         for item in definition["questions"]:
-            question = Question(
+            question_create(
                 course=course,
-                kind=item["kind"],
-                text=item["text"],
-                explanation=item["explanation"],
-                tags=",".join(item.get("tags", [])),
-                difficulty=item.get("difficulty", ""),
-                source_url=item.get("source_url", ""),
-                partial_credit=item.get("partial_credit", False),
+                question=ParsedQuestion(
+                    kind=item["kind"],
+                    text=item["text"],
+                    explanation=item["explanation"],
+                    tags=",".join(item.get("tags", [])),
+                    difficulty=item.get("difficulty", ""),
+                    source_url=item.get("source_url", ""),
+                    partial_credit=item.get("partial_credit", False),
+                    choices=[(c["text"], c["correct"]) for c in item["choices"]],
+                ),
             )
-            question.choices = [
-                Choice(text=c["text"], correct=c["correct"], sort_order=i)
-                for i, c in enumerate(item["choices"])
-            ]
-            question.save()
             created += 1
     if not QuizPage.objects.child_of(course).exists():
         quiz = QuizPage(

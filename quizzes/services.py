@@ -21,10 +21,13 @@ from .engine.scoring import score
 from .models import (
     Attempt,
     AttemptStatus,
+    Choice,
     ExtraTimeGrant,
     FinishReason,
+    Question,
     QuizPage,
 )
+from .question_import import ParsedQuestion, rows_parse
 
 
 def grace() -> timedelta:
@@ -339,13 +342,31 @@ class QuestionImportResult:
     outcomes: list
 
 
+def question_create(*, course: CoursePage, question: ParsedQuestion) -> Question:
+    """Add one checked question and its choices to a course's bank."""
+    created = Question(
+        course=course,
+        kind=question.kind,
+        text=question.text,
+        explanation=question.explanation,
+        tags=question.tags,
+        difficulty=question.difficulty,
+        partial_credit=question.partial_credit,
+        source_url=question.source_url,
+    )
+    created.choices = [
+        Choice(text=text, correct=correct, sort_order=i)
+        for i, (text, correct) in enumerate(question.choices)
+    ]
+    created.save()
+    return created
+
+
 def questions_import(
     *, course, rows: list[dict[str, str]], dry_run: bool
 ) -> QuestionImportResult:
     """Check every row; unless dry_run, add the good ones that are not in the
     course's bank yet (a question is known by its text), all or nothing."""
-    from .models import Choice, Question
-    from .question_import import rows_parse
 
     outcomes = rows_parse(rows)
     existing = {
@@ -361,21 +382,7 @@ def questions_import(
     if not dry_run:
         with transaction.atomic():
             for parsed in fresh:
-                question = Question(
-                    course=course,
-                    kind=parsed.kind,
-                    text=parsed.text,
-                    explanation=parsed.explanation,
-                    tags=parsed.tags,
-                    difficulty=parsed.difficulty,
-                    partial_credit=parsed.partial_credit,
-                    source_url=parsed.source_url,
-                )
-                question.choices = [
-                    Choice(text=text, correct=correct, sort_order=i)
-                    for i, (text, correct) in enumerate(parsed.choices)
-                ]
-                question.save()
+                question_create(course=course, question=parsed)
     return QuestionImportResult(
         created=0 if dry_run else len(fresh), unchanged=unchanged, outcomes=outcomes
     )

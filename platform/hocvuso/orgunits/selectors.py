@@ -52,10 +52,6 @@ def unit_ancestry_get(*, unit: Unit | None) -> list[Unit]:
     return list(Unit.objects.filter(path__in=paths).order_by("depth"))
 
 
-def admin_roles_list(*, user) -> QuerySet[AdminRole]:
-    return AdminRole.objects.filter(user=user).select_related("unit")
-
-
 @dataclass(frozen=True)
 class AdminScope:
     """The units an administrator may act on: the subtree of each of their
