@@ -335,3 +335,61 @@ class MediaWatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} — {self.media_id}"
+
+
+class CourseCompletion(models.Model):
+    """A learner met the course's completion rule. Recorded once, never undone,
+    so reports and certificates read one row instead of re-deriving the rule."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="course_completions",
+    )
+    course = models.ForeignKey(
+        CoursePage, on_delete=models.CASCADE, related_name="completions"
+    )
+    completed_at = models.DateTimeField()
+    # The passing score of the final test that completed the course (best
+    # passing attempt at that moment); null when the course has no counting test.
+    score_percent = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("hoàn thành khóa học")
+        verbose_name_plural = _("hoàn thành khóa học")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "course"], name="uniq_course_completion"
+            )
+        ]
+        indexes = [models.Index(fields=["course", "completed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.course}"
+
+
+class ProgrammeCompletion(models.Model):
+    """A learner completed every course of a programme. Recorded once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="programme_completions",
+    )
+    programme = models.ForeignKey(
+        ProgrammePage, on_delete=models.CASCADE, related_name="completions"
+    )
+    completed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("hoàn thành chương trình")
+        verbose_name_plural = _("hoàn thành chương trình")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "programme"], name="uniq_programme_completion"
+            )
+        ]
+        indexes = [models.Index(fields=["programme", "completed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.programme}"
