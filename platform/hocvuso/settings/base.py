@@ -279,6 +279,8 @@ MEDIA_HEARTBEAT_TOLERANCE = float(os.environ.get("MEDIA_HEARTBEAT_TOLERANCE", "2
 # --- Platform ----------------------------------------------------------------
 # Course cards show "Bắt buộc — hạn …" from the organisation's assignments.
 COURSES_DUE_DATES = "hocvuso.orgunits.selectors.assignment_due_dates"
+# The completion rule asks the tests app whether the final test is passed.
+COURSES_FINAL_TEST = "quizzes.selectors.course_final_test_get"
 UNITS_CSV = Path(
     os.environ.get(
         "UNITS_CSV", PROJECT_DIR / "orgunits" / "data" / "don-vi-hanh-chinh-2025.csv"
