@@ -156,6 +156,11 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
+# How long Redis waits before handing an unacknowledged task (its worker was
+# killed) to another worker; the real-worker test shortens it to seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
+}
 CELERY_BEAT_SCHEDULE = {
     # Finishes attempts past deadline + grace from their saved answers.
     "quiz-overdue-sweep": {
@@ -286,3 +291,15 @@ UNITS_CSV = Path(
         "UNITS_CSV", PROJECT_DIR / "orgunits" / "data" / "don-vi-hanh-chinh-2025.csv"
     )
 )
+
+# --- Certificates --------------------------------------------------------------
+# Printed in the QR code and on the PDF: the public address of the site.
+CERTIFICATES_SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# Public verification: lookups allowed per IP address per minute.
+CERTIFICATES_VERIFY_PER_MINUTE = int(
+    os.environ.get("CERTIFICATES_VERIFY_PER_MINUTE", "30")
+)
+# Which holders' certificates an administrator may see and act on (their subtree).
+CERTIFICATES_ADMIN_SCOPE = "hocvuso.orgunits.certificate_scope.certificates_in_scope"
+# Test-only: the render waits while this file exists (see certificates.services).
+CERTIFICATES_RENDER_PAUSE_FILE = os.environ.get("CERTIFICATES_RENDER_PAUSE_FILE", "")
