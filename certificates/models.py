@@ -79,7 +79,9 @@ class Certificate(models.Model):
     code = models.CharField(
         max_length=32, unique=True, default=code_new, editable=False
     )
-    serial = models.CharField(
+    # Null until the row has its id (the serial's number): several
+    # certificates being created at once must not collide on "".
+    serial = models.CharField(  # noqa: DJ001
         _("số hiệu"), max_length=40, unique=True, null=True, editable=False
     )
     user = models.ForeignKey(
@@ -163,7 +165,7 @@ class Certificate(models.Model):
 
 
 class RegenerationJob(models.Model):
-    """ "Tạo lại tất cả PDF" after a template change, run in Celery."""
+    """Re-drawing every certificate after a template change, run in Celery."""
 
     created_at = models.DateTimeField(auto_now_add=True)
     started_by = models.ForeignKey(
@@ -172,6 +174,9 @@ class RegenerationJob(models.Model):
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%d/%m/%Y %H:%M} {self.done}/{self.total}"
 
     @property
     def percent(self) -> int:
