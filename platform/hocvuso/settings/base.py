@@ -157,9 +157,12 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 # How long Redis waits before handing an unacknowledged task (its worker was
-# killed) to another worker; the real-worker test shortens it to seconds.
+# killed) to another worker, and how often workers look for such tasks
+# (about interval × throttle seconds); the real-worker test shortens both.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600")),
+    "unacked_restore_interval": int(os.environ.get("CELERY_RESTORE_INTERVAL", "10")),
+    "unacked_restore_throttle": int(os.environ.get("CELERY_RESTORE_THROTTLE", "10")),
 }
 CELERY_BEAT_SCHEDULE = {
     # Finishes attempts past deadline + grace from their saved answers.
