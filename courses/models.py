@@ -69,6 +69,14 @@ class CoursePage(SingleQueryViewRestrictionsMixin, Page):
         default=True,
         help_text=_("Bài sau chỉ mở khi đã hoàn thành bài trước."),
     )
+    completion_requires_lessons = models.BooleanField(
+        _("phải học xong các bài bắt buộc"), default=True
+    )
+    completion_requires_test = models.BooleanField(
+        _("phải đạt bài kiểm tra cuối khóa"),
+        default=True,
+        help_text=_("Chỉ tính các bài kiểm tra được đánh dấu “tính vào hoàn thành”."),
+    )
 
     content_panels = Page.content_panels + [
         MultiFieldPanel(
@@ -79,6 +87,13 @@ class CoursePage(SingleQueryViewRestrictionsMixin, Page):
                 FieldPanel("lessons_in_order"),
             ],
             heading=_("Thông tin khóa học"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("completion_requires_lessons"),
+                FieldPanel("completion_requires_test"),
+            ],
+            heading=_("Điều kiện hoàn thành"),
         ),
         FieldPanel("summary"),
         FieldPanel("cover_image"),
@@ -93,11 +108,21 @@ class CoursePage(SingleQueryViewRestrictionsMixin, Page):
         verbose_name_plural = _("khóa học")
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import course_progress_get
+        from .selectors import course_completion_get, course_progress_get
 
         context = super().get_context(request, *args, **kwargs)
         context["progress"] = course_progress_get(course=self, user=request.user)
+        context["completion"] = course_completion_get(course=self, user=request.user)
         return context
+
+    @property
+    def completion_rule(self):
+        from .completion import CompletionRule
+
+        return CompletionRule(
+            requires_lessons=self.completion_requires_lessons,
+            requires_test=self.completion_requires_test,
+        )
 
 
 class LessonPage(SingleQueryViewRestrictionsMixin, Page):

@@ -19,14 +19,18 @@ from django.db.models import (
 from django.utils.module_loading import import_string
 from wagtail.models import Page
 
+from .completion import CompletionFacts
 from .models import (
     CatalogPage,
+    CourseCompletion,
     CoursePage,
     Enrolment,
     LessonMedia,
     LessonPage,
     LessonProgress,
     MediaWatch,
+    ProgrammeCompletion,
+    ProgrammeCourse,
     ProgrammePage,
 )
 from .progress import LessonState, lesson_states, next_lesson, percent
@@ -355,3 +359,99 @@ def media_unwatched_list(*, lesson: LessonPage, user) -> list[LessonMedia]:
         .exclude(Exists(watched))
         .only("id", "title")
     )
+
+
+# --- Completion -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FinalTest:
+    """What the course's counting final test(s) say about one learner."""
+
+    exists: bool = False
+    passed: bool = False
+    score_percent: float | None = None
+
+
+def final_test_get(*, user, course: CoursePage) -> FinalTest:
+    """Asked of the app that owns tests (quizzes), named in
+    settings.COURSES_FINAL_TEST, so courses imports no other domain app."""
+    selector = getattr(settings, "COURSES_FINAL_TEST", "")
+    if not selector:
+        return FinalTest()
+    return import_string(selector)(user=user, course=course)
+
+
+def completion_facts_get(
+    *, user, course: CoursePage
+) -> tuple[CompletionFacts, FinalTest]:
+    """The plain data the completion rule needs (four queries at most)."""
+    lessons = list(
+        LessonPage.objects.live()
+        .filter(path__startswith=course.path, depth=course.depth + 1, required=True)
+        .only("id", "body")
+    )
+    done = set(
+        LessonProgress.objects.filter(
+            user=user, course=course, completed_at__isnull=False
+        ).values_list("lesson_id", flat=True)
+    )
+    media = {
+        pk
+        for lesson in lessons
+        for pk, required in lesson_media_flags(lesson=lesson).items()
+        if required
+    }
+    unwatched: set[int] = set()
+    if media:
+        watched = MediaWatch.objects.filter(
+            user=user,
+            media=OuterRef("pk"),
+            watched_seconds__gte=F("media__duration") * COMPLETION_SHARE,
+        )
+        unwatched = set(
+            LessonMedia.objects.filter(pk__in=media)
+            .exclude(Exists(watched))
+            .values_list("pk", flat=True)
+        )
+    test = final_test_get(user=user, course=course)
+    facts = CompletionFacts(
+        required_lessons=frozenset(lesson.pk for lesson in lessons),
+        done_lessons=frozenset(done),
+        unwatched_media=frozenset(unwatched),
+        has_test=test.exists,
+        test_passed=test.passed,
+    )
+    return facts, test
+
+
+def course_completion_get(*, course: CoursePage, user) -> CourseCompletion | None:
+    if not user.is_authenticated:
+        return None
+    return CourseCompletion.objects.filter(user=user, course=course).first()
+
+
+def programmes_of_course_list(*, course: CoursePage) -> dict[int, set[int]]:
+    """Programme id → its course ids, for the programmes containing `course`."""
+    programme_ids = ProgrammeCourse.objects.filter(course=course).values("programme_id")
+    rows = ProgrammeCourse.objects.filter(
+        programme_id__in=programme_ids, programme__live=True, course__live=True
+    ).values_list("programme_id", "course_id")
+    courses: dict[int, set[int]] = {}
+    for programme_id, course_id in rows:
+        courses.setdefault(programme_id, set()).add(course_id)
+    return courses
+
+
+def completed_course_ids(*, user, course_ids: set[int]) -> set[int]:
+    return set(
+        CourseCompletion.objects.filter(
+            user=user, course_id__in=course_ids
+        ).values_list("course_id", flat=True)
+    )
+
+
+def programme_completed(*, user, programme_id: int) -> bool:
+    return ProgrammeCompletion.objects.filter(
+        user=user, programme_id=programme_id
+    ).exists()

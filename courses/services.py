@@ -16,8 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import transcode
+from .completion import course_is_complete, programme_is_complete
 from .media_probe import media_file_check, probe_path
 from .models import (
+    CourseCompletion,
     CoursePage,
     Enrolment,
     LessonMedia,
@@ -26,14 +28,19 @@ from .models import (
     MediaKind,
     MediaStatus,
     MediaWatch,
+    ProgrammeCompletion,
 )
 from .selectors import (
     COMPLETION_SHARE,
     LessonContext,
+    completed_course_ids,
+    completion_facts_get,
     lesson_context_get,
     lesson_media_flags,
     media_unwatched_list,
+    programmes_of_course_list,
 )
+from .signals import course_completed, programme_completed
 
 
 class LessonLocked(Exception):
@@ -135,6 +142,7 @@ def lesson_complete(
     Enrolment.objects.filter(user=user, course=ctx.course).update(
         last_lesson=lesson, last_activity_at=now
     )
+    course_completion_check(user=user, course=ctx.course, now=now)
     remaining = [
         s.lesson
         for s in ctx.progress.lessons
@@ -145,6 +153,61 @@ def lesson_complete(
         next_lesson=remaining[0] if remaining else None,
         course=ctx.course,
     )
+
+
+# --- Completion -------------------------------------------------------------------
+
+
+@transaction.atomic
+def course_completion_check(
+    *, user, course: CoursePage, now: datetime | None = None
+) -> CourseCompletion | None:
+    """Record the course's completion once, when its rule holds, and check the
+    programmes that contain it. Safe to call any number of times: the row is
+    unique per learner and course, and `course_completed` is sent only by the
+    call that created it, after commit."""
+    existing = CourseCompletion.objects.filter(user=user, course=course).first()
+    if existing is not None:
+        return existing
+    facts, test = completion_facts_get(user=user, course=course)
+    if not course_is_complete(course.completion_rule, facts):
+        return None
+    now = now or timezone.now()
+    completion, created = CourseCompletion.objects.get_or_create(
+        user=user,
+        course=course,
+        defaults={
+            "completed_at": now,
+            "score_percent": test.score_percent if test.exists else None,
+        },
+    )
+    if created:
+        transaction.on_commit(
+            lambda: course_completed.send(
+                sender=CourseCompletion, completion=completion
+            )
+        )
+        _programmes_check(user=user, course=course, now=now)
+    return completion
+
+
+def _programmes_check(*, user, course: CoursePage, now: datetime) -> None:
+    programmes = programmes_of_course_list(course=course)
+    if not programmes:
+        return
+    done = completed_course_ids(user=user, course_ids=set().union(*programmes.values()))
+    for programme_id, course_ids in programmes.items():
+        if not programme_is_complete(course_ids=course_ids, completed_ids=done):
+            continue
+        completion, created = ProgrammeCompletion.objects.get_or_create(
+            user=user, programme_id=programme_id, defaults={"completed_at": now}
+        )
+        if created:
+            transaction.on_commit(
+                lambda c=completion: programme_completed.send(
+                    sender=ProgrammeCompletion, completion=c
+                )
+            )
 
 
 # --- Video and audio ----------------------------------------------------------
@@ -341,9 +404,14 @@ def media_heartbeat(
         done = LessonProgress.objects.filter(
             user_id=user_id, lesson=lesson, completed_at__isnull=False
         ).exists()
+        user = get_user_model().objects.get(pk=user_id)
         if not done:
-            user = get_user_model().objects.get(pk=user_id)
             lesson_complete(user=user, lesson=lesson, now=now)
+        else:
+            # The video became required after the lesson was done: watching
+            # it now may be what completes the course.
+            course = CoursePage.objects.get(path=lesson.path[: -CoursePage.steplen])
+            course_completion_check(user=user, course=course, now=now)
         completed = True
     return Heartbeat(
         watched_seconds=watch.watched_seconds,

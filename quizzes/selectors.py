@@ -4,6 +4,7 @@ attempt that is still open (DESIGN §5, invariant 3)."""
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import Max
 from django.utils import timezone
 
 from .bank import bank_get
@@ -147,3 +148,37 @@ def attempt_result_get(
 
 def attempts_history(*, user, quiz: QuizPage) -> list[Attempt]:
     return list(Attempt.objects.filter(user=user, quiz=quiz).order_by("-started_at"))
+
+
+def course_final_test_get(*, user, course):
+    """The course's counting final test(s) for one learner (settings hook
+    COURSES_FINAL_TEST): passed when every counting test has a passing
+    attempt; the score is the best passing score (averaged over the tests
+    when a course has several)."""
+    from courses.selectors import FinalTest
+
+    quiz_ids = list(
+        QuizPage.objects.live()
+        .child_of(course)
+        .filter(counts_for_completion=True)
+        .values_list("pk", flat=True)
+    )
+    if not quiz_ids:
+        return FinalTest()
+    best = dict(
+        Attempt.objects.filter(
+            user=user,
+            quiz_id__in=quiz_ids,
+            status=AttemptStatus.FINISHED,
+            passed=True,
+        )
+        .values("quiz_id")
+        .annotate(best=Max("score_percent"))
+        .values_list("quiz_id", "best")
+    )
+    passed = set(best) >= set(quiz_ids)
+    return FinalTest(
+        exists=True,
+        passed=passed,
+        score_percent=sum(best.values()) / len(best) if passed else None,
+    )

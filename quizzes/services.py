@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from courses.models import CoursePage
+from courses.services import course_completion_check
 
 from .answers_sql import answer_upsert
 from .bank import bank_get, questions_draw
@@ -244,6 +245,12 @@ def attempt_finish(*, attempt: Attempt, now: datetime, reason: str) -> Attempt:
     locked.finished_at = min(now, locked.deadline)
     locked.finish_reason = reason
     locked.save()
+    if locked.passed:
+        course_completion_check(
+            user=locked.user,
+            course=CoursePage.objects.get(pk=locked.course_id),
+            now=locked.finished_at,
+        )
     return locked
 
 

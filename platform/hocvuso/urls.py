@@ -5,6 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from certificates import urls as certificate_urls
 from courses import urls as course_urls
 from hocvuso.accounts import import_urls
 from hocvuso.accounts import urls as account_urls
@@ -24,6 +25,8 @@ urlpatterns = [
     path("tai-khoan/", include("allauth.urls")),
     path("hoc/", include(course_urls)),
     path("kiem-tra/", include(quiz_urls)),
+    path("chung-nhan/", include(certificate_urls)),
+    path("xac-minh/", include(certificate_urls.verify_urlpatterns)),
     path("api/", api.urls),
     path("quan-tri/nhap/", include(import_urls)),
     path("quan-tri/", include(orgunit_urls)),

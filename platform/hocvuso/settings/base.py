@@ -156,6 +156,14 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
+# How long Redis waits before handing an unacknowledged task (its worker was
+# killed) to another worker, and how often workers look for such tasks
+# (about interval × throttle seconds); the real-worker test shortens both.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600")),
+    "unacked_restore_interval": int(os.environ.get("CELERY_RESTORE_INTERVAL", "10")),
+    "unacked_restore_throttle": int(os.environ.get("CELERY_RESTORE_THROTTLE", "10")),
+}
 CELERY_BEAT_SCHEDULE = {
     # Finishes attempts past deadline + grace from their saved answers.
     "quiz-overdue-sweep": {
@@ -279,8 +287,22 @@ MEDIA_HEARTBEAT_TOLERANCE = float(os.environ.get("MEDIA_HEARTBEAT_TOLERANCE", "2
 # --- Platform ----------------------------------------------------------------
 # Course cards show "Bắt buộc — hạn …" from the organisation's assignments.
 COURSES_DUE_DATES = "hocvuso.orgunits.selectors.assignment_due_dates"
+# The completion rule asks the tests app whether the final test is passed.
+COURSES_FINAL_TEST = "quizzes.selectors.course_final_test_get"
 UNITS_CSV = Path(
     os.environ.get(
         "UNITS_CSV", PROJECT_DIR / "orgunits" / "data" / "don-vi-hanh-chinh-2025.csv"
     )
 )
+
+# --- Certificates --------------------------------------------------------------
+# Printed in the QR code and on the PDF: the public address of the site.
+CERTIFICATES_SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# Public verification: lookups allowed per IP address per minute.
+CERTIFICATES_VERIFY_PER_MINUTE = int(
+    os.environ.get("CERTIFICATES_VERIFY_PER_MINUTE", "30")
+)
+# Which holders' certificates an administrator may see and act on (their subtree).
+CERTIFICATES_ADMIN_SCOPE = "hocvuso.orgunits.certificate_scope.certificates_in_scope"
+# Test-only: the render waits while this file exists (see certificates.services).
+CERTIFICATES_RENDER_PAUSE_FILE = os.environ.get("CERTIFICATES_RENDER_PAUSE_FILE", "")

@@ -1,0 +1,73 @@
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils.module_loading import import_string
+
+from .models import Certificate, CertificateStatus
+
+# Codes are token_urlsafe: letters, digits, "-" and "_" only.
+CODE_CHARS = frozenset(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+)
+
+
+def certificate_by_code(*, code: str) -> Certificate | None:
+    """The certificate a code names, or None. Exact match only: a tampered
+    code is simply unknown."""
+    code = code.strip()
+    if not (16 <= len(code) <= 32) or not set(code) <= CODE_CHARS:
+        return None
+    return (
+        Certificate.objects.select_related("replaced_by")
+        .only(
+            "code",
+            "serial",
+            "holder_name",
+            "title",
+            "completed_at",
+            "issuer_name",
+            "status",
+            "status_reason",
+            "status_changed_at",
+            "replaced_by__code",
+            "replaced_by__serial",
+        )
+        .filter(code=code)
+        .first()
+    )
+
+
+def my_certificates_list(*, user) -> list[Certificate]:
+    return list(
+        Certificate.objects.filter(user=user)
+        .exclude(status=CertificateStatus.REPLACED)
+        .order_by("-issued_at")
+    )
+
+
+def certificates_for_admin(*, user, certificates: QuerySet | None = None) -> QuerySet:
+    """The certificates an administrator may see (their subtree)."""
+    certificates = Certificate.objects.all() if certificates is None else certificates
+    scope = import_string(settings.CERTIFICATES_ADMIN_SCOPE)
+    return scope(user=user, certificates=certificates)
+
+
+def certificate_download_get(*, user, code: str) -> Certificate | None:
+    """The holder's own certificate, or one of a learner in the admin's subtree."""
+    certificate = Certificate.objects.filter(code=code).first()
+    if certificate is None or not user.is_authenticated:
+        return None
+    if certificate.user_id == user.pk:
+        return certificate
+    return certificates_for_admin(
+        user=user, certificates=Certificate.objects.filter(pk=certificate.pk)
+    ).first()
+
+
+def course_certificate_get(*, user, course_id: int) -> Certificate | None:
+    if not user.is_authenticated:
+        return None
+    return (
+        Certificate.objects.filter(user=user, course_id=course_id)
+        .exclude(status=CertificateStatus.REPLACED)
+        .first()
+    )

@@ -1,0 +1,264 @@
+"""Every write of certificates: issue (idempotent), render, revoke, re-issue,
+regenerate. Tasks and admin screens call these."""
+
+import os
+import time
+import unicodedata
+from datetime import datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from wagtail.models import Site
+
+from courses.models import CourseCompletion, ProgrammeCompletion
+
+from . import render
+from .models import Certificate, CertificateSettings, CertificateStatus, RegenerationJob
+
+
+class CertificateError(Exception):
+    """A refusal an administrator must understand; the message is Vietnamese."""
+
+
+def branding_get() -> CertificateSettings:
+    site = Site.objects.filter(is_default_site=True).first() or Site.objects.first()
+    return CertificateSettings.for_site(site)
+
+
+def verify_url(certificate: Certificate) -> str:
+    base = settings.CERTIFICATES_SITE_URL.rstrip("/")
+    return base + reverse("certificate_verify", args=[certificate.code])
+
+
+def _name(user) -> str:
+    name = (getattr(user, "full_name", "") or user.get_username()).strip()
+    # NFC: one code point per accented letter, as the fonts and pdftotext expect.
+    return unicodedata.normalize("NFC", " ".join(name.split()))
+
+
+def _create(*, user, course=None, programme=None, completed_at, score, holder_name):
+    brand = branding_get()
+    certificate = Certificate.objects.create(
+        user=user,
+        course=course,
+        programme=programme,
+        holder_name=holder_name,
+        title=(course or programme).title,
+        completed_at=completed_at,
+        score_percent=score,
+        issuer_name=brand.issuer_name,
+        signer_name=brand.signer_name,
+        signer_title=brand.signer_title,
+    )
+    year = timezone.localtime(certificate.issued_at).year
+    certificate.serial = f"{brand.serial_prefix}-{year}-{certificate.pk:06d}"
+    certificate.save(update_fields=["serial"])
+    return certificate
+
+
+def certificate_issue(
+    *,
+    course_completion_id: int | None = None,
+    programme_completion_id: int | None = None,
+) -> Certificate | None:
+    """One certificate per learner and course (or programme), however many
+    times this runs and even when a run died half way: the row is committed
+    first (a unique constraint keeps it single), the files follow, and a
+    later run renders what an earlier one left without files."""
+    if course_completion_id is not None:
+        completion = (
+            CourseCompletion.objects.select_related("user", "course")
+            .filter(pk=course_completion_id)
+            .first()
+        )
+        target = {"course": completion.course} if completion else None
+        score = completion.score_percent if completion else None
+    else:
+        completion = (
+            ProgrammeCompletion.objects.select_related("user", "programme")
+            .filter(pk=programme_completion_id)
+            .first()
+        )
+        target = {"programme": completion.programme} if completion else None
+        score = None
+    if completion is None:
+        return None
+    current = Certificate.objects.filter(user=completion.user, **target).exclude(
+        status=CertificateStatus.REPLACED
+    )
+    certificate = current.first()
+    if certificate is None:
+        try:
+            with transaction.atomic():
+                certificate = _create(
+                    user=completion.user,
+                    completed_at=completion.completed_at,
+                    score=score,
+                    holder_name=_name(completion.user),
+                    **target,
+                )
+        except IntegrityError:  # another run created it a moment ago
+            certificate = current.get()
+    if not certificate.pdf:
+        certificate_render(certificate=certificate)
+    return certificate
+
+
+def _content(certificate: Certificate, brand: CertificateSettings):
+    with translation.override(settings.LANGUAGE_CODE):
+        completed = date_format(timezone.localtime(certificate.completed_at), "d/m/Y")
+        issued = date_format(timezone.localtime(certificate.issued_at), "d/m/Y")
+        details = _("Ngày hoàn thành: %(date)s") % {"date": completed}
+        if certificate.score_percent is not None:
+            details = (
+                _("Điểm: %(score)s%%") % {"score": f"{certificate.score_percent:.0f}"}
+                + f" · {details}"
+            )
+        url = verify_url(certificate)
+        seal = None
+        if brand.seal_id:
+            with brand.seal.file.open("rb") as f:
+                seal = f.read()
+        return render.CertificateContent(
+            issuer=certificate.issuer_name,
+            heading=brand.heading,
+            intro=_("Chứng nhận"),
+            holder_name=certificate.holder_name,
+            wording=brand.wording
+            if certificate.course_id
+            else _("Đã hoàn thành chương trình"),
+            title=certificate.title,
+            details=details,
+            issued_line=_("Cấp ngày %(date)s") % {"date": issued},
+            signer_title=certificate.signer_title,
+            signer_name=certificate.signer_name,
+            serial_line=_("Số hiệu: %(serial)s") % {"serial": certificate.serial},
+            verify_line=_("Xác minh: %(url)s") % {"url": url},
+            disclaimer=_(
+                "Chứng nhận do nền tảng Bình dân học vụ số cấp; đây không phải dữ liệu VNeID."
+            ),
+            verify_url=url,
+            seal_png=seal,
+        )
+
+
+def _pause_for_tests() -> None:
+    """Test-only hook (CERTIFICATES_RENDER_PAUSE_FILE): announce the render
+    by creating the file, then wait, so a test can kill the worker right
+    here, deterministically. Empty in every real deployment."""
+    marker = settings.CERTIFICATES_RENDER_PAUSE_FILE
+    if marker:
+        Path(marker).write_text(str(os.getpid()))
+        time.sleep(300)
+
+
+def certificate_render(*, certificate: Certificate, brand=None) -> Certificate:
+    """Draw the PDF and PNG and store them; replaces earlier files."""
+    brand = brand or branding_get()
+    content = _content(certificate, brand)
+    _pause_for_tests()
+    pdf, png = render.pdf_render(content), render.png_render(content)
+    old = [f.name for f in (certificate.pdf, certificate.png) if f]
+    certificate.pdf.save(f"{certificate.code}.pdf", ContentFile(pdf), save=False)
+    certificate.png.save(f"{certificate.code}.png", ContentFile(png), save=False)
+    certificate.rendered_at = timezone.now()
+    Certificate.objects.filter(pk=certificate.pk).update(
+        pdf=certificate.pdf.name,
+        png=certificate.png.name,
+        rendered_at=certificate.rendered_at,
+    )
+    storage = certificate.pdf.storage
+    for name in old:
+        if name not in (certificate.pdf.name, certificate.png.name):
+            storage.delete(name)
+    return certificate
+
+
+def _reason_check(reason: str) -> str:
+    reason = " ".join(reason.split())
+    if not reason:
+        raise CertificateError(_("Hãy ghi lý do."))
+    return reason
+
+
+@transaction.atomic
+def certificate_revoke(
+    *, certificate: Certificate, reason: str, now=None
+) -> Certificate:
+    reason = _reason_check(reason)
+    locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if locked.status != CertificateStatus.VALID:
+        raise CertificateError(_("Chỉ thu hồi được chứng nhận đang hợp lệ."))
+    locked.status = CertificateStatus.REVOKED
+    locked.status_reason = reason
+    locked.status_changed_at = now or timezone.now()
+    locked.save(update_fields=["status", "status_reason", "status_changed_at"])
+    return locked
+
+
+@transaction.atomic
+def certificate_reissue(
+    *, certificate: Certificate, holder_name: str, reason: str, now=None
+) -> Certificate:
+    """After a name correction: a new certificate (new code and serial); the
+    old one shows "replaced by …" and its code keeps verifying."""
+    reason = _reason_check(reason)
+    holder_name = unicodedata.normalize("NFC", " ".join(holder_name.split()))
+    if not holder_name:
+        raise CertificateError(_("Hãy nhập họ và tên đúng."))
+    old = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if old.status != CertificateStatus.VALID:
+        raise CertificateError(_("Chỉ cấp lại được chứng nhận đang hợp lệ."))
+    old.status = CertificateStatus.REPLACED
+    old.status_reason = reason
+    old.status_changed_at = now or timezone.now()
+    old.save(update_fields=["status", "status_reason", "status_changed_at"])
+    new = _create(
+        user=old.user,
+        course=old.course,
+        programme=old.programme,
+        completed_at=old.completed_at,
+        score=old.score_percent,
+        holder_name=holder_name,
+    )
+    Certificate.objects.filter(pk=old.pk).update(replaced_by=new)
+    from .tasks import certificate_render_task
+
+    transaction.on_commit(lambda: certificate_render_task.delay(new.pk))
+    return new
+
+
+def regeneration_start(*, user) -> RegenerationJob:
+    job = RegenerationJob.objects.create(
+        started_by=user, total=Certificate.objects.count()
+    )
+    from .tasks import certificates_regenerate_task
+
+    transaction.on_commit(lambda: certificates_regenerate_task.delay(job.pk))
+    return job
+
+
+def certificates_regenerate(
+    *, job_id: int, now: datetime | None = None
+) -> RegenerationJob:
+    """Re-draw every certificate rendered before the job started. Running it
+    again (a redelivered task) continues where it stopped."""
+    job = RegenerationJob.objects.get(pk=job_id)
+    brand = branding_get()
+    todo = Certificate.objects.exclude(rendered_at__gte=job.created_at).order_by("pk")
+    for certificate in todo.iterator(chunk_size=200):
+        certificate_render(certificate=certificate, brand=brand)
+        RegenerationJob.objects.filter(pk=job.pk).update(
+            done=Certificate.objects.filter(rendered_at__gte=job.created_at).count()
+        )
+    RegenerationJob.objects.filter(pk=job.pk).update(
+        done=job.total, finished_at=now or timezone.now()
+    )
+    job.refresh_from_db()
+    return job
