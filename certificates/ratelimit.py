@@ -3,6 +3,7 @@ so every web process shares it."""
 
 import time
 
+from allauth.account.adapter import get_adapter
 from django.core.cache import cache
 
 
@@ -18,4 +19,6 @@ def hit_allowed(*, key: str, limit: int, window: int = 60) -> bool:
 
 
 def client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    """The learner's address as allauth's login limits see it, so a proxy in
+    front (TRUSTED_PROXY_COUNT) is handled once for every limit."""
+    return get_adapter(request).get_client_ip(request)

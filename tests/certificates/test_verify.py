@@ -135,3 +135,21 @@ def test_png_preview_is_public_by_code(client, certificate):
     response = client.get(reverse("certificate_png", args=[certificate.code]))
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+
+
+def test_behind_the_proxy_each_learner_has_their_own_limit(client, settings):
+    """nginx appends the client's address to X-Forwarded-For; with one trusted
+    hop, one learner hammering does not lock out the next one."""
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    settings.CERTIFICATES_VERIFY_PER_MINUTE = 3
+    code = secrets.token_urlsafe(16)
+    url = f"/xac-minh/{code}/"
+    first = [
+        client.get(url, HTTP_X_FORWARDED_FOR="203.0.113.7").status_code
+        for _ in range(4)
+    ]
+    assert first == [404, 404, 404, 429]
+    assert client.get(url, HTTP_X_FORWARDED_FOR="203.0.113.8").status_code == 404
+    # A forged first hop does not buy a fresh counter: only the last hop counts.
+    forged = client.get(url, HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.7")
+    assert forged.status_code == 429

@@ -225,6 +225,10 @@ ACCOUNT_SESSION_REMEMBER = True
 ACCOUNT_PREVENT_ENUMERATION = False
 # Six digits: what an SMS code looks like to everyone in Vietnam.
 ALLAUTH_USER_CODE_FORMAT = {"numeric": True, "dashed": False, "length": 6}
+# Rate limits count per client address. Behind nginx (and an ingress) REMOTE_ADDR
+# is the proxy, so every learner would share one counter: trust that many
+# X-Forwarded-For hops. Certificates' verification limit uses the same rule.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/300s/key",
