@@ -13,6 +13,7 @@ from django.utils import timezone
 from hocvuso.accounts.models import LearnerType, User
 from hocvuso.orgunits.models import Assignment, TeamMembership
 
+from courses.models import Audience as CourseAudience
 from courses.models import (
     CourseCompletion,
     CoursePage,
@@ -23,7 +24,6 @@ from courses.models import (
     ProgrammeCourse,
     ProgrammePage,
 )
-from courses.models import Audience as CourseAudience
 from quizzes.models import Attempt
 
 YEAR_START = timezone.make_aware(datetime(2026, 1, 1))

@@ -3,7 +3,7 @@ from the raw rows (no code shared with the selector), for several units,
 periods and audiences; and the query count does not grow with learners."""
 
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 from django.db import connection
