@@ -46,7 +46,9 @@ class Figures:
         out = Figures()
         for f in fields(Figures):
             if f.name == "bands":
-                out.bands = [a + b for a, b in zip(self.bands, other.bands, strict=True)]
+                out.bands = [
+                    a + b for a, b in zip(self.bands, other.bands, strict=True)
+                ]
             else:
                 setattr(out, f.name, getattr(self, f.name) + getattr(other, f.name))
         return out
