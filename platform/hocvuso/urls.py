@@ -12,6 +12,7 @@ from hocvuso.accounts import urls as account_urls
 from hocvuso.api import api
 from hocvuso.core import views as core_views
 from hocvuso.orgunits import urls as orgunit_urls
+from hocvuso.reports import urls as report_urls
 from quizzes import urls as quiz_urls
 
 urlpatterns = [
@@ -29,6 +30,7 @@ urlpatterns = [
     path("xac-minh/", include(certificate_urls.verify_urlpatterns)),
     path("api/", api.urls),
     path("quan-tri/nhap/", include(import_urls)),
+    path("quan-tri/bao-cao/", include(report_urls)),
     path("quan-tri/", include(orgunit_urls)),
 ]
 

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "hocvuso.core",
     "hocvuso.accounts",
     "hocvuso.orgunits",
+    "hocvuso.reports",
     "courses",
     "quizzes",
     "certificates",
@@ -276,6 +277,8 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 # Answers are accepted until deadline + grace: a phone on a slow network
 # still gets its last answers in.
 QUIZ_GRACE_SECONDS = int(os.environ.get("QUIZ_GRACE_SECONDS", "60"))
+# Training-day dashboard: seconds between two updates (and the cache life).
+REPORTS_LIVE_SECONDS = int(os.environ.get("REPORTS_LIVE_SECONDS", "5"))
 
 # --- Video and audio lessons ----------------------------------------------------
 FFMPEG_BIN = os.environ.get("FFMPEG_BIN", "/usr/bin/ffmpeg")

@@ -109,6 +109,28 @@ ENDPOINTS = [
         success_location="/cms/cong-gio/",
     ),
     Endpoint(
+        "báo cáo hoàn thành",
+        "get",
+        lambda t, u: reverse("report_unit", args=[u.code]),
+    ),
+    Endpoint(
+        "báo cáo: tải XLSX",
+        "get",
+        lambda t, u: reverse("report_xlsx", args=[u.code]),
+    ),
+    Endpoint(
+        "báo cáo: danh sách học viên",
+        "get",
+        lambda t, u: reverse("report_learners", args=[u.code]),
+    ),
+    Endpoint(
+        "báo cáo: chốt số liệu quý",
+        "post",
+        lambda t, u: reverse("report_snapshot_create", args=[u.code]),
+        lambda t, u: {"quarter": "2026-Q4"},
+        frozenset({302}),
+    ),
+    Endpoint(
         "đặt chỉ tiêu",
         "post",
         lambda t, u: reverse("unit_target_set", args=[u.code]),

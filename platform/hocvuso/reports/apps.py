@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class ReportsConfig(AppConfig):
+    name = "hocvuso.reports"
+    label = "reports"
+    default_auto_field = "django.db.models.BigAutoField"
+    verbose_name = "Báo cáo"

@@ -1,0 +1,94 @@
+"""Counts for the training-day dashboard, per child unit, computed at most
+once per interval per unit (cached), so any number of admins watching the
+same unit share one computation and no learner action sends a message."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.utils import timezone
+
+from courses.models import CourseCompletion, Enrolment, MediaWatch
+from hocvuso.accounts.models import User
+from hocvuso.orgunits.models import Unit
+from quizzes.models import Answer, Attempt
+
+ACTIVE_MINUTES = 5
+RECENT_MINUTES = 15
+KEYS = ("active", "testing", "submitted", "completed")
+
+
+def live_interval() -> int:
+    return int(getattr(settings, "REPORTS_LIVE_SECONDS", 5))
+
+
+def _t(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _compute(unit: Unit) -> dict:
+    now = timezone.now()
+    adapt = connection.ops.adapt_datetimefield_value
+    active_since = adapt(now - timedelta(minutes=ACTIVE_MINUTES))
+    recent_since = adapt(now - timedelta(minutes=RECENT_MINUTES))
+    group_len = (unit.depth + 1) * Unit.steplen
+    u, un = _t(User), _t(Unit)
+    sql = f"""
+    WITH ev AS (
+      SELECT 'active' AS k, e.user_id AS uid FROM {_t(Enrolment)} e
+        WHERE e.last_activity_at >= %s
+      UNION SELECT 'active', m.user_id FROM {_t(MediaWatch)} m
+        WHERE m.last_heartbeat_at >= %s
+      UNION SELECT 'active', a.user_id FROM {_t(Answer)} an
+        JOIN {_t(Attempt)} a ON a.id = an.attempt_id WHERE an.saved_at >= %s
+      UNION SELECT 'testing', a.user_id FROM {_t(Attempt)} a WHERE a.status = 'open'
+      UNION SELECT 'submitted', a.user_id FROM {_t(Attempt)} a
+        WHERE a.status = 'finished' AND a.finished_at >= %s
+      UNION SELECT 'completed', c.user_id FROM {_t(CourseCompletion)} c
+        WHERE c.completed_at >= %s
+    )
+    SELECT substr(un.path, 1, %s) AS grp, ev.k, COUNT(DISTINCT ev.uid)
+    FROM ev JOIN {u} u ON u.id = ev.uid JOIN {un} un ON un.id = u.unit_id
+    WHERE un.path LIKE %s
+    GROUP BY substr(un.path, 1, %s), ev.k
+    """
+    params = [active_since] * 3 + [recent_since] * 2
+    params += [group_len, unit.path + "%", group_len]
+    counts: dict[str, dict[str, int]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for grp, key, n in cursor.fetchall():
+            counts.setdefault(grp, dict.fromkeys(KEYS, 0))[key] = n
+    children = Unit.objects.filter(
+        path__startswith=unit.path, depth=unit.depth + 1
+    ).order_by("name")
+    rows = [
+        {"code": c.code, "name": c.name, **counts.pop(c.path, dict.fromkeys(KEYS, 0))}
+        for c in children
+    ]
+    if counts:
+        direct = dict.fromkeys(KEYS, 0)
+        for value in counts.values():
+            for key in KEYS:
+                direct[key] += value[key]
+        rows.append({"code": "", "name": "Đăng ký trực tiếp ở cấp trên", **direct})
+    total = {key: sum(r[key] for r in rows) for key in KEYS}
+    return {
+        "unit": unit.code,
+        "at": timezone.localtime(now).strftime("%H:%M:%S"),
+        "rows": rows,
+        "total": total,
+    }
+
+
+def live_counts(*, unit: Unit) -> dict:
+    """The dashboard figures of the unit's children; cached for the interval."""
+    key = f"reports:live:{unit.path}"
+    data = cache.get(key)
+    if data is None:
+        data = _compute(unit)
+        cache.set(key, data, live_interval())
+    return data

@@ -1,0 +1,264 @@
+"""The SQL behind the reports. One statement computes every DESIGN §7 figure
+for all learners in scope, grouped by the unit at a given depth through the
+materialised-path prefix, so the number of queries never depends on the
+number of learners. Written for both PostgreSQL and SQLite."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time
+
+from django.db import connection
+from django.utils import timezone
+
+from courses.models import (
+    CourseCompletion,
+    Enrolment,
+    LessonProgress,
+    ProgrammeCompletion,
+)
+from hocvuso.accounts.models import User
+from hocvuso.orgunits.models import Assignment, TeamMembership, Unit
+from quizzes.models import Attempt
+
+from .figures import BANDS, Figures
+from .periods import Period
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What the report is about: one course, or a programme of courses."""
+
+    kind: str  # "course" | "programme"
+    pk: int
+    title: str
+    course_ids: tuple[int, ...]
+    # Programmes whose assignment brings a learner into a course's scope.
+    programme_ids: tuple[int, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.pk}"
+
+
+def _t(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _in(ids) -> tuple[str, list]:
+    ids = list(ids) or [-1]
+    return "(" + ", ".join(["%s"] * len(ids)) + ")", ids
+
+
+def _dt(day) -> object:
+    aware = timezone.make_aware(datetime.combine(day, time.min))
+    return connection.ops.adapt_datetimefield_value(aware)
+
+
+def _period_sql(column: str, period: Period) -> tuple[str, list]:
+    sql, params = "", []
+    if period.start:
+        sql += f" AND {column} >= %s"
+        params.append(_dt(period.start))
+    if period.end:
+        sql += f" AND {column} < %s"
+        params.append(_dt(period.end))
+    return sql, params
+
+
+def scope_cte(
+    *, unit: Unit, subject: Subject, audience: str, group_len: int
+) -> tuple[str, list]:
+    """`su(uid, grp)`: the learners in scope (DESIGN §7) living in the unit's
+    subtree, assigned the subject (through an assignment to one of their
+    units' ancestors or to one of their teams) or enrolled in one of its
+    courses, with the path prefix that names their group."""
+    courses_in, course_params = _in(subject.course_ids)
+    if subject.kind == "course":
+        progs_in, prog_params = _in(subject.programme_ids)
+        match = f"(a.course_id IN {courses_in} OR a.programme_id IN {progs_in})"
+        match_params = course_params + prog_params
+    else:
+        match, match_params = "a.programme_id = %s", [subject.pk]
+    audience_sql, audience_params = "", []
+    if audience:
+        audience_sql, audience_params = " AND u.learner_type = %s", [audience]
+    sql = f"""
+    su AS (
+      SELECT u.id AS uid, substr(un.path, 1, %s) AS grp
+      FROM {_t(User)} u JOIN {_t(Unit)} un ON un.id = u.unit_id
+      WHERE un.path LIKE %s{audience_sql}
+        AND (
+          EXISTS (SELECT 1 FROM {_t(Enrolment)} e
+                  WHERE e.user_id = u.id AND e.course_id IN {courses_in})
+          OR EXISTS (SELECT 1 FROM {_t(Assignment)} a
+                     JOIN {_t(Unit)} au ON au.id = a.unit_id
+                     WHERE {match} AND un.path LIKE au.path || '%%')
+          OR EXISTS (SELECT 1 FROM {_t(Assignment)} a
+                     JOIN {_t(TeamMembership)} tm ON tm.team_id = a.team_id
+                     WHERE tm.user_id = u.id AND {match})
+        )
+    )"""
+    params = (
+        [group_len, unit.path + "%"]
+        + audience_params
+        + course_params
+        + match_params
+        + match_params
+    )
+    return sql, params
+
+
+def grouped_figures(
+    *, unit: Unit, subject: Subject, period: Period, audience: str, group_len: int
+) -> dict[str, Figures]:
+    """Path prefix of length `group_len` → the figures of its learners."""
+    cte, params = scope_cte(
+        unit=unit, subject=subject, audience=audience, group_len=group_len
+    )
+    courses_in, course_params = _in(subject.course_ids)
+    att, lp = _t(Attempt), _t(LessonProgress)
+    fin_sql, fin_params = _period_sql("a.finished_at", period)
+    open_sql, open_params = _period_sql("lp.opened_at", period)
+    start_sql, start_params = _period_sql("a.started_at", period)
+    comp_sql, comp_params = _period_sql("c.completed_at", period)
+    if subject.kind == "course":
+        completion = (
+            f"SELECT 1 FROM {_t(CourseCompletion)} c WHERE c.user_id = su.uid"
+            f" AND c.course_id = %s{comp_sql}"
+        )
+        needed_passes = 1
+    else:
+        completion = (
+            f"SELECT 1 FROM {_t(ProgrammeCompletion)} c WHERE c.user_id = su.uid"
+            f" AND c.programme_id = %s{comp_sql}"
+        )
+        needed_passes = max(len(subject.course_ids), 1)
+    bands = ", ".join(
+        f"SUM(CASE WHEN best >= {10 * b} AND best < {10 * b + 10 if b < BANDS - 1 else 1000}"
+        " THEN 1 ELSE 0 END)"
+        for b in range(BANDS)
+    )
+    sql = f"""
+    WITH {cte},
+    best_pc AS (
+      SELECT a.user_id, a.course_id, MAX(a.score_percent) AS m
+      FROM {att} a JOIN su ON su.uid = a.user_id
+      WHERE a.status = 'finished' AND a.score_percent IS NOT NULL
+        AND a.course_id IN {courses_in}{fin_sql}
+      GROUP BY a.user_id, a.course_id
+    ),
+    best AS (SELECT user_id, AVG(m) AS b FROM best_pc GROUP BY user_id),
+    passed_pc AS (
+      SELECT a.user_id, COUNT(DISTINCT a.course_id) AS n
+      FROM {att} a JOIN su ON su.uid = a.user_id
+      WHERE a.status = 'finished' AND a.passed = %s
+        AND a.course_id IN {courses_in}{fin_sql}
+      GROUP BY a.user_id
+    ),
+    pu AS (
+      SELECT su.grp,
+        CASE WHEN EXISTS (SELECT 1 FROM {lp} lp WHERE lp.user_id = su.uid
+                          AND lp.course_id IN {courses_in}{open_sql})
+             THEN 1 ELSE 0 END AS started,
+        CASE WHEN EXISTS ({completion}) THEN 1 ELSE 0 END AS completed,
+        CASE WHEN EXISTS (SELECT 1 FROM {att} a WHERE a.user_id = su.uid
+                          AND a.course_id IN {courses_in}{start_sql})
+             THEN 1 ELSE 0 END AS tested,
+        CASE WHEN p.n >= %s THEN 1 ELSE 0 END AS passed,
+        b.b AS best
+      FROM su
+      LEFT JOIN best b ON b.user_id = su.uid
+      LEFT JOIN passed_pc p ON p.user_id = su.uid
+    )
+    SELECT grp, COUNT(*), SUM(started), SUM(completed), SUM(tested), SUM(passed),
+           COUNT(best), COALESCE(SUM(best), 0), {bands}
+    FROM pu GROUP BY grp
+    """
+    params = (
+        params
+        + course_params
+        + fin_params
+        + [True]
+        + course_params
+        + fin_params
+        + course_params
+        + open_params
+        + [subject.pk]
+        + comp_params
+        + course_params
+        + start_params
+        + [needed_passes]
+    )
+    out: dict[str, Figures] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for row in cursor.fetchall():
+            grp, n, started, completed, tested, passed, scored, total = row[:8]
+            out[grp] = Figures(
+                in_scope=n,
+                started=int(started or 0),
+                completed=int(completed or 0),
+                tested=int(tested or 0),
+                passed=int(passed or 0),
+                scored=scored,
+                score_sum=float(total or 0),
+                bands=[int(x or 0) for x in row[8:]],
+            )
+    return out
+
+
+def learner_rows(
+    *,
+    unit: Unit,
+    subject: Subject,
+    audience: str,
+    status: str = "",
+    search: str = "",
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[tuple]:
+    """(id, full_name, phone, unit name, unit path, status, best, last activity)
+    for the learners in scope, ordered by name; one query."""
+    cte, params = scope_cte(unit=unit, subject=subject, audience=audience, group_len=1)
+    courses_in, course_params = _in(subject.course_ids)
+    if subject.kind == "course":
+        completion = (
+            f"SELECT 1 FROM {_t(CourseCompletion)} c"
+            " WHERE c.user_id = u.id AND c.course_id = %s"
+        )
+    else:
+        completion = (
+            f"SELECT 1 FROM {_t(ProgrammeCompletion)} c"
+            " WHERE c.user_id = u.id AND c.programme_id = %s"
+        )
+    sql = f"""
+    WITH {cte},
+    lst AS (
+      SELECT u.id, u.full_name, u.phone, un.name AS unit_name, un.path,
+        CASE WHEN EXISTS ({completion}) THEN 'completed'
+             WHEN EXISTS (SELECT 1 FROM {_t(LessonProgress)} lp
+                          WHERE lp.user_id = u.id AND lp.course_id IN {courses_in})
+             THEN 'learning' ELSE 'not_started' END AS status,
+        (SELECT MAX(a.score_percent) FROM {_t(Attempt)} a WHERE a.user_id = u.id
+           AND a.status = 'finished' AND a.course_id IN {courses_in}) AS best,
+        (SELECT MAX(e.last_activity_at) FROM {_t(Enrolment)} e WHERE e.user_id = u.id
+           AND e.course_id IN {courses_in}) AS last_activity
+      FROM su JOIN {_t(User)} u ON u.id = su.uid
+      JOIN {_t(Unit)} un ON un.id = u.unit_id
+    )
+    SELECT * FROM lst WHERE 1 = 1"""
+    params = params + [subject.pk] + course_params * 3
+    if status:
+        sql += " AND status = %s"
+        params.append(status)
+    if search:
+        sql += " AND (LOWER(full_name) LIKE %s OR phone LIKE %s)"
+        params += [f"%{search.lower()}%", f"%{search}%"]
+    sql += " ORDER BY full_name, id"
+    if limit is not None:
+        sql += " LIMIT %s OFFSET %s"
+        params += [limit, offset]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()

@@ -1,0 +1,291 @@
+"""Reads for the reports. Every entry point takes the admin's scope (from
+`hocvuso.orgunits.selectors.admin_scope_get`) and refuses units outside it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from django.db.models import Count
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from courses.models import (
+    CourseCompletion,
+    CoursePage,
+    ProgrammeCompletion,
+    ProgrammeCourse,
+    ProgrammePage,
+)
+from hocvuso.orgunits.models import AdminRole, Unit, UnitTarget
+from hocvuso.orgunits.selectors import AdminScope
+
+from . import report_sql
+from .figures import Figures, Row, total_row
+from .masking import phone_visible
+from .periods import Period
+from .report_sql import Subject
+
+LEVEL_NAMES = {1: "Tỉnh", 2: "Xã, phường", 3: "Thôn, tổ dân phố"}
+
+
+def subject_get(*, kind: str, pk: int) -> Subject | None:
+    if kind == "programme":
+        programme = ProgrammePage.objects.filter(pk=pk).only("title").first()
+        if programme is None:
+            return None
+        ids = tuple(
+            ProgrammeCourse.objects.filter(programme=programme)
+            .order_by("sort_order")
+            .values_list("course_id", flat=True)
+        )
+        return Subject("programme", programme.pk, programme.title, ids)
+    course = CoursePage.objects.filter(pk=pk).only("title").first()
+    if course is None:
+        return None
+    programmes = tuple(
+        ProgrammeCourse.objects.filter(course=course).values_list(
+            "programme_id", flat=True
+        )
+    )
+    return Subject("course", course.pk, course.title, (course.pk,), programmes)
+
+
+def subject_choices() -> list[tuple[str, str]]:
+    """("programme:3", title) then ("course:12", title), two queries."""
+    out = [
+        (f"programme:{p.pk}", p.title)
+        for p in ProgrammePage.objects.live().order_by("title").only("title")
+    ]
+    out += [
+        (f"course:{c.pk}", c.title)
+        for c in CoursePage.objects.live().order_by("topic_number").only("title")
+    ]
+    return out
+
+
+@dataclass
+class Report:
+    unit: Unit
+    subject: Subject
+    period: Period
+    audience: str
+    rows: list[Row]
+    total: Row
+    generated_at: datetime = field(default_factory=timezone.now)
+
+
+def _targets(subject: Subject, units: list[Unit]) -> dict[int, int]:
+    if subject.kind != "programme":
+        return {}
+    return dict(
+        UnitTarget.objects.filter(programme_id=subject.pk, unit__in=units).values_list(
+            "unit_id", "learners"
+        )
+    )
+
+
+def level_rows(
+    *, unit: Unit, subject: Subject, period: Period, audience: str, depth: int
+) -> list[Row]:
+    """One row per unit at `depth` below (or at) `unit`, plus a row for the
+    learners who live directly in a unit above that depth. Three queries."""
+    steplen = Unit.steplen
+    figures = report_sql.grouped_figures(
+        unit=unit,
+        subject=subject,
+        period=period,
+        audience=audience,
+        group_len=depth * steplen,
+    )
+    units = list(
+        Unit.objects.filter(path__startswith=unit.path, depth=depth).order_by("name")
+    )
+    targets = _targets(subject, units)
+    rows = [
+        Row(
+            code=u.code,
+            name=u.name,
+            figures=figures.pop(u.path, Figures()),
+            target=targets.get(u.pk),
+            drill=u.numchild > 0,
+        )
+        for u in units
+    ]
+    if figures:  # learners registered on a unit above this level
+        direct = Figures()
+        for f in figures.values():
+            direct = direct + f
+        rows.append(
+            Row(
+                code="",
+                name=_("Đăng ký trực tiếp ở cấp trên"),
+                figures=direct,
+            )
+        )
+    return rows
+
+
+def completion_report_rows(
+    *, scope: AdminScope, unit: Unit, subject: Subject, period: Period, audience: str
+) -> Report | None:
+    """The report of `unit`: one row per child unit and a totals row."""
+    if not scope.contains(unit):
+        return None
+    if unit.numchild:
+        rows = level_rows(
+            unit=unit,
+            subject=subject,
+            period=period,
+            audience=audience,
+            depth=unit.depth + 1,
+        )
+    else:
+        rows = level_rows(
+            unit=unit,
+            subject=subject,
+            period=period,
+            audience=audience,
+            depth=unit.depth,
+        )
+    target = _targets(subject, [unit]).get(unit.pk)
+    total = total_row(
+        [r for r in rows], code=unit.code, name=_("Tổng cộng"), target=target
+    )
+    return Report(
+        unit=unit,
+        subject=subject,
+        period=period,
+        audience=audience,
+        rows=rows,
+        total=total,
+    )
+
+
+def report_levels(
+    *, scope: AdminScope, unit: Unit, subject: Subject, period: Period, audience: str
+) -> list[tuple[str, list[Row]]] | None:
+    """For the export: the unit's total, then every level below it."""
+    if not scope.contains(unit):
+        return None
+    levels = []
+    top = level_rows(
+        unit=unit, subject=subject, period=period, audience=audience, depth=unit.depth
+    )
+    target = _targets(subject, [unit]).get(unit.pk)
+    top_total = total_row(top, code=unit.code, name=unit.name, target=target)
+    levels.append((LEVEL_NAMES.get(unit.depth, unit.get_level_display()), [top_total]))
+    max_depth = (
+        Unit.objects.filter(path__startswith=unit.path)
+        .order_by("-depth")
+        .values_list("depth", flat=True)
+        .first()
+    )
+    for depth in range(unit.depth + 1, (max_depth or unit.depth) + 1):
+        rows = level_rows(
+            unit=unit, subject=subject, period=period, audience=audience, depth=depth
+        )
+        levels.append((LEVEL_NAMES.get(depth, str(depth)), rows))
+    return levels
+
+
+def completions_by_day(
+    *, unit: Unit, subject: Subject, period: Period, audience: str
+) -> list[tuple]:
+    """(day, completions that day) for learners of the subtree; one query."""
+    if subject.kind == "course":
+        qs = CourseCompletion.objects.filter(course_id=subject.pk)
+    else:
+        qs = ProgrammeCompletion.objects.filter(programme_id=subject.pk)
+    qs = qs.filter(user__unit__path__startswith=unit.path)
+    if audience:
+        qs = qs.filter(user__learner_type=audience)
+    if period.start:
+        qs = qs.filter(completed_at__date__gte=period.start)
+    if period.end:
+        qs = qs.filter(completed_at__date__lt=period.end)
+    return list(
+        qs.annotate(day=TruncDate("completed_at"))
+        .values("day")
+        .annotate(n=Count("id"))
+        .order_by("day")
+        .values_list("day", "n")
+    )
+
+
+@dataclass(frozen=True)
+class LearnerRow:
+    pk: int
+    full_name: str
+    phone: str
+    unit_name: str
+    status: str
+    best_score: float | None
+    last_activity: datetime | None
+
+
+STATUS_LABELS = {
+    "not_started": "Chưa bắt đầu",
+    "learning": "Đang học",
+    "completed": "Đã hoàn thành",
+}
+
+
+def _as_datetime(value):
+    if value is None or isinstance(value, datetime):
+        return value
+    parsed = parse_datetime(value)
+    if parsed is not None and timezone.is_naive(parsed):
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed
+
+
+def learner_list(
+    *,
+    scope: AdminScope,
+    viewer,
+    unit: Unit,
+    subject: Subject,
+    audience: str,
+    status: str = "",
+    search: str = "",
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[LearnerRow] | None:
+    """The learners in scope of the unit, phones masked unless the viewer
+    administers the learner's own commune or village. Two queries."""
+    if not scope.contains(unit):
+        return None
+    role_paths = (
+        list(AdminRole.objects.filter(user=viewer).values_list("unit__path", flat=True))
+        if not viewer.is_superuser
+        else []
+    )
+    rows = report_sql.learner_rows(
+        unit=unit,
+        subject=subject,
+        audience=audience,
+        status=status if status in STATUS_LABELS else "",
+        search=search.strip(),
+        limit=limit,
+        offset=offset,
+    )
+    return [
+        LearnerRow(
+            pk=pk,
+            full_name=name,
+            phone=phone_visible(
+                phone=phone or "",
+                learner_unit_path=path,
+                admin_paths=role_paths,
+                steplen=Unit.steplen,
+            ),
+            unit_name=unit_name,
+            status=status_,
+            best_score=best,
+            last_activity=_as_datetime(last),
+        )
+        for pk, name, phone, unit_name, path, status_, best, last in rows
+    ]

@@ -1,0 +1,349 @@
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hocvuso.orgunits.decorators import unit_admin_required
+from hocvuso.orgunits.models import Unit
+from hocvuso.orgunits.selectors import (
+    scope_roots_list,
+    unit_ancestry_get,
+    unit_in_scope_get,
+)
+
+from . import charts, exports
+from .figures import COUNT_COLUMNS, rows_sorted
+from .filters import filters_from_request
+from .live import live_counts
+from .models import ReportSnapshot
+from .periods import quarter_of
+from .selectors import (
+    STATUS_LABELS,
+    completion_report_rows,
+    completions_by_day,
+    learner_list,
+    report_levels,
+)
+from .services import SnapshotError, report_snapshot_create, row_from_json
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _unit_or_404(request, code: str) -> Unit:
+    unit = unit_in_scope_get(scope=request.scope, code=code)
+    if unit is None:
+        raise Http404(_("Không tìm thấy đơn vị trong phạm vi quản lý của bạn."))
+    return unit
+
+
+def _ancestry(request, unit):
+    return [a for a in unit_ancestry_get(unit=unit) if request.scope.contains(a)]
+
+
+@unit_admin_required
+def report_home(request):
+    roots = scope_roots_list(scope=request.scope)
+    if len(roots) == 1:
+        return redirect("report_unit", roots[0].code)
+    return render(request, "reports/report_home.html", {"roots": roots})
+
+
+def _filtered(request, code):
+    unit = _unit_or_404(request, code)
+    form, filters = filters_from_request(request)
+    return unit, form, filters
+
+
+def _query(request, **extra) -> str:
+    data = request.GET.copy()
+    for key, value in extra.items():
+        data[key] = value
+    return urlencode(data, doseq=True)
+
+
+@unit_admin_required
+def report_page(request, code):
+    unit, form, filters = _filtered(request, code)
+    context = {
+        "unit": unit,
+        "form": form,
+        "columns": COUNT_COLUMNS,
+        "ancestry": _ancestry(request, unit),
+    }
+    if filters is not None:
+        report = completion_report_rows(
+            scope=request.scope,
+            unit=unit,
+            subject=filters.subject,
+            period=filters.period,
+            audience=filters.audience,
+        )
+        sort = request.GET.get("sort", "name")
+        descending = request.GET.get("desc") == "1"
+        rows = rows_sorted(report.rows, sort, descending)
+        running, cumulative = 0, []
+        for day, n in completions_by_day(
+            unit=unit,
+            subject=filters.subject,
+            period=filters.period,
+            audience=filters.audience,
+        ):
+            running += n
+            cumulative.append((day.strftime("%d/%m/%Y"), running))
+        context.update(
+            report=report,
+            rows=rows,
+            sort=sort,
+            descending=descending,
+            filters=filters,
+            query=_query(request),
+            with_target=report.total.target is not None
+            or any(r.target is not None for r in rows),
+            chart_rate=charts.bar_chart(
+                [
+                    (r.name, r.cells()[1]["pct"] or 0)
+                    for r in rows
+                    if r.figures.in_scope
+                ],
+                max_value=100,
+            ),
+            chart_cumulative=charts.line_chart(cumulative),
+            chart_scores=charts.bar_chart(
+                [
+                    (f"{10 * b}–{10 * b + 9 if b < 9 else 100}", n)
+                    for b, n in enumerate(report.total.figures.bands)
+                ],
+                unit="",
+            ),
+            quarter=filters.period.quarter or quarter_of(timezone.localdate()),
+            snapshots=ReportSnapshot.objects.filter(
+                unit=unit, subject_key=filters.subject.key
+            ).select_related("created_by")[:8],
+        )
+    return render(request, "reports/report_unit.html", context)
+
+
+def _file_name(unit, filters, ext) -> str:
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return f"bao-cao-{slugify(unit.code)}-{slugify(filters.subject.kind)}-{stamp}.{ext}"
+
+
+def _with_target(levels) -> bool:
+    return any(r.target is not None for _n, rows in levels for r in rows)
+
+
+@unit_admin_required
+def report_export_xlsx(request, code):
+    unit, form, filters = _filtered(request, code)
+    if filters is None:
+        raise Http404(_("Bộ lọc không hợp lệ."))
+    levels = report_levels(
+        scope=request.scope,
+        unit=unit,
+        subject=filters.subject,
+        period=filters.period,
+        audience=filters.audience,
+    )
+    content = exports.report_xlsx(
+        title=f"{_('Báo cáo hoàn thành')} — {unit.name}",
+        filters=filters.describe(),
+        generated_at=timezone.now(),
+        levels=levels,
+        with_target=_with_target(levels),
+    )
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = (
+        f'attachment; filename="{_file_name(unit, filters, "xlsx")}"'
+    )
+    return response
+
+
+@unit_admin_required
+def report_export_csv(request, code):
+    unit, form, filters = _filtered(request, code)
+    if filters is None:
+        raise Http404(_("Bộ lọc không hợp lệ."))
+    report = completion_report_rows(
+        scope=request.scope,
+        unit=unit,
+        subject=filters.subject,
+        period=filters.period,
+        audience=filters.audience,
+    )
+    with_target = report.total.target is not None or any(
+        r.target is not None for r in report.rows
+    )
+    response = StreamingHttpResponse(
+        exports.report_csv(
+            rows=report.rows,
+            total=report.total,
+            filters=filters.describe(),
+            generated_at=report.generated_at,
+            with_target=with_target,
+        ),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="{_file_name(unit, filters, "csv")}"'
+    )
+    return response
+
+
+PAGE_SIZE = 50
+
+
+@unit_admin_required
+def learner_page(request, code):
+    unit, form, filters = _filtered(request, code)
+    if filters is None:
+        raise Http404(_("Bộ lọc không hợp lệ."))
+    status = request.GET.get("status", "")
+    search = request.GET.get("q", "")[:100]
+    fmt = request.GET.get("format", "")
+    kwargs = dict(
+        scope=request.scope,
+        viewer=request.user,
+        unit=unit,
+        subject=filters.subject,
+        audience=filters.audience,
+        status=status,
+        search=search,
+    )
+    if fmt in ("xlsx", "csv"):
+        rows = learner_list(**kwargs)
+        describe = filters.describe() + [(_("Đơn vị"), unit.name)]
+        if fmt == "xlsx":
+            response = HttpResponse(
+                exports.learners_xlsx(
+                    title=f"{_('Danh sách học viên')} — {unit.name}",
+                    filters=describe,
+                    generated_at=timezone.now(),
+                    rows=rows,
+                    status_labels=STATUS_LABELS,
+                ),
+                content_type=XLSX,
+            )
+        else:
+            response = StreamingHttpResponse(
+                exports.learners_csv(
+                    filters=describe,
+                    generated_at=timezone.now(),
+                    rows=rows,
+                    status_labels=STATUS_LABELS,
+                ),
+                content_type="text/csv; charset=utf-8",
+            )
+        name = f"hoc-vien-{slugify(unit.code)}.{fmt}"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    page_number = (
+        max(int(request.GET.get("page", "1") or 1), 1)
+        if request.GET.get("page", "1").isdigit()
+        else 1
+    )
+    rows = learner_list(
+        **kwargs, limit=PAGE_SIZE + 1, offset=(page_number - 1) * PAGE_SIZE
+    )
+    has_next = len(rows) > PAGE_SIZE
+    return render(
+        request,
+        "reports/learner_list.html",
+        {
+            "unit": unit,
+            "filters": filters,
+            "rows": rows[:PAGE_SIZE],
+            "status": status,
+            "search": search,
+            "statuses": STATUS_LABELS,
+            "page_number": page_number,
+            "has_next": has_next,
+            "next_query": _query(request, page=page_number + 1),
+            "prev_query": _query(request, page=page_number - 1),
+            "query": _query(request),
+            "ancestry": _ancestry(request, unit),
+        },
+    )
+
+
+@require_POST
+@unit_admin_required
+def snapshot_create(request, code):
+    unit, form, filters = _filtered(request, code)
+    if filters is None:
+        raise Http404(_("Bộ lọc không hợp lệ."))
+    quarter = request.POST.get("quarter", "")
+    try:
+        snapshot = report_snapshot_create(
+            scope=request.scope,
+            user=request.user,
+            unit=unit,
+            subject=filters.subject,
+            quarter=quarter,
+            audience=filters.audience,
+            filters=filters.describe(),
+        )
+    except (SnapshotError, ValueError) as exc:
+        messages.error(request, str(exc))
+        return redirect(f"{request.path.rsplit('chot/', 1)[0]}?{_query(request)}")
+    messages.success(request, _("Đã chốt số liệu quý %s.") % snapshot.quarter)
+    return redirect("report_snapshot", snapshot.pk)
+
+
+def _snapshot_or_404(request, pk) -> ReportSnapshot:
+    snapshot = get_object_or_404(ReportSnapshot.objects.select_related("unit"), pk=pk)
+    if not request.scope.contains(snapshot.unit):
+        raise Http404(_("Không tìm thấy bản chốt trong phạm vi quản lý của bạn."))
+    return snapshot
+
+
+def _snapshot_levels(snapshot):
+    return [(name, [row_from_json(r) for r in rows]) for name, rows in snapshot.levels]
+
+
+@unit_admin_required
+def snapshot_detail(request, pk):
+    snapshot = _snapshot_or_404(request, pk)
+    levels = _snapshot_levels(snapshot)
+    return render(
+        request,
+        "reports/snapshot_detail.html",
+        {
+            "snapshot": snapshot,
+            "levels": levels,
+            "with_target": _with_target(levels),
+            "columns": COUNT_COLUMNS,
+        },
+    )
+
+
+@unit_admin_required
+def snapshot_xlsx(request, pk):
+    snapshot = _snapshot_or_404(request, pk)
+    levels = _snapshot_levels(snapshot)
+    content = exports.report_xlsx(
+        title=f"{_('Chốt số liệu quý')} {snapshot.quarter} — {snapshot.unit.name}",
+        filters=[tuple(f) for f in snapshot.filters]
+        + [(_("Người chốt"), str(snapshot.created_by))],
+        generated_at=snapshot.created_at,
+        levels=levels,
+        with_target=_with_target(levels),
+    )
+    response = HttpResponse(content, content_type=XLSX)
+    name = f"chot-{slugify(snapshot.unit.code)}-{snapshot.quarter}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@unit_admin_required
+def live_page(request, code):
+    unit = _unit_or_404(request, code)
+    return render(
+        request,
+        "reports/live.html",
+        {"unit": unit, "counts": live_counts(unit=unit)},
+    )
