@@ -168,77 +168,28 @@ def png_render(content: CertificateContent) -> bytes:
     qr_size = 300
     text_w, cx = w - qr_size - 120, (w - qr_size - 40) // 2
     dark = (25, 25, 25)
+    # (text, bold, size, gap above, colour): the PDF's lines, top down.
+    lines = [
+        (content.issuer.upper(), True, 24, 0, dark),
+        (content.heading.upper(), True, 50, 16, BLUE),
+        (content.intro, False, 26, 8, dark),
+        (content.holder_name, True, 48, 4, RED),
+        (content.wording, False, 24, 8, dark),
+        (content.title, True, 32, 0, dark),
+        (content.details, False, 22, 4, dark),
+    ]
     y = 48
-    y = _pil_centred(
-        draw,
-        content.issuer.upper(),
-        bold=True,
-        size=24,
-        y=y,
-        width=text_w,
-        centre_x=cx,
-        fill=dark,
-    )
-    y = _pil_centred(
-        draw,
-        content.heading.upper(),
-        bold=True,
-        size=50,
-        y=y + 16,
-        width=text_w,
-        centre_x=cx,
-        fill=BLUE,
-    )
-    y = _pil_centred(
-        draw,
-        content.intro,
-        bold=False,
-        size=26,
-        y=y + 8,
-        width=text_w,
-        centre_x=cx,
-        fill=dark,
-    )
-    y = _pil_centred(
-        draw,
-        content.holder_name,
-        bold=True,
-        size=48,
-        y=y + 4,
-        width=text_w,
-        centre_x=cx,
-        fill=RED,
-    )
-    y = _pil_centred(
-        draw,
-        content.wording,
-        bold=False,
-        size=24,
-        y=y + 8,
-        width=text_w,
-        centre_x=cx,
-        fill=dark,
-    )
-    y = _pil_centred(
-        draw,
-        content.title,
-        bold=True,
-        size=32,
-        y=y,
-        width=text_w,
-        centre_x=cx,
-        fill=dark,
-    )
-    _pil_centred(
-        draw,
-        content.details,
-        bold=False,
-        size=22,
-        y=y + 4,
-        width=text_w,
-        centre_x=cx,
-        fill=dark,
-    )
+    for text, bold, size, gap, fill in lines:
+        y = _pil_centred(
+            draw,
+            text,
+            bold=bold,
+            size=size,
+            y=y + gap,
+            width=text_w,
+            centre_x=cx,
+            fill=fill,
+        )
     _pil_centred(
         draw,
         content.serial_line,
