@@ -424,7 +424,11 @@ def export_job_page(request, pk):
     context = {"job": job, "again_url": _export_job_again_url(job)}
     if request.htmx:
         return render(request, "reports/_export_job_progress.html", context)
-    context["recent"] = export_jobs_recent(user=request.user, scope=request.scope)
+    context["recent"] = [  # the job itself is the page's subject
+        j
+        for j in export_jobs_recent(user=request.user, scope=request.scope)
+        if j.pk != job.pk
+    ]
     return render(request, "reports/export_job.html", context)
 
 

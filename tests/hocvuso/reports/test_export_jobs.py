@@ -242,6 +242,11 @@ def test_a_queued_job_shows_its_progress_and_polls(
     )
     fragment = client.get(first["Location"], headers={"HX-Request": "true"})
     assert "Đang tạo tệp… 66%" in fragment.text
+    # The admin's other recent exports are listed under it.
+    csv_url = reverse("report_csv", args=[org_tree.communes[0].code])
+    other = client.get(csv_url + "?" + _q(dataset))["Location"]
+    assert other in client.get(first["Location"]).text
+    assert "Báo cáo (CSV)" in client.get(first["Location"]).text
 
 
 def test_below_the_threshold_the_export_stays_direct(client, org_tree, dataset):
