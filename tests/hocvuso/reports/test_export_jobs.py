@@ -256,3 +256,23 @@ def test_below_the_threshold_the_export_stays_direct(client, org_tree, dataset):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert not ExportJob.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["quarter=2026-Q2", "start=2026-02-03&end=2026-05-31", "start=2026-03-01", ""],
+)
+def test_the_job_keeps_the_period_and_audience_of_the_page(
+    rf, org_tree, dataset, query
+):
+    """The filters are stored as data and validated again by the task: the
+    period and audience it uses are those the admin chose."""
+    from hocvuso.reports.filters import filters_from_data, filters_from_request
+
+    request = rf.get(
+        f"/?subject=programme:{dataset.programme.pk}&audience=team_member&{query}"
+    )
+    _form, chosen = filters_from_request(request)
+    again = filters_from_data(chosen.as_data())
+    assert again == chosen
+    assert again.describe() == chosen.describe()
