@@ -36,7 +36,7 @@ def _chunks(path: Path, start: int, length: int):
 
 # Served by their own views after a permission check, as in production
 # (deploy/nginx/hocvuso.conf answers 404 for them).
-PRIVATE_PREFIXES = ("exports/",)
+PRIVATE_PREFIXES = ("exports/", "certificates/")
 
 
 def media_serve(request, path: str):
