@@ -629,10 +629,12 @@ def _machine() -> list[str]:
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         pg = cursor.fetchone()[0]
+        cursor.execute("SELECT current_setting('jit'), current_setting('work_mem')")
+        jit, work_mem = cursor.fetchone()
     return [
         f"{os.cpu_count()} CPU ({cpu}), {int(meminfo) / 2**20:.1f} GiB RAM",
-        f"Python {platform.python_version()}, PostgreSQL {pg} on 127.0.0.1, "
-        f"Django {django.get_version()}",
+        f"Python {platform.python_version()}, PostgreSQL {pg} on 127.0.0.1 "
+        f"(jit {jit}, work_mem {work_mem}), Django {django.get_version()}",
     ]
 
 
