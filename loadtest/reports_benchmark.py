@@ -752,7 +752,9 @@ def main() -> None:
         command = (
             f"DATABASE_URL=postgres://…/{name} .venv/bin/python "
             f"loadtest/reports_benchmark.py --learners {args.learners} "
-            f"--repeat {args.repeat}" + (" --reuse" if args.reuse else "")
+            f"--repeat {args.repeat}"
+            + (" --reuse" if args.reuse else "")
+            + (f" --output {args.output}" if args.output else "")
         )
         report_write(
             path=output,
