@@ -466,9 +466,13 @@ def generate(*, learners: int, seed: int) -> None:
 # --- measurement -----------------------------------------------------------
 
 
+LOAD: list[float] = []  # 1-minute load average, sampled between timings
+
+
 def _timed(work, repeat: int) -> tuple[list[float], object]:
     times, result = [], None
     for _ in range(repeat):
+        LOAD.append(os.getloadavg()[0])
         began = time.perf_counter()
         result = work()
         times.append(time.perf_counter() - began)
@@ -601,7 +605,8 @@ def measure(*, repeat: int) -> dict:
         times, response = _timed(page(url), repeat)
         with CaptureQueriesContext(connection) as queries:
             page(url)()
-        out["pages"][label] = (first, times, len(queries), len(response.content))
+        sql = sum(float(q["time"]) for q in queries.captured_queries)
+        out["pages"][label] = (first, times, len(queries), sql, len(response.content))
     times, _r = _timed(xlsx_levels, repeat)
     out["xlsx_queries"] = times
     out["xlsx"], _r = _timed(xlsx, repeat)
@@ -652,7 +657,7 @@ def _commit() -> str:
     return head + (" (with uncommitted changes)" if dirty else "")
 
 
-def report_write(*, path: Path, command: str, out: dict, load: tuple, seconds):
+def report_write(*, path: Path, command: str, out: dict, load: list, seconds):
     total = out["total"]
     lines = [
         f"# Completion report: one province, {total.in_scope:,} learners × 7 courses",
@@ -661,8 +666,9 @@ def report_write(*, path: Path, command: str, out: dict, load: tuple, seconds):
         f"commit {_commit()}, by `loadtest/reports_benchmark.py`.",
         "",
         "Machine: " + "; ".join(_machine()) + ". "
-        f"Load average before / after: {load[0]:.2f} / {load[1]:.2f} "
-        "(a shared machine: other engineers' work runs on the same cores).",
+        f"1-minute load average during the measurement: {min(load):.1f} to "
+        f"{max(load):.1f} (a shared machine: other engineers' work runs on the same "
+        "cores, so a run's spread says as much about them as about the report).",
         "",
         "## Command",
         "",
@@ -691,13 +697,14 @@ def report_write(*, path: Path, command: str, out: dict, load: tuple, seconds):
         "Seconds over the repetitions after a first, cold request "
         f"({len(out['xlsx'])} repetitions each).",
         "",
-        "| what | first | median | min | max | SQL queries | response |",
+        "| what | first | median | min | max | SQL queries (their time in one "
+        "more request) | response |",
         "|---|---|---|---|---|---|---|",
     ]
-    for label, (first, times, queries, size) in out["pages"].items():
+    for label, (first, times, queries, sql, size) in out["pages"].items():
         lines.append(
-            f"| {label} | {first:.2f} | {_summary(times)} | {queries} | "
-            f"{size / 1024:.0f} KiB HTML |"
+            f"| {label} | {first:.2f} | {_summary(times)} | {queries} ({sql:.2f} s) "
+            f"| {size / 1024:.0f} KiB HTML |"
         )
     lines += [
         "",
@@ -746,11 +753,11 @@ def main() -> None:
         "reports-100k.md" if args.learners == 100_000 else f"reports-{args.learners}.md"
     )
     if args.measure_only:
-        load = os.getloadavg()[0]
         began = time.perf_counter()
         out = measure(repeat=args.repeat)
         command = (
-            f"DATABASE_URL=postgres://…/{name} .venv/bin/python "
+            ("DB_JIT=" + os.environ["DB_JIT"] + " " if "DB_JIT" in os.environ else "")
+            + f"DATABASE_URL=postgres://…/{name} .venv/bin/python "
             f"loadtest/reports_benchmark.py --learners {args.learners} "
             f"--repeat {args.repeat}"
             + (" --reuse" if args.reuse else "")
@@ -760,7 +767,7 @@ def main() -> None:
             path=output,
             command=command,
             out=out,
-            load=(load, os.getloadavg()[0]),
+            load=LOAD + [os.getloadavg()[0]],
             seconds=time.perf_counter() - began,
         )
         print(output.read_text())
