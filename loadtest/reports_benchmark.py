@@ -685,7 +685,18 @@ def _commit() -> str:
         text=True,
     ).stdout.strip()
     dirty = subprocess.run(
-        ["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
+        # Results written by an earlier run are not changes to what is measured.
+        [
+            "git",
+            "-C",
+            str(ROOT),
+            "status",
+            "--porcelain",
+            "--untracked-files=no",
+            "--",
+            ".",
+            ":!loadtest/results",
+        ],
         capture_output=True,
         text=True,
     ).stdout.strip()
