@@ -142,20 +142,15 @@ def grouped_figures(
     )
     sql = f"""
     WITH {cte},
-    best_pc AS (
-      SELECT a.user_id, a.course_id, MAX(a.score_percent) AS m
+    fin_pc AS (
+      SELECT a.user_id, a.course_id, MAX(a.score_percent) AS m,
+             MAX(CASE WHEN a.passed = %s THEN 1 ELSE 0 END) AS p
       FROM {att} a JOIN su ON su.uid = a.user_id
-      WHERE a.status = 'finished' AND a.score_percent IS NOT NULL
-        AND a.course_id IN {courses_in}{fin_sql}
+      WHERE a.status = 'finished' AND a.course_id IN {courses_in}{fin_sql}
       GROUP BY a.user_id, a.course_id
     ),
-    best AS (SELECT user_id, AVG(m) AS b FROM best_pc GROUP BY user_id),
-    passed_pc AS (
-      SELECT a.user_id, COUNT(DISTINCT a.course_id) AS n
-      FROM {att} a JOIN su ON su.uid = a.user_id
-      WHERE a.status = 'finished' AND a.passed = %s
-        AND a.course_id IN {courses_in}{fin_sql}
-      GROUP BY a.user_id
+    fin AS (
+      SELECT user_id, AVG(m) AS b, SUM(p) AS n FROM fin_pc GROUP BY user_id
     ),
     pu AS (
       SELECT su.grp,
@@ -166,11 +161,10 @@ def grouped_figures(
         CASE WHEN EXISTS (SELECT 1 FROM {att} a WHERE a.user_id = su.uid
                           AND a.course_id IN {courses_in}{start_sql})
              THEN 1 ELSE 0 END AS tested,
-        CASE WHEN p.n >= %s THEN 1 ELSE 0 END AS passed,
-        b.b AS best
+        CASE WHEN f.n >= %s THEN 1 ELSE 0 END AS passed,
+        f.b AS best
       FROM su
-      LEFT JOIN best b ON b.user_id = su.uid
-      LEFT JOIN passed_pc p ON p.user_id = su.uid
+      LEFT JOIN fin f ON f.user_id = su.uid
     )
     SELECT grp, COUNT(*), SUM(started), SUM(completed), SUM(tested), SUM(passed),
            COUNT(best), COALESCE(SUM(best), 0), {bands}
@@ -178,8 +172,6 @@ def grouped_figures(
     """
     params = (
         params
-        + course_params
-        + fin_params
         + [True]
         + course_params
         + fin_params

@@ -123,6 +123,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "max_size": int(os.environ.get("DB_POOL_MAX", "10")),
         "timeout": 10,
     }
+    # PostgreSQL's JIT compiler off (DB_JIT=true keeps it): the planner
+    # estimates the reports' grouped statements at millions of rows, so every
+    # one was JIT-compiled for 0.4-0.9 s, a quarter of the province report at
+    # 100,000 learners (loadtest/results/reports-100k.md); short web queries
+    # never gain from it.
+    DATABASES["default"]["OPTIONS"]["options"] = (
+        f"-c jit={'on' if env_bool('DB_JIT', False) else 'off'}"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
