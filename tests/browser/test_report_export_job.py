@@ -8,16 +8,21 @@ from hocvuso.reports.models import ExportJob
 from hocvuso.reports.services import export_job_run
 from openpyxl import load_workbook
 
-from tests.browser.conftest import browser, phone, screenshot  # noqa: F401
+from tests.browser.conftest import screenshot
+
+# The report data builders live with the report tests; the browser fixtures
+# come from this folder's conftest (one Playwright per session).
+from tests.hocvuso.conftest import org_tree  # noqa: F401
+from tests.hocvuso.reports.conftest import catalog_and_quiz, dataset  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_job_page_shows_the_download_when_the_worker_is_done(
     live_server,
-    phone,  # noqa: F811 (the fixture imported above)
-    org_tree,
-    dataset,
+    phone,
+    org_tree,  # noqa: F811 (the fixtures imported above)
+    dataset,  # noqa: F811
     settings,
     monkeypatch,
 ):
