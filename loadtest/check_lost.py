@@ -17,9 +17,8 @@ sys.path[:0] = [str(REPO), str(REPO / "platform")]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hocvuso.settings.production")
 django.setup()
 
-from quizzes.models import Answer, Attempt, AttemptStatus  # noqa: E402
-
 from loadtest.loadkit.lost import lost_writes  # noqa: E402
+from quizzes.models import Answer, Attempt, AttemptStatus  # noqa: E402
 
 
 def main(out: Path) -> dict:

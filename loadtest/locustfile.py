@@ -339,7 +339,10 @@ class ExamTaker(Learner):
             name="submit:attempt",
             catch_response=True,
         ) as response:
-            if response.status_code == 200 and response.json().get("status") == "finished":
+            if (
+                response.status_code == 200
+                and response.json().get("status") == "finished"
+            ):
                 ACKED_SUBMITS.add(self.attempt["id"])
             else:
                 response.failure(f"{response.status_code} {(response.text or '')[:80]}")

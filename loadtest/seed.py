@@ -119,6 +119,9 @@ def learners_seed(kind: str, count: int, password_hash: str) -> list[User]:
                 phone=f"+849{PHONE[kind]}{n:07d}",
                 full_name=f"Học viên thử tải {name}",
                 password=password_hash,
+                # Learners signed up with an SMS code; an unverified phone
+                # would be asked for one at login.
+                phone_verified=True,
             )
             for n, name in enumerate(names)
         ],
@@ -126,9 +129,9 @@ def learners_seed(kind: str, count: int, password_hash: str) -> list[User]:
         ignore_conflicts=True,
     )
     by_name = {u.username: u for u in User.objects.filter(username__in=names)}
-    User.objects.filter(username__in=names).exclude(password=password_hash).update(
-        password=password_hash
-    )
+    User.objects.filter(username__in=names).exclude(
+        password=password_hash, phone_verified=True
+    ).update(password=password_hash, phone_verified=True)
     for user in by_name.values():
         user.password = password_hash
     return [by_name[name] for name in names]
@@ -229,13 +232,36 @@ def exam_timing(duration: float) -> tuple[float, float]:
     return window, duration - margin
 
 
+def arm(plan_path: Path, duration: float) -> None:
+    """Just before Locust starts: the exam's start window and common
+    deadline from now, and the login storm's window, into the plan."""
+    plan = json.loads(plan_path.read_text())
+    window, deadline_offset = exam_timing(duration)
+    run_start = time.time() + LOCUST_START_ALLOWANCE
+    plan["exam"] = {
+        "run_start": run_start,
+        "start_window": window,
+        "deadline": run_start + deadline_offset,
+    }
+    # The storm: every learner logs in once, at a moment spread over this.
+    plan["login"] = {"window": min(300.0, duration / 2)}
+    exam_arm(QuizPage.objects.get(pk=plan["quiz"]["id"]), plan["exam"]["deadline"])
+    plan_path.write_text(json.dumps(plan))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     for name in ("browsers", "viewers", "takers", "storm"):
         parser.add_argument(f"--{name}", type=int, default=0)
     parser.add_argument("--duration", type=float, required=True)
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument(
+        "--arm", action="store_true", help="only set the run's clock in --out"
+    )
     args = parser.parse_args()
+    if args.arm:
+        arm(args.out, args.duration)
+        return
 
     started = time.monotonic()
     content_seed()
@@ -296,16 +322,6 @@ def main() -> None:
         ]
         for n, learner in enumerate(plan[kind]):
             learner["course"] = n % len(courses) if kind == "browsers" else 0
-    window, deadline_offset = exam_timing(args.duration)
-    run_start = time.time() + LOCUST_START_ALLOWANCE
-    plan["exam"] = {
-        "run_start": run_start,
-        "start_window": window,
-        "deadline": run_start + deadline_offset,
-    }
-    # The storm: every learner logs in once, at a moment spread over this.
-    plan["login"] = {"window": min(300.0, args.duration / 2)}
-    exam_arm(quiz, plan["exam"]["deadline"])
     args.out.write_text(json.dumps(plan))
     counts = ", ".join(f"{k} {len(plan[k])}" for k in PREFIX)
     print(f"seeded in {time.monotonic() - started:.1f} s: {counts} → {args.out}")

@@ -96,7 +96,8 @@ def summarise(
     requests = sum(c.requests for c in classes.values())
     failures = sum(c.failures for c in classes.values())
     per_class = {}
-    for name in sorted(classes, key=lambda n: (n not in CLASSES, CLASSES.index(n) if n in CLASSES else 0, n)):
+    known = {name: n for n, name in enumerate(CLASSES)}
+    for name in sorted(classes, key=lambda n: (known.get(n, len(known)), n)):
         stats = classes[name]
         histogram = stats.histogram or {}
         per_class[name] = {
@@ -130,7 +131,7 @@ def gates(summary: dict) -> dict[str, bool | None]:
     requests (no autosave in a browse run)."""
     verdicts: dict[str, bool | None] = {
         "errors": summary["requests"] > 0
-        and summary["error_percent"] < ERROR_RATE_MAX_PERCENT,
+        and 100 * summary["errors"] / summary["requests"] < ERROR_RATE_MAX_PERCENT,
         "lost_writes": summary["lost_writes"] == 0,
     }
     for name, limit in P95_MAX_MS.items():
