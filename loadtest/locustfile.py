@@ -153,7 +153,8 @@ class Learner(FastHttpUser):
                 response.failure(f"{response.status_code} {where}")
         if not self.static_done:
             self.static_done = True
-            for asset in PLAN["static"]["page"] + PLAN["static"].get(static, []):
+            extra = PLAN["static"][static] if static != "page" else []
+            for asset in PLAN["static"]["page"] + extra:
                 self.client.get(asset, headers=self.headers, name="static:asset")
         return response
 

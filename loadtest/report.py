@@ -26,6 +26,9 @@ def main() -> int:
     parser.add_argument("--run", type=Path, required=True, help="LOAD_OUT json")
     parser.add_argument("--lost", type=Path, required=True, help="check_lost json")
     parser.add_argument("--server-cpu", type=float, required=True, help="seconds")
+    parser.add_argument(
+        "--machine-cpu", type=float, required=True, help="busy seconds, all CPUs"
+    )
     parser.add_argument("--scenario", required=True)
     parser.add_argument("--users", type=int, required=True)
     parser.add_argument("--duration", required=True)
@@ -61,6 +64,12 @@ def main() -> int:
         "lost_detail": ", ".join(f"{k} {v}" for k, v in lost.items() if k != "lost"),
         **json.loads(args.extra),
     }
+    generator_seconds = run["generator_cpu_percent"] / 100 * run["seconds"]
+    other = max(0.0, args.machine_cpu - args.server_cpu - generator_seconds)
+    head["other_cpu_seconds"] = round(other, 1)
+    head["other_cpu_percent_of_machine"] = round(
+        100 * other / (run["seconds"] * (os.cpu_count() or 1)), 1
+    )
     summary = {**head, **summary}
     args.results.mkdir(parents=True, exist_ok=True)
     stem = args.results / f"{args.scenario}-{args.users}"

@@ -46,3 +46,17 @@ def tree_ticks(roots: list[int], table: dict[int, tuple[int, int]]) -> int:
 
 def cpu_seconds(roots: list[int]) -> float:
     return tree_ticks(roots, _all()) / os.sysconf("SC_CLK_TCK")
+
+
+def busy_ticks(proc_stat: str) -> int:
+    """Busy ticks of all CPUs from /proc/stat's first line (everything but
+    idle and iowait; guest time is already inside user)."""
+    fields = [int(f) for f in proc_stat.splitlines()[0].split()[1:9]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields
+    return user + nice + system + irq + softirq + steal
+
+
+def machine_busy_seconds() -> float:
+    """How much CPU the whole machine spent: with the stack's and the load
+    generator's share, what is left was spent by others (a disturbed run)."""
+    return busy_ticks((PROC / "stat").read_text()) / os.sysconf("SC_CLK_TCK")

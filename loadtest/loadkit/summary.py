@@ -167,6 +167,10 @@ def markdown(summary: dict) -> str:
         f"{summary['server_cpu_s_per_1000_requests']} CPU-s per 1,000 requests",
         f"- load generator CPU: {summary['generator_cpu_percent']}% "
         f"(max 5-s sample {summary.get('generator_cpu_max_percent', '—')}%)",
+        f"- other processes on the machine: {summary.get('other_cpu_seconds', '—')} CPU-s "
+        f"({summary.get('other_cpu_percent_of_machine', '—')}% of all cores; load "
+        f"average before the run {summary.get('load_average_before', '—')}); more than a "
+        "few % means the timings were disturbed",
         "",
         "| class | requests | errors | req/s | p50 ms | p95 ms | p99 ms |",
         "|---|---:|---:|---:|---:|---:|---:|",

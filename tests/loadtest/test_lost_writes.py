@@ -2,7 +2,6 @@
 its sequence number and choices (or a newer save of the same question), an
 acknowledged submit must have finished its attempt."""
 
-from loadtest.loadkit.cpu import stat_ticks, tree_ticks
 from loadtest.loadkit.lost import lost_writes
 
 
@@ -51,14 +50,3 @@ def test_an_acknowledged_submit_of_an_open_attempt_is_lost():
     )
     assert result.submits_lost == 1
     assert result.lost == 1
-
-
-def test_server_cpu_counts_children_that_have_exited():
-    # pid 10 (gunicorn master, with reaped children's time), its worker 11,
-    # and an unrelated process 99: /proc/<pid>/stat fields 14-17.
-    line = "10 (gunicorn: master) S 1 " + " ".join(["0"] * 9) + " 5 6 7 8 20 0"
-    assert stat_ticks(line) == (1, 26)
-    assert stat_ticks("11 (a ) b) S 10 " + " ".join(["0"] * 9) + " 1 1 0 0") == (10, 2)
-    table = {10: (1, 26), 11: (10, 2), 12: (11, 3), 99: (1, 1000)}
-    assert tree_ticks([10], table) == 31
-    assert tree_ticks([10, 4242], table) == 31  # a root that has gone
