@@ -7,6 +7,7 @@ concurrent users" means the same in every run.
   6-second segment every 6 s and a heartbeat every 30 s. The issue's "360p"
   is our lowest rendition, 240p (courses/transcode.py).
 - ExamTaker: starts the test at a moment spread over the start window,
+  opens the quiz page and its websocket (as quiz.js does, for extra time),
   answers one question every 15–45 s (an autosave each; once every question
   is answered, changes one), submits at the common deadline; a share leaves
   the page open and is finished by the server's overdue sweep.
@@ -21,6 +22,7 @@ Needs LOAD_PLAN (written by loadtest/seed.py); writes LOAD_OUT (acknowledged
 writes, per-class histograms, this process's CPU) when Locust quits.
 """
 
+import contextlib
 import json
 import os
 import random
@@ -33,6 +35,7 @@ from urllib.parse import urlencode
 
 import gevent
 import psutil
+import simple_websocket
 from locust import FastHttpUser, events, task
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -41,6 +44,8 @@ from loadtest.loadkit.summary import ClassStats, endpoint_class  # noqa: E402
 
 PLAN = json.loads(Path(os.environ["LOAD_PLAN"]).read_text())
 EXAM_NO_SUBMIT_SHARE = float(os.environ.get("LOAD_EXAM_NO_SUBMIT_SHARE", "0.1"))
+# The quiz page keeps a websocket open for extra time (quiz.js, /ws/attempts/).
+EXAM_WEBSOCKET = os.environ.get("LOAD_EXAM_WEBSOCKET", "1") == "1"
 
 CLASSES: dict[str, ClassStats] = {}
 ACKED_ANSWERS: dict[tuple[int, int], tuple[int, list[int]]] = {}
@@ -94,6 +99,17 @@ def _dump(environment, **kwargs):
                 "acked_submits": sorted(ACKED_SUBMITS),
             }
         )
+    )
+
+
+def _ws_event(name: str, started: float, error: Exception | None) -> None:
+    events.request.fire(
+        request_type="WS",
+        name=name,
+        response_time=(time.perf_counter() - started) * 1000,
+        response_length=0,
+        exception=error,
+        context={},
     )
 
 
@@ -307,6 +323,55 @@ class ExamTaker(Learner):
                 return
             self.attempt = response.json()
         self.page(f"/kiem-tra/lam-bai/{self.attempt['id']}/", "attempt", static="exam")
+        if EXAM_WEBSOCKET:
+            self._listen()
+
+    def _listen(self):
+        """Keep the attempt's websocket open as quiz.js does: reconnect after
+        a close, 1 s later, doubling up to 60 s, until the test is finished.
+        A close the learner did not cause counts as an error."""
+        self.listening = True
+        self.socket = None
+        self.listener = gevent.spawn(self._socket_loop)
+
+    def _socket_loop(self):
+        url = self.host.replace("http", "ws", 1) + f"/ws/attempts/{self.attempt['id']}/"
+        delay = 1.0
+        while self.listening:
+            started, error = time.perf_counter(), None
+            try:
+                self.socket = simple_websocket.Client.connect(
+                    url,
+                    headers={
+                        "Cookie": self.headers["Cookie"],
+                        "Origin": self.host,
+                        "X-Forwarded-For": self.address,
+                    },
+                )
+            except Exception as exc:  # any failure to connect is an error of the run
+                error = exc
+            _ws_event("websocket:connect", started, error)
+            if error is None:
+                delay = 1.0
+                opened = time.perf_counter()
+                try:
+                    while True:
+                        self.socket.receive()  # extra-time pushes, ignored
+                except simple_websocket.ConnectionClosed as closed:
+                    if not self.listening:
+                        return
+                    _ws_event("websocket:dropped", opened, closed)
+            gevent.sleep(delay)
+            delay = min(delay * 2, 60.0)
+
+    def _stop_listening(self):
+        self.listening = False
+        if getattr(self, "socket", None) is not None:
+            with contextlib.suppress(simple_websocket.ConnectionClosed):
+                self.socket.close()
+
+    def on_stop(self):
+        self._stop_listening()
 
     def _autosave(self):
         questions = self.attempt["questions"]
@@ -363,6 +428,7 @@ class ExamTaker(Learner):
         elif now >= self.deadline - 0.5:  # a timer may wake a little early
             if self.submits:
                 self._submit()
+                self._stop_listening()  # the page leaves for the result
             self.done = True
             self.pause = 3600
             return

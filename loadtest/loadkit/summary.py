@@ -12,6 +12,7 @@ CLASSES = (
     "start",
     "autosave",
     "submit",
+    "websocket",
     "heartbeat",
     "hls-playlist",
     "hls-segment",
