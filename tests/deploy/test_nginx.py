@@ -33,6 +33,10 @@ def nginx(tmp_path):
     (hls / "240p" / "seg_000.ts").write_bytes(bytes(range(256)) * 40)
     (site / "media" / "media_originals").mkdir()
     (site / "media" / "media_originals" / "goc.mp4").write_bytes(b"x")
+    (site / "media" / "exports" / "2026" / "12").mkdir(parents=True)
+    (site / "media" / "exports" / "2026" / "12" / "hoc-vien.csv").write_text("x")
+    (site / "media" / "certificates" / "pdf").mkdir(parents=True)
+    (site / "media" / "certificates" / "pdf" / "abc.pdf").write_text("x")
     server = CONF.read_text().replace("/srv/hocvuso", str(site))
     server = server.replace("listen 80;", f"listen 127.0.0.1:{port};")
     # the application servers are not running: nothing may depend on them
@@ -101,4 +105,6 @@ def test_playlists_and_segments_come_from_disk(nginx):
 
 def test_originals_are_not_served_and_pages_need_the_application(nginx):
     assert _get(nginx + "/media/media_originals/goc.mp4").status == 404
+    assert _get(nginx + "/media/exports/2026/12/hoc-vien.csv").status == 404
+    assert _get(nginx + "/media/certificates/pdf/abc.pdf").status == 404
     assert _get(nginx + "/").status == 502  # the app is down; segments were not

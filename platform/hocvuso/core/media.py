@@ -2,6 +2,7 @@
 in production (video players seek with Range requests)."""
 
 import mimetypes
+import os
 import re
 from pathlib import Path
 
@@ -33,11 +34,20 @@ def _chunks(path: Path, start: int, length: int):
             yield data
 
 
+# Served by their own views after a permission check, as in production
+# (deploy/nginx/hocvuso.conf answers 404 for them).
+PRIVATE_PREFIXES = ("exports/", "certificates/")
+
+
 def media_serve(request, path: str):
     try:
         full = Path(safe_join(settings.MEDIA_ROOT, path))
     except SuspiciousFileOperation as exc:
         raise Http404 from exc
+    # Judged on the normalised path: "a/../exports/…" is private too.
+    relative = full.relative_to(os.path.abspath(settings.MEDIA_ROOT)).as_posix()
+    if relative.startswith(PRIVATE_PREFIXES):
+        raise Http404
     if not full.is_file():
         raise Http404
     size = full.stat().st_size

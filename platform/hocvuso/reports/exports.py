@@ -9,6 +9,7 @@ import io
 from collections.abc import Iterable, Iterator
 
 from django.utils import timezone
+from django.utils.text import slugify
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -57,16 +58,35 @@ def _header_lines(
     return lines
 
 
-def report_xlsx(
+def levels_with_target(levels: Iterable[tuple[str, list[Row]]]) -> bool:
+    return any(r.target is not None for _n, rows in levels for r in rows)
+
+
+def report_file_name(*, unit_code: str, subject_kind: str, ext: str, at) -> str:
+    stamp = timezone.localtime(at).strftime("%Y%m%d-%H%M")
+    return f"bao-cao-{slugify(unit_code)}-{slugify(subject_kind)}-{stamp}.{ext}"
+
+
+def learners_file_name(*, unit_code: str, ext: str) -> str:
+    return f"hoc-vien-{slugify(unit_code)}.{ext}"
+
+
+def report_xlsx(**kwargs) -> bytes:
+    """`report_workbook` as bytes, for an export answered in the request."""
+    return _saved(report_workbook(**kwargs))
+
+
+def report_workbook(
     *,
     title: str,
     filters: list[tuple[str, str]],
     generated_at,
     levels: Iterable[tuple[str, list[Row]]],
     with_target: bool,
-) -> bytes:
+) -> Workbook:
     """One sheet per level with the filters, the generation time, the rows
-    and a totals row."""
+    and a totals row. Write-only: each sheet goes to a temporary file as it
+    is written; `save()` to a path zips them without loading them."""
     from .figures import total_row
 
     wb = Workbook(write_only=True)
@@ -82,6 +102,10 @@ def report_xlsx(
             if with_target and all(r.target is not None for r in rows):
                 total.target = sum(r.target for r in rows)
             ws.append([_bold(ws, v) for v in report_line(total, with_target)])
+    return wb
+
+
+def _saved(wb: Workbook) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -137,7 +161,14 @@ def learner_line(row, status_labels) -> list:
     ]
 
 
-def learners_xlsx(*, title, filters, generated_at, rows, status_labels) -> bytes:
+def learners_xlsx(**kwargs) -> bytes:
+    return _saved(learners_workbook(**kwargs))
+
+
+def learners_workbook(
+    *, title, filters, generated_at, rows: Iterable, status_labels
+) -> Workbook:
+    """`rows` may be a generator: they are written one at a time."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title="Học viên")
     for line in _header_lines(title, filters, generated_at):
@@ -145,9 +176,7 @@ def learners_xlsx(*, title, filters, generated_at, rows, status_labels) -> bytes
     ws.append([_bold(ws, h) for h in LEARNER_HEADERS])
     for row in rows:
         ws.append(learner_line(row, status_labels))
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return wb
 
 
 def learners_csv(*, filters, generated_at, rows, status_labels) -> Iterator[str]:

@@ -77,6 +77,18 @@ class Filters:
             (str(_("Đối tượng")), str(audience)),
         ]
 
+    def as_data(self) -> dict[str, str]:
+        """The filters as the form's own fields, to keep with a background
+        export and validate again when it runs (`filters_from_data`)."""
+        p = self.period
+        return {
+            "subject": self.subject.key,
+            "quarter": p.quarter,
+            "start": "" if p.quarter or not p.start else p.start.isoformat(),
+            "end": "" if p.quarter or not p.end else p.last_day.isoformat(),
+            "audience": self.audience,
+        }
+
 
 def _fmt(day: date | None) -> str:
     return day.strftime("%d/%m/%Y") if day else ""
@@ -90,13 +102,22 @@ def filters_from_request(request) -> tuple[ReportFilterForm, Filters | None]:
         if not choices:
             return form, None
         form = ReportFilterForm({"subject": choices[0][0], "audience": ""})
+    return form, _filters(form)
+
+
+def filters_from_data(data: dict) -> Filters | None:
+    """`Filters.as_data()` back into filters, validated as a request's are."""
+    return _filters(ReportFilterForm(data))
+
+
+def _filters(form: ReportFilterForm) -> Filters | None:
     if not form.is_valid():
-        return form, None
+        return None
     kind, _sep, pk = form.cleaned_data["subject"].partition(":")
     subject = subject_get(kind=kind, pk=int(pk))
     if subject is None:
-        return form, None
-    return form, Filters(
+        return None
+    return Filters(
         subject=subject,
         period=form.cleaned_data["period"],
         audience=form.cleaned_data.get("audience") or "",

@@ -1,5 +1,8 @@
+import secrets
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -38,3 +41,76 @@ class ReportSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} — {self.subject_title} — {self.quarter}"
+
+
+def export_upload_to(job: "ExportJob", filename: str) -> str:
+    # A random part in the path: even if a misconfigured server exposed
+    # MEDIA_ROOT/exports/, the names could not be guessed. The files are
+    # meant to be reached only through `export_job_download`.
+    return f"exports/{job.created_at:%Y/%m}/{secrets.token_urlsafe(12)}-{filename}"
+
+
+class ExportKind(models.TextChoices):
+    REPORT_XLSX = "report_xlsx", _("Báo cáo (XLSX)")
+    REPORT_CSV = "report_csv", _("Báo cáo (CSV)")
+    LEARNERS_XLSX = "learners_xlsx", _("Danh sách học viên (XLSX)")
+    LEARNERS_CSV = "learners_csv", _("Danh sách học viên (CSV)")
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Đang chờ")
+    RUNNING = "running", _("Đang tạo")
+    DONE = "done", _("Đã xong")
+    FAILED = "failed", _("Lỗi")
+
+
+class ExportJob(models.Model):
+    """A large export built by Celery (REPORTS_EXPORT_ASYNC_FROM learners and
+    more). The file is private: only its requester (or a superuser) downloads
+    it, through a view that also checks the unit is still in their scope."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("loại tệp"), max_length=20, choices=ExportKind.choices)
+    unit = models.ForeignKey(
+        "orgunits.Unit", on_delete=models.CASCADE, related_name="export_jobs"
+    )
+    # `Filters.as_data()` (plus "status" and "q" for the learner list): the
+    # task validates them again rather than trusting what was stored.
+    filters = models.JSONField(default=dict)
+    status = models.CharField(
+        _("trạng thái"),
+        max_length=10,
+        choices=ExportStatus.choices,
+        default=ExportStatus.QUEUED,
+    )
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    # A Vietnamese msgid shown (translated) to the requester.
+    error = models.TextField(blank=True)
+    file = models.FileField(upload_to=export_upload_to, blank=True, max_length=255)
+    file_name = models.CharField(max_length=120, blank=True)  # offered on download
+    # The requester's language: headers and filter labels as on their page.
+    language = models.CharField(max_length=10, blank=True)
+    created_at = models.DateTimeField(_("thời điểm yêu cầu"), default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tệp xuất báo cáo")
+        verbose_name_plural = _("tệp xuất báo cáo")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["requested_by", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.unit_id} — {self.status}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (ExportStatus.QUEUED, ExportStatus.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        if self.status == ExportStatus.DONE:
+            return 100
+        return min(99, 100 * self.done // self.total) if self.total else 0

@@ -5,6 +5,7 @@ number of learners. Written for both PostgreSQL and SQLite."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, time
 
@@ -208,18 +209,10 @@ def grouped_figures(
     return out
 
 
-def learner_rows(
-    *,
-    unit: Unit,
-    subject: Subject,
-    audience: str,
-    status: str = "",
-    search: str = "",
-    limit: int | None = None,
-    offset: int = 0,
-) -> list[tuple]:
-    """(id, full_name, phone, unit name, unit path, status, best, last activity)
-    for the learners in scope, ordered by name; one query."""
+def _learner_sql(
+    *, unit: Unit, subject: Subject, audience: str, status: str, search: str
+) -> tuple[str, list]:
+    """The learner list's SELECT (unordered) and its parameters."""
     cte, params = scope_cte(unit=unit, subject=subject, audience=audience, group_len=1)
     courses_in, course_params = _in(subject.course_ids)
     if subject.kind == "course":
@@ -255,6 +248,24 @@ def learner_rows(
     if search:
         sql += " AND (LOWER(full_name) LIKE %s OR phone LIKE %s)"
         params += [f"%{search.lower()}%", f"%{search}%"]
+    return sql, params
+
+
+def learner_rows(
+    *,
+    unit: Unit,
+    subject: Subject,
+    audience: str,
+    status: str = "",
+    search: str = "",
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[tuple]:
+    """(id, full_name, phone, unit name, unit path, status, best, last activity)
+    for the learners in scope, ordered by name; one query."""
+    sql, params = _learner_sql(
+        unit=unit, subject=subject, audience=audience, status=status, search=search
+    )
     sql += " ORDER BY full_name, id"
     if limit is not None:
         sql += " LIMIT %s OFFSET %s"
@@ -262,3 +273,45 @@ def learner_rows(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def learner_rows_iter(
+    *,
+    unit: Unit,
+    subject: Subject,
+    audience: str,
+    status: str = "",
+    search: str = "",
+    batch: int = 2000,
+) -> Iterator[tuple]:
+    """The same rows as `learner_rows`, fetched `batch` at a time. On
+    PostgreSQL `chunked_cursor` is a server-side cursor, so an export of
+    100,000 learners never holds them all in the worker's memory."""
+    sql, params = _learner_sql(
+        unit=unit, subject=subject, audience=audience, status=status, search=search
+    )
+    sql += " ORDER BY full_name, id"
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while chunk := cursor.fetchmany(batch):
+            yield from chunk
+
+
+def learner_count(
+    *, unit: Unit, subject: Subject, audience: str, status: str = "", search: str = ""
+) -> int:
+    """How many rows `learner_rows` would return; one query."""
+    sql, params = _learner_sql(
+        unit=unit, subject=subject, audience=audience, status=status, search=search
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM ({sql}) n", params)
+        return cursor.fetchone()[0]
+
+
+def scope_count(*, unit: Unit, subject: Subject, audience: str) -> int:
+    """The learners in scope (DESIGN §7) of the unit's subtree; one query."""
+    cte, params = scope_cte(unit=unit, subject=subject, audience=audience, group_len=1)
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {cte} SELECT COUNT(*) FROM su", params)
+        return cursor.fetchone()[0]

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -25,6 +26,7 @@ from hocvuso.orgunits.selectors import AdminScope
 from . import report_sql
 from .figures import Figures, Row, total_row
 from .masking import phone_visible
+from .models import ExportJob
 from .periods import Period
 from .report_sql import Subject
 
@@ -164,31 +166,54 @@ def completion_report_rows(
     )
 
 
-def report_levels(
-    *, scope: AdminScope, unit: Unit, subject: Subject, period: Period, audience: str
-) -> list[tuple[str, list[Row]]] | None:
-    """For the export: the unit's total, then every level below it."""
-    if not scope.contains(unit):
-        return None
-    levels = []
-    top = level_rows(
-        unit=unit, subject=subject, period=period, audience=audience, depth=unit.depth
-    )
-    target = _targets(subject, [unit]).get(unit.pk)
-    top_total = total_row(top, code=unit.code, name=unit.name, target=target)
-    levels.append((LEVEL_NAMES.get(unit.depth, unit.get_level_display()), [top_total]))
+def report_depths(*, unit: Unit) -> range:
+    """The depths of the export's levels: the unit's own, then each one below."""
     max_depth = (
         Unit.objects.filter(path__startswith=unit.path)
         .order_by("-depth")
         .values_list("depth", flat=True)
         .first()
     )
-    for depth in range(unit.depth + 1, (max_depth or unit.depth) + 1):
+    return range(unit.depth, (max_depth or unit.depth) + 1)
+
+
+def report_levels_iter(
+    *, unit: Unit, subject: Subject, period: Period, audience: str
+) -> Iterator[tuple[str, list[Row]]]:
+    """The export's levels one at a time (each one grouped query), so a
+    background export can report progress between them. No scope check:
+    callers go through `report_levels` or check the scope themselves."""
+    for depth in report_depths(unit=unit):
         rows = level_rows(
             unit=unit, subject=subject, period=period, audience=audience, depth=depth
         )
-        levels.append((LEVEL_NAMES.get(depth, str(depth)), rows))
-    return levels
+        if depth == unit.depth:
+            target = _targets(subject, [unit]).get(unit.pk)
+            top_total = total_row(rows, code=unit.code, name=unit.name, target=target)
+            yield (LEVEL_NAMES.get(depth, unit.get_level_display()), [top_total])
+        else:
+            yield (LEVEL_NAMES.get(depth, str(depth)), rows)
+
+
+def report_levels(
+    *, scope: AdminScope, unit: Unit, subject: Subject, period: Period, audience: str
+) -> list[tuple[str, list[Row]]] | None:
+    """For the export: the unit's total, then every level below it."""
+    if not scope.contains(unit):
+        return None
+    return list(
+        report_levels_iter(unit=unit, subject=subject, period=period, audience=audience)
+    )
+
+
+def learners_in_scope_count(
+    *, scope: AdminScope, unit: Unit, subject: Subject, audience: str
+) -> int | None:
+    """How many learners an export of the unit covers (decides whether it is
+    built in the background); one query."""
+    if not scope.contains(unit):
+        return None
+    return report_sql.scope_count(unit=unit, subject=subject, audience=audience)
 
 
 def completions_by_day(
@@ -242,6 +267,32 @@ def _as_datetime(value):
     return parsed
 
 
+def _role_paths(viewer) -> list[str]:
+    if viewer.is_superuser:
+        return []
+    return list(
+        AdminRole.objects.filter(user=viewer).values_list("unit__path", flat=True)
+    )
+
+
+def _learner_row(raw: tuple, role_paths: list[str]) -> LearnerRow:
+    pk, name, phone, unit_name, path, status, best, last = raw
+    return LearnerRow(
+        pk=pk,
+        full_name=name,
+        phone=phone_visible(
+            phone=phone or "",
+            learner_unit_path=path,
+            admin_paths=role_paths,
+            steplen=Unit.steplen,
+        ),
+        unit_name=unit_name,
+        status=status,
+        best_score=best,
+        last_activity=_as_datetime(last),
+    )
+
+
 def learner_list(
     *,
     scope: AdminScope,
@@ -258,11 +309,7 @@ def learner_list(
     administers the learner's own commune or village. Two queries."""
     if not scope.contains(unit):
         return None
-    role_paths = (
-        list(AdminRole.objects.filter(user=viewer).values_list("unit__path", flat=True))
-        if not viewer.is_superuser
-        else []
-    )
+    role_paths = _role_paths(viewer)
     rows = report_sql.learner_rows(
         unit=unit,
         subject=subject,
@@ -272,20 +319,39 @@ def learner_list(
         limit=limit,
         offset=offset,
     )
-    return [
-        LearnerRow(
-            pk=pk,
-            full_name=name,
-            phone=phone_visible(
-                phone=phone or "",
-                learner_unit_path=path,
-                admin_paths=role_paths,
-                steplen=Unit.steplen,
-            ),
-            unit_name=unit_name,
-            status=status_,
-            best_score=best,
-            last_activity=_as_datetime(last),
-        )
-        for pk, name, phone, unit_name, path, status_, best, last in rows
-    ]
+    return [_learner_row(raw, role_paths) for raw in rows]
+
+
+def learner_list_iter(
+    *,
+    scope: AdminScope,
+    viewer,
+    unit: Unit,
+    subject: Subject,
+    audience: str,
+    status: str = "",
+    search: str = "",
+) -> tuple[int, Iterator[LearnerRow]] | None:
+    """For a background export: how many rows, and the rows themselves read
+    in batches, masked exactly as `learner_list` masks them."""
+    if not scope.contains(unit):
+        return None
+    role_paths = _role_paths(viewer)
+    status = status if status in STATUS_LABELS else ""
+    search = search.strip()
+    count = report_sql.learner_count(
+        unit=unit, subject=subject, audience=audience, status=status, search=search
+    )
+    rows = report_sql.learner_rows_iter(
+        unit=unit, subject=subject, audience=audience, status=status, search=search
+    )
+    return count, (_learner_row(raw, role_paths) for raw in rows)
+
+
+def export_jobs_recent(*, user, scope: AdminScope, limit: int = 10) -> list[ExportJob]:
+    """The user's latest background exports of units still in their scope."""
+    return list(
+        ExportJob.objects.filter(scope.q("unit"), requested_by=user)
+        .select_related("unit")
+        .order_by("-created_at", "-pk")[:limit]
+    )

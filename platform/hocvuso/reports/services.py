@@ -1,18 +1,37 @@
 from __future__ import annotations
 
+import logging
+import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict
+from datetime import timedelta
+from pathlib import Path
 
+from django.core.files import File
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hocvuso.orgunits.models import Unit
-from hocvuso.orgunits.selectors import AdminScope
+from hocvuso.orgunits.selectors import AdminScope, admin_scope_get
 
+from . import exports
 from .figures import Figures, Row
-from .models import ReportSnapshot
+from .filters import Filters, filters_from_data
+from .models import ExportJob, ExportKind, ExportStatus, ReportSnapshot
 from .periods import quarter_parse
 from .report_sql import Subject
-from .selectors import report_levels
+from .selectors import (
+    STATUS_LABELS,
+    completion_report_rows,
+    learner_list_iter,
+    report_depths,
+    report_levels,
+    report_levels_iter,
+)
+
+logger = logging.getLogger(__name__)
 
 
 class SnapshotError(Exception):
@@ -71,3 +90,235 @@ def report_snapshot_create(
         raise SnapshotError(
             f"Số liệu quý {period.quarter} của đơn vị này đã được chốt."
         ) from exc
+
+
+# --- Background exports ------------------------------------------------------
+
+EXPORT_PROGRESS_EVERY = 1000  # rows written between two progress updates
+# A job still queued or running after this long is not reused by a new
+# request for the same file (its message may have been lost).
+EXPORT_REUSE_WITHIN = timedelta(hours=1)
+
+
+class ExportError(Exception):
+    """A job that cannot be built; the message is a Vietnamese msgid."""
+
+
+def export_job_start(*, user, unit: Unit, filters: dict, kind: str) -> ExportJob:
+    """Queue a background export of `unit`. The same export still being
+    built (a second click) is returned instead of queued twice."""
+    if kind not in ExportKind.values:
+        raise ValueError(kind)
+    if not admin_scope_get(user=user).contains(unit):
+        raise ExportError(gettext_noop("Đơn vị không thuộc phạm vi quản lý của bạn."))
+    active = ExportJob.objects.filter(
+        requested_by=user,
+        unit=unit,
+        kind=kind,
+        status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING],
+        created_at__gte=timezone.now() - EXPORT_REUSE_WITHIN,
+    )
+    for job in active:
+        if job.filters == filters:
+            return job
+    job = ExportJob.objects.create(
+        requested_by=user,
+        unit=unit,
+        kind=kind,
+        filters=filters,
+        language=translation.get_language() or "",
+    )
+    from .tasks import export_job_run_task
+
+    transaction.on_commit(lambda: export_job_run_task.delay(job.pk))
+    return job
+
+
+def export_job_run(*, job_id: int) -> ExportJob:
+    """Build the job's file on disk and attach it. A done (or failed) job is
+    left alone, so a redelivered task does not build it twice; a job found
+    running was interrupted and is built again from the start."""
+    job = ExportJob.objects.select_related("unit", "requested_by").get(pk=job_id)
+    if job.status in (ExportStatus.DONE, ExportStatus.FAILED):
+        return job
+    ExportJob.objects.filter(pk=job.pk).update(
+        status=ExportStatus.RUNNING, done=0, error=""
+    )
+    try:
+        with (
+            translation.override(job.language or None),
+            tempfile.TemporaryDirectory(prefix="hocvuso-export-") as tmp,
+        ):
+            scope, filters = _export_checked(job)
+            path = Path(tmp) / "export"
+            name = _BUILDERS[job.kind](job=job, scope=scope, filters=filters, path=path)
+            _export_attach(job, path=path, name=name)
+    except ExportError as exc:
+        return _export_failed(job, str(exc))
+    except Exception:
+        logger.exception("export job %s failed", job.pk)
+        return _export_failed(
+            job,
+            gettext_noop(
+                "Không tạo được tệp do lỗi hệ thống. Hãy thử lại; nếu vẫn lỗi, "
+                "hãy báo cho quản trị hệ thống."
+            ),
+        )
+    return job
+
+
+def _export_checked(job: ExportJob) -> tuple[AdminScope, Filters]:
+    """The scope is checked again when the job runs: a role removed since the
+    request no longer gets the file."""
+    scope = admin_scope_get(user=job.requested_by)
+    if not job.requested_by.is_active or not scope.contains(job.unit):
+        raise ExportError(
+            gettext_noop("Đơn vị này không còn thuộc phạm vi quản lý của bạn.")
+        )
+    filters = filters_from_data(job.filters)
+    if filters is None:
+        raise ExportError(
+            gettext_noop(
+                "Bộ lọc của tệp không còn hợp lệ (chương trình hoặc khóa học có thể "
+                "đã bị gỡ). Hãy chọn lại bộ lọc và tải lại."
+            )
+        )
+    return scope, filters
+
+
+def _export_progress(job: ExportJob, *, done: int, total: int | None = None) -> None:
+    job.done = done
+    fields = {"done": done}
+    if total is not None:
+        job.total = fields["total"] = total
+    ExportJob.objects.filter(pk=job.pk).update(**fields)
+
+
+def _export_counted(job: ExportJob, rows: Iterable) -> Iterator:
+    for n, row in enumerate(rows, 1):
+        yield row
+        if n % EXPORT_PROGRESS_EVERY == 0:
+            _export_progress(job, done=n)
+
+
+def _export_attach(job: ExportJob, *, path: Path, name: str) -> None:
+    if job.file:  # left by an interrupted run
+        job.file.delete(save=False)
+    with path.open("rb") as fh:
+        job.file.save(name, File(fh), save=False)
+    job.file_name = name
+    job.status = ExportStatus.DONE
+    job.done = job.total
+    job.finished_at = timezone.now()
+    job.save(
+        update_fields=["file", "file_name", "status", "done", "total", "finished_at"]
+    )
+
+
+def _export_failed(job: ExportJob, message: str) -> ExportJob:
+    job.status = ExportStatus.FAILED
+    job.error = message
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "error", "finished_at"])
+    return job
+
+
+def _write_csv(path: Path, chunks: Iterable[str]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as out:
+        for chunk in chunks:
+            out.write(chunk)
+
+
+def _build_report_xlsx(*, job, scope, filters: Filters, path: Path) -> str:
+    unit, subject = job.unit, filters.subject
+    _export_progress(job, done=0, total=len(report_depths(unit=unit)))
+    levels = []
+    for level in report_levels_iter(
+        unit=unit, subject=subject, period=filters.period, audience=filters.audience
+    ):
+        levels.append(level)
+        _export_progress(job, done=len(levels))
+    exports.report_workbook(
+        title=f"{_('Báo cáo hoàn thành')} — {unit.name}",
+        filters=filters.describe(),
+        generated_at=timezone.now(),
+        levels=levels,
+        with_target=exports.levels_with_target(levels),
+    ).save(path)
+    return exports.report_file_name(
+        unit_code=unit.code, subject_kind=subject.kind, ext="xlsx", at=job.created_at
+    )
+
+
+def _build_report_csv(*, job, scope, filters: Filters, path: Path) -> str:
+    _export_progress(job, done=0, total=1)
+    report = completion_report_rows(
+        scope=scope,
+        unit=job.unit,
+        subject=filters.subject,
+        period=filters.period,
+        audience=filters.audience,
+    )
+    _write_csv(
+        path,
+        exports.report_csv(
+            rows=report.rows,
+            total=report.total,
+            filters=filters.describe(),
+            generated_at=report.generated_at,
+            with_target=exports.levels_with_target(
+                [("", [report.total, *report.rows])]
+            ),
+        ),
+    )
+    return exports.report_file_name(
+        unit_code=job.unit.code,
+        subject_kind=filters.subject.kind,
+        ext="csv",
+        at=job.created_at,
+    )
+
+
+def _build_learners(*, job, scope, filters: Filters, path: Path) -> str:
+    unit = job.unit
+    count, rows = learner_list_iter(
+        scope=scope,
+        viewer=job.requested_by,
+        unit=unit,
+        subject=filters.subject,
+        audience=filters.audience,
+        status=job.filters.get("status", ""),
+        search=job.filters.get("q", ""),
+    )
+    _export_progress(job, done=0, total=count)
+    rows = _export_counted(job, rows)
+    describe = filters.describe() + [(_("Đơn vị"), unit.name)]
+    if job.kind == ExportKind.LEARNERS_XLSX:
+        exports.learners_workbook(
+            title=f"{_('Danh sách học viên')} — {unit.name}",
+            filters=describe,
+            generated_at=timezone.now(),
+            rows=rows,
+            status_labels=STATUS_LABELS,
+        ).save(path)
+        ext = "xlsx"
+    else:
+        _write_csv(
+            path,
+            exports.learners_csv(
+                filters=describe,
+                generated_at=timezone.now(),
+                rows=rows,
+                status_labels=STATUS_LABELS,
+            ),
+        )
+        ext = "csv"
+    return exports.learners_file_name(unit_code=unit.code, ext=ext)
+
+
+_BUILDERS = {
+    ExportKind.REPORT_XLSX: _build_report_xlsx,
+    ExportKind.REPORT_CSV: _build_report_csv,
+    ExportKind.LEARNERS_XLSX: _build_learners,
+    ExportKind.LEARNERS_CSV: _build_learners,
+}

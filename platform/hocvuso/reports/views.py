@@ -1,11 +1,14 @@
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from hocvuso.orgunits.decorators import unit_admin_required
@@ -20,16 +23,23 @@ from . import charts, exports
 from .figures import COUNT_COLUMNS, rows_sorted
 from .filters import filters_from_request
 from .live import live_counts
-from .models import ReportSnapshot
+from .models import ExportJob, ExportKind, ExportStatus, ReportSnapshot
 from .periods import quarter_of
 from .selectors import (
     STATUS_LABELS,
     completion_report_rows,
     completions_by_day,
+    export_jobs_recent,
     learner_list,
+    learners_in_scope_count,
     report_levels,
 )
-from .services import SnapshotError, report_snapshot_create, row_from_json
+from .services import (
+    SnapshotError,
+    export_job_start,
+    report_snapshot_create,
+    row_from_json,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -129,12 +139,32 @@ def report_page(request, code):
 
 
 def _file_name(unit, filters, ext) -> str:
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return f"bao-cao-{slugify(unit.code)}-{slugify(filters.subject.kind)}-{stamp}.{ext}"
+    return exports.report_file_name(
+        unit_code=unit.code, subject_kind=filters.subject.kind, ext=ext, at=None
+    )
 
 
-def _with_target(levels) -> bool:
-    return any(r.target is not None for _n, rows in levels for r in rows)
+_with_target = exports.levels_with_target
+
+
+def _in_background(request, unit, filters, kind, extra=None):
+    """A redirect to a new background job when the export covers at least
+    REPORTS_EXPORT_ASYNC_FROM learners; None to build it in the request."""
+    count = learners_in_scope_count(
+        scope=request.scope,
+        unit=unit,
+        subject=filters.subject,
+        audience=filters.audience,
+    )
+    if count is None or count < settings.REPORTS_EXPORT_ASYNC_FROM:
+        return None
+    job = export_job_start(
+        user=request.user,
+        unit=unit,
+        filters=filters.as_data() | (extra or {}),
+        kind=kind,
+    )
+    return redirect("report_export_job", job.pk)
 
 
 @unit_admin_required
@@ -142,6 +172,8 @@ def report_export_xlsx(request, code):
     unit, form, filters = _filtered(request, code)
     if filters is None:
         raise Http404(_("Bộ lọc không hợp lệ."))
+    if job := _in_background(request, unit, filters, ExportKind.REPORT_XLSX):
+        return job
     levels = report_levels(
         scope=request.scope,
         unit=unit,
@@ -168,6 +200,8 @@ def report_export_csv(request, code):
     unit, form, filters = _filtered(request, code)
     if filters is None:
         raise Http404(_("Bộ lọc không hợp lệ."))
+    if job := _in_background(request, unit, filters, ExportKind.REPORT_CSV):
+        return job
     report = completion_report_rows(
         scope=request.scope,
         unit=unit,
@@ -215,6 +249,10 @@ def learner_page(request, code):
         search=search,
     )
     if fmt in ("xlsx", "csv"):
+        kind = ExportKind.LEARNERS_XLSX if fmt == "xlsx" else ExportKind.LEARNERS_CSV
+        extra = {"status": status, "q": search}
+        if job := _in_background(request, unit, filters, kind, extra):
+            return job
         rows = learner_list(**kwargs)
         describe = filters.describe() + [(_("Đơn vị"), unit.name)]
         if fmt == "xlsx":
@@ -238,7 +276,7 @@ def learner_page(request, code):
                 ),
                 content_type="text/csv; charset=utf-8",
             )
-        name = f"hoc-vien-{slugify(unit.code)}.{fmt}"
+        name = exports.learners_file_name(unit_code=unit.code, ext=fmt)
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
     page_number = (
@@ -347,3 +385,60 @@ def live_page(request, code):
         "reports/live.html",
         {"unit": unit, "counts": live_counts(unit=unit)},
     )
+
+
+def _export_job_or_404(request, pk) -> ExportJob:
+    """Only the requester (or a superuser) sees a job, and only while its
+    unit is in their scope; everyone else gets the same 404 as for a job
+    that does not exist."""
+    job = ExportJob.objects.select_related("unit").filter(pk=pk).first()
+    if (
+        job is None
+        or not (job.requested_by_id == request.user.pk or request.user.is_superuser)
+        or not request.scope.contains(job.unit)
+    ):
+        raise Http404(_("Không tìm thấy tệp xuất."))
+    return job
+
+
+def _export_job_again_url(job: ExportJob) -> str:
+    """The export link that queued the job, to try again after a failure."""
+    query = urlencode(
+        {k: v for k, v in job.filters.items() if k not in ("status", "q")}
+    )
+    if job.kind in (ExportKind.REPORT_XLSX, ExportKind.REPORT_CSV):
+        name = "report_xlsx" if job.kind == ExportKind.REPORT_XLSX else "report_csv"
+        return f"{reverse(name, args=[job.unit.code])}?{query}"
+    fmt = "xlsx" if job.kind == ExportKind.LEARNERS_XLSX else "csv"
+    extra = urlencode(
+        {"status": job.filters.get("status", ""), "q": job.filters.get("q", "")}
+    )
+    url = reverse("report_learners", args=[job.unit.code])
+    return f"{url}?{query}&{extra}&format={fmt}"
+
+
+@never_cache
+@unit_admin_required
+def export_job_page(request, pk):
+    job = _export_job_or_404(request, pk)
+    context = {"job": job, "again_url": _export_job_again_url(job)}
+    if request.htmx:
+        return render(request, "reports/_export_job_progress.html", context)
+    context["recent"] = [  # the job itself is the page's subject
+        j
+        for j in export_jobs_recent(user=request.user, scope=request.scope)
+        if j.pk != job.pk
+    ]
+    return render(request, "reports/export_job.html", context)
+
+
+@unit_admin_required
+def export_job_download(request, pk):
+    job = _export_job_or_404(request, pk)
+    if job.status != ExportStatus.DONE or not job.file:
+        raise Http404(_("Tệp chưa sẵn sàng."))
+    response = FileResponse(
+        job.file.open("rb"), as_attachment=True, filename=job.file_name
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -284,6 +284,9 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 QUIZ_GRACE_SECONDS = int(os.environ.get("QUIZ_GRACE_SECONDS", "60"))
 # Training-day dashboard: seconds between two updates (and the cache life).
 REPORTS_LIVE_SECONDS = int(os.environ.get("REPORTS_LIVE_SECONDS", "5"))
+# Exports covering at least this many learners are built by Celery (a job
+# page with progress and a download link) instead of inside the request.
+REPORTS_EXPORT_ASYNC_FROM = int(os.environ.get("REPORTS_EXPORT_ASYNC_FROM", "50000"))
 
 # --- Video and audio lessons ----------------------------------------------------
 FFMPEG_BIN = os.environ.get("FFMPEG_BIN", "/usr/bin/ffmpeg")

@@ -55,3 +55,20 @@ def test_unsatisfiable_range_and_escapes(media):
     for path in ("../secret", "hls/3/missing.ts", "hls/3"):
         with pytest.raises(Http404):
             _get(path)
+
+
+@pytest.mark.parametrize(
+    "path", ["exports/2026/12/a.xlsx", "hls/../exports/2026/12/a.xlsx"]
+)
+def test_report_exports_are_never_served_as_media(media, path):
+    (media / "exports" / "2026" / "12").mkdir(parents=True)
+    (media / "exports" / "2026" / "12" / "a.xlsx").write_bytes(b"PK")
+    with pytest.raises(Http404):
+        _get(path)
+
+
+def test_certificate_files_are_served_only_through_their_views(media):
+    (media / "certificates" / "pdf").mkdir(parents=True)
+    (media / "certificates" / "pdf" / "abc.pdf").write_bytes(b"%PDF")
+    with pytest.raises(Http404):
+        _get("certificates/pdf/abc.pdf")

@@ -1,0 +1,11 @@
+from celery import shared_task
+
+
+# acks_late + reject_on_worker_lost: a worker killed mid-export leaves the
+# message unacknowledged, so the broker delivers it again; the service builds
+# an unfinished job again from the start and leaves a done one alone.
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def export_job_run_task(job_id: int) -> None:
+    from .services import export_job_run
+
+    export_job_run(job_id=job_id)
