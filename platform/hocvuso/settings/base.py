@@ -145,7 +145,12 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # redis-py 8 gives up reading after 5 s by default, and
+            # channels-redis waits for a message with a 5-second blocking pop:
+            # every idle websocket was torn down about every 5 s (found by the
+            # exam load test). Read for longer than the pop waits; a dead
+            # Redis still shows within 15 s.
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15}]},
         }
     }
 else:

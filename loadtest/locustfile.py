@@ -1,0 +1,493 @@
+"""The load-test populations (issue 8): fixed behaviour, so that "N
+concurrent users" means the same in every run.
+
+- Browser: a logged-in learner on their course: course page, then each
+  lesson and its "Hoàn thành bài học" button in turn; 15–45 s between actions.
+- VideoViewer: the lesson page, the HLS master and 240p playlists, then one
+  6-second segment every 6 s and a heartbeat every 30 s. The issue's "360p"
+  is our lowest rendition, 240p (courses/transcode.py).
+- ExamTaker: starts the test at a moment spread over the start window,
+  opens the quiz page and its websocket (as quiz.js does, for extra time),
+  answers one question every 15–45 s (an autosave each; once every question
+  is answered, changes one), submits at the common deadline; a share leaves
+  the page open and is finished by the server's overdue sweep.
+- LoginStorm: logs in with username and password once, at a moment spread
+  over the storm window, and opens "Khóa học của tôi".
+
+Every learner sends its own X-Forwarded-For (10.x.y.z; only the header, no
+traffic goes there): behind nginx with TRUSTED_PROXY_COUNT=1 the rate limits
+then see one address per learner, as in the field, instead of 127.0.0.1.
+
+Needs LOAD_PLAN (written by loadtest/seed.py); writes LOAD_OUT (acknowledged
+writes, per-class histograms, this process's CPU) when Locust quits.
+"""
+
+import contextlib
+import json
+import os
+import random
+import re
+import sys
+import time
+from itertools import count
+from pathlib import Path
+from urllib.parse import urlencode
+
+import gevent
+import psutil
+import simple_websocket
+from locust import FastHttpUser, events, task
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from loadtest.loadkit.summary import ClassStats, endpoint_class  # noqa: E402
+
+PLAN = json.loads(Path(os.environ["LOAD_PLAN"]).read_text())
+EXAM_NO_SUBMIT_SHARE = float(os.environ.get("LOAD_EXAM_NO_SUBMIT_SHARE", "0.1"))
+# The quiz page keeps a websocket open for extra time (quiz.js, /ws/attempts/).
+EXAM_WEBSOCKET = os.environ.get("LOAD_EXAM_WEBSOCKET", "1") == "1"
+
+CLASSES: dict[str, ClassStats] = {}
+ACKED_ANSWERS: dict[tuple[int, int], tuple[int, list[int]]] = {}
+ACKED_SUBMITS: set[int] = set()
+CPU = {"samples": []}
+_addresses = count(1)
+_CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+@events.request.add_listener
+def _record(name, response_time, exception, **kwargs):
+    CLASSES.setdefault(endpoint_class(name), ClassStats()).add(
+        response_time, exception is not None
+    )
+
+
+def _cpu_sampler():
+    """This process's CPU % every 5 s: the gate is the generator under 90%."""
+    process = psutil.Process()
+    process.cpu_percent(None)
+    while True:
+        gevent.sleep(5)
+        CPU["samples"].append(process.cpu_percent(None))
+
+
+@events.test_start.add_listener
+def _started(environment, **kwargs):
+    CPU["start"] = (time.time(), sum(psutil.Process().cpu_times()[:2]))
+    CPU["sampler"] = gevent.spawn(_cpu_sampler)
+
+
+@events.quitting.add_listener
+def _dump(environment, **kwargs):
+    out = os.environ.get("LOAD_OUT")
+    if not out:
+        return
+    started_at, cpu_before = CPU.get("start", (time.time(), 0.0))
+    wall = max(time.time() - started_at, 1e-9)
+    cpu_used = sum(psutil.Process().cpu_times()[:2]) - cpu_before
+    samples = CPU["samples"]
+    Path(out).write_text(
+        json.dumps(
+            {
+                "seconds": wall,
+                "generator_cpu_percent": 100 * cpu_used / wall,
+                "generator_cpu_max_percent": max(samples) if samples else None,
+                "classes": {k: v.to_json() for k, v in CLASSES.items()},
+                "acked_answers": [
+                    [a, q, s, c] for (a, q), (s, c) in ACKED_ANSWERS.items()
+                ],
+                "acked_submits": sorted(ACKED_SUBMITS),
+            }
+        )
+    )
+
+
+def _ws_event(name: str, started: float, error: Exception | None) -> None:
+    events.request.fire(
+        request_type="WS",
+        name=name,
+        response_time=(time.perf_counter() - started) * 1000,
+        response_length=0,
+        exception=error,
+        context={},
+    )
+
+
+def _cookie(response, name: str) -> str | None:
+    for header in response.headers.getlist("set-cookie"):
+        key, _sep, rest = header.partition("=")
+        if key.strip() == name:
+            return rest.split(";", 1)[0]
+    return None
+
+
+class Learner(FastHttpUser):
+    """A learner with a ready session (from the plan). Actions are spaced by
+    `self.pause`, chosen by each action: Locust's wait, so a stop is clean."""
+
+    abstract = True
+    population = ""
+    connection_timeout = 60.0
+    network_timeout = 60.0
+
+    def wait_time(self):
+        return self.pause
+
+    def on_start(self):
+        n = next(_addresses)
+        self.address = f"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}"
+        self.headers = {"X-Forwarded-For": self.address}
+        self.rng = random.Random(n)
+        self.pause = 0.0
+        self.static_done = False
+        if self.population:
+            learners = PLAN[self.population]
+            self.learner = learners[self.index() % len(learners)]
+            self.csrf = self.learner["csrf"]
+            self.headers["Cookie"] = (
+                f"{PLAN['session_cookie']}={self.learner['session']}; "
+                f"{PLAN['csrf_cookie']}={self.csrf}"
+            )
+
+    def index(self) -> int:
+        raise NotImplementedError
+
+    def think(self) -> float:
+        return self.rng.uniform(15, 45)
+
+    def page(self, url: str, detail: str, *, static: str = "page"):
+        """GET a page as a phone does: its CSS and scripts the first time only."""
+        with self.client.get(
+            url,
+            headers=self.headers,
+            name=f"page:{detail}",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 200:
+                where = response.headers.get("location", "") if response.headers else ""
+                response.failure(f"{response.status_code} {where}")
+        if not self.static_done:
+            self.static_done = True
+            extra = PLAN["static"][static] if static != "page" else []
+            for asset in PLAN["static"]["page"] + extra:
+                self.client.get(asset, headers=self.headers, name="static:asset")
+        return response
+
+    def api_headers(self) -> dict:
+        return {**self.headers, "X-CSRFToken": self.csrf}
+
+
+class Browser(Learner):
+    weight = 10
+    population = "browsers"
+    _index = count()
+
+    def index(self) -> int:
+        return next(Browser._index)
+
+    def on_start(self):
+        super().on_start()
+        self.course = PLAN["courses"][self.learner["course"]]
+        self.steps = self._cycle()
+        self.pause = self.rng.uniform(0, 30)  # arrivals spread, then steady
+
+    def _cycle(self):
+        """Course page, then per lesson: open it, mark it done; again."""
+        while True:
+            yield ("course", self.course["url"])
+            for lesson in self.course["lessons"]:
+                yield ("lesson", lesson["url"])
+                yield ("done", lesson["id"])
+
+    @task
+    def act(self):
+        kind, target = next(self.steps)
+        if kind == "done":
+            with self.client.post(
+                f"/hoc/bai-hoc/{target}/hoan-thanh/",
+                data=f"csrfmiddlewaretoken={self.csrf}",
+                headers={
+                    **self.headers,
+                    "Content-Type": "application/x-www-form-urlencoded",
+                },
+                name="page:lesson-done",
+                allow_redirects=False,
+                catch_response=True,
+            ) as response:
+                where = response.headers.get("location", "") if response.headers else ""
+                if response.status_code != 302 or "/tai-khoan/" in where:
+                    response.failure(f"{response.status_code} {where}")
+        else:
+            self.page(target, kind)
+        self.pause = self.think()
+
+
+class VideoViewer(Learner):
+    weight = 1
+    population = "viewers"
+    _index = count()
+    SEGMENT_SECONDS = 6
+    HEARTBEAT_EVERY = 5  # segments: a heartbeat every 30 s
+
+    def index(self) -> int:
+        return next(VideoViewer._index)
+
+    def on_start(self):
+        super().on_start()
+        self.segments: list[str] = []
+        self.played = 0
+        self.since_beat = 0
+        self.pause = self.rng.uniform(0, self.SEGMENT_SECONDS)
+
+    def _open(self):
+        video = PLAN["video"]
+        self.page(video["lesson_url"], "video-lesson", static="video")
+        master = self.client.get(
+            video["master_url"], headers=self.headers, name="hls-playlist:master"
+        )
+        base = video["master_url"].rsplit("/", 1)[0]
+        lowest = next(
+            line for line in (master.text or "").splitlines() if line.endswith(".m3u8")
+        )
+        playlist_url = f"{base}/{lowest}"
+        playlist = self.client.get(
+            playlist_url, headers=self.headers, name="hls-playlist:240p"
+        )
+        folder = playlist_url.rsplit("/", 1)[0]
+        self.segments = [
+            f"{folder}/{line}"
+            for line in (playlist.text or "").splitlines()
+            if line and not line.startswith("#")
+        ]
+
+    @task
+    def watch(self):
+        if not self.segments:
+            self._open()
+            if not self.segments:
+                self.pause = self.SEGMENT_SECONDS
+                return
+        segment = self.segments[self.played % len(self.segments)]
+        self.client.get(segment, headers=self.headers, name="hls-segment:240p")
+        self.played += 1
+        self.since_beat += 1
+        if self.since_beat >= self.HEARTBEAT_EVERY:
+            self.since_beat = 0
+            video = PLAN["video"]
+            position = (self.played * self.SEGMENT_SECONDS) % max(video["duration"], 1)
+            self.client.post(
+                "/api/media/heartbeat",
+                json={
+                    "media_id": video["media_id"],
+                    "lesson_id": video["lesson_id"],
+                    "position": position,
+                    "watched": self.SEGMENT_SECONDS * self.HEARTBEAT_EVERY,
+                },
+                headers=self.api_headers(),
+                name="heartbeat:media",
+            )
+        self.pause = self.SEGMENT_SECONDS
+
+
+class ExamTaker(Learner):
+    weight = 8
+    population = "takers"
+    _index = count()
+
+    def index(self) -> int:
+        return next(ExamTaker._index)
+
+    def on_start(self):
+        super().on_start()
+        exam = PLAN["exam"]
+        self.deadline = exam["deadline"]
+        starts_at = exam["run_start"] + self.rng.uniform(0, exam["start_window"])
+        self.pause = max(0.0, starts_at - time.time())
+        self.submits = self.rng.random() >= EXAM_NO_SUBMIT_SHARE
+        self.attempt = None
+        self.answers: dict[int, dict] = {}
+        self.seq = 0
+        self.done = False
+
+    def _start(self):
+        with self.client.post(
+            "/api/attempts",
+            json={"quiz_id": PLAN["quiz"]["id"]},
+            headers=self.api_headers(),
+            name="start:attempt",
+            catch_response=True,
+        ) as response:
+            if response.status_code != 201:
+                response.failure(f"{response.status_code} {(response.text or '')[:80]}")
+                return
+            self.attempt = response.json()
+        self.page(f"/kiem-tra/lam-bai/{self.attempt['id']}/", "attempt", static="exam")
+        if EXAM_WEBSOCKET:
+            self._listen()
+
+    def _listen(self):
+        """Keep the attempt's websocket open as quiz.js does: reconnect after
+        a close, 1 s later, doubling up to 60 s, until the test is finished.
+        A close the learner did not cause counts as an error."""
+        self.listening = True
+        self.socket = None
+        self.listener = gevent.spawn(self._socket_loop)
+
+    def _socket_loop(self):
+        url = self.host.replace("http", "ws", 1) + f"/ws/attempts/{self.attempt['id']}/"
+        delay = 1.0
+        while self.listening:
+            started, error = time.perf_counter(), None
+            try:
+                self.socket = simple_websocket.Client.connect(
+                    url,
+                    headers={
+                        "Cookie": self.headers["Cookie"],
+                        "Origin": self.host,
+                        "X-Forwarded-For": self.address,
+                    },
+                )
+            except Exception as exc:  # any failure to connect is an error of the run
+                error = exc
+            _ws_event("websocket:connect", started, error)
+            if error is None:
+                delay = 1.0
+                opened = time.perf_counter()
+                try:
+                    while True:
+                        self.socket.receive()  # extra-time pushes, ignored
+                except simple_websocket.ConnectionClosed as closed:
+                    if not self.listening:
+                        return
+                    _ws_event("websocket:dropped", opened, closed)
+            gevent.sleep(delay)
+            delay = min(delay * 2, 60.0)
+
+    def _stop_listening(self):
+        self.listening = False
+        if getattr(self, "socket", None) is not None:
+            with contextlib.suppress(simple_websocket.ConnectionClosed):
+                self.socket.close()
+
+    def on_stop(self):
+        self._stop_listening()
+
+    def _autosave(self):
+        questions = self.attempt["questions"]
+        unanswered = [q for q in questions if q["id"] not in self.answers]
+        question = unanswered[0] if unanswered else self.rng.choice(questions)
+        choices = [self.rng.choice(question["choices"])["id"]]
+        # As quiz.js does: sequence numbers grow across reloads.
+        self.seq = max(self.seq + 1, int(time.time() * 1000))
+        seq = self.seq
+        self.answers[question["id"]] = {"choice_ids": choices, "seq": seq}
+        key = (self.attempt["id"], question["id"])
+        with self.client.put(
+            f"/api/attempts/{key[0]}/answers/{key[1]}",
+            json={"choice_ids": choices, "seq": seq},
+            headers=self.api_headers(),
+            name="autosave:answer",
+            catch_response=True,
+        ) as response:
+            if response.status_code == 200 and response.json().get("saved"):
+                if seq > ACKED_ANSWERS.get(key, (0,))[0]:
+                    ACKED_ANSWERS[key] = (seq, choices)
+            else:
+                response.failure(f"{response.status_code} {(response.text or '')[:80]}")
+
+    def _submit(self):
+        answers = [{"question_id": q, **a} for q, a in self.answers.items()]
+        with self.client.post(
+            f"/api/attempts/{self.attempt['id']}/submit",
+            json={"answers": answers},
+            headers=self.api_headers(),
+            name="submit:attempt",
+            catch_response=True,
+        ) as response:
+            if (
+                response.status_code == 200
+                and response.json().get("status") == "finished"
+            ):
+                ACKED_SUBMITS.add(self.attempt["id"])
+            else:
+                response.failure(f"{response.status_code} {(response.text or '')[:80]}")
+
+    @task
+    def act(self):
+        now = time.time()
+        if self.done:
+            self.pause = 3600
+            return
+        if self.attempt is None:
+            self._start()
+            if self.attempt is None:
+                self.done = True
+                self.pause = 3600
+                return
+        elif now >= self.deadline - 0.5:  # a timer may wake a little early
+            if self.submits:
+                self._submit()
+                self._stop_listening()  # the page leaves for the result
+            self.done = True
+            self.pause = 3600
+            return
+        else:
+            self._autosave()
+        # The next answer, or the deadline if it comes first.
+        self.pause = min(self.think(), max(0.0, self.deadline - time.time()))
+
+
+class LoginStorm(Learner):
+    weight = 1
+    _index = count()
+
+    def index(self) -> int:
+        return next(LoginStorm._index)
+
+    def on_start(self):
+        super().on_start()
+        storm = PLAN["storm"]
+        self.username = storm[self.index() % len(storm)]["username"]
+        self.pause = self.rng.uniform(0, PLAN["login"]["window"])
+        self.done = False
+
+    @task
+    def log_in(self):
+        if self.done:
+            self.pause = 3600
+            return
+        self.done = True
+        self.pause = 3600
+        form = self.client.get(
+            "/tai-khoan/login/", headers=self.headers, name="page:login-form"
+        )
+        csrf = _cookie(form, PLAN["csrf_cookie"])
+        token = _CSRF_INPUT.search(form.text or "")
+        if not (csrf and token):
+            return
+        body = urlencode(
+            {
+                "login": self.username,
+                "password": PLAN["password"],
+                "csrfmiddlewaretoken": token.group(1),
+            }
+        )
+        with self.client.post(
+            "/tai-khoan/login/",
+            data=body,
+            headers={
+                **self.headers,
+                "Cookie": f"{PLAN['csrf_cookie']}={csrf}",
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+            name="login:password",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            session = _cookie(response, PLAN["session_cookie"])
+            if response.status_code != 302 or not session:
+                response.failure(f"{response.status_code} no session")
+                return
+        self.headers["Cookie"] = f"{PLAN['session_cookie']}={session}"
+        self.page("/hoc/cua-toi/", "my-courses")
