@@ -47,3 +47,9 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_signup_redirect_url(self, request) -> str:
         return reverse("consent")
+
+    def get_login_stages(self) -> list[str]:
+        # Same stages and order; only phone verification copes with a rate limit.
+        stock = "allauth.account.stages.PhoneVerificationStage"
+        ours = "hocvuso.accounts.stages.RateLimitedPhoneVerificationStage"
+        return [ours if path == stock else path for path in super().get_login_stages()]

@@ -172,3 +172,35 @@ def test_code_requests_are_rate_limited_per_phone(learner):
     assert responses[3].status_code == 200
     assert "quá nhiều lần" in page_text(responses[3])
     assert len(sms.outbox) == 3
+
+
+def test_too_many_phone_codes_from_one_address_gets_a_message_not_an_error(
+    make_learner,
+):
+    # A classroom behind one address: learners whose phone is not verified yet
+    # each get a code at login, and the address may ask for 3 a minute.
+    learners = [make_learner(phone_verified=False) for _ in range(4)]
+    responses = [
+        Client().post(LOGIN, {"login": learner.username, "password": "Matkhau@2025"})
+        for learner in learners
+    ]
+    assert [r["Location"] for r in responses[:3]] == [VERIFY] * 3
+    assert len(sms.outbox) == 3
+
+    client = Client()
+    response = client.post(
+        LOGIN,
+        {"login": learners[3].username, "password": "Matkhau@2025"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == LOGIN
+    assert (
+        "Đã gửi quá nhiều mã xác thực. Vui lòng đợi một phút rồi đăng nhập lại."
+        in page_text(response)
+    )
+    assert len(sms.outbox) == 3
+    assert not response.wsgi_request.user.is_authenticated
+    # Nothing half-done is left behind: no code page waits for an SMS that
+    # never came; it sends the learner back to the login form.
+    assert client.get(VERIFY)["Location"] == LOGIN
