@@ -121,6 +121,14 @@ def _cookie(response, name: str) -> str | None:
     return None
 
 
+def _learner_indices() -> count:
+    """Which seeded learners this process plays. With distributed Locust each
+    worker is started with LOAD_WORKER=i/n and takes every n-th learner from
+    the i-th, so no two workers drive the same account."""
+    worker, _, workers = os.environ.get("LOAD_WORKER", "0/1").partition("/")
+    return count(int(worker), int(workers))
+
+
 class Learner(FastHttpUser):
     """A learner with a ready session (from the plan). Actions are spaced by
     `self.pause`, chosen by each action: Locust's wait, so a stop is clean."""
@@ -181,7 +189,7 @@ class Learner(FastHttpUser):
 class Browser(Learner):
     weight = 10
     population = "browsers"
-    _index = count()
+    _index = _learner_indices()
 
     def index(self) -> int:
         return next(Browser._index)
@@ -226,7 +234,7 @@ class Browser(Learner):
 class VideoViewer(Learner):
     weight = 1
     population = "viewers"
-    _index = count()
+    _index = _learner_indices()
     SEGMENT_SECONDS = 6
     HEARTBEAT_EVERY = 5  # segments: a heartbeat every 30 s
 
@@ -293,7 +301,7 @@ class VideoViewer(Learner):
 class ExamTaker(Learner):
     weight = 8
     population = "takers"
-    _index = count()
+    _index = _learner_indices()
 
     def index(self) -> int:
         return next(ExamTaker._index)
@@ -440,7 +448,7 @@ class ExamTaker(Learner):
 
 class LoginStorm(Learner):
     weight = 1
-    _index = count()
+    _index = _learner_indices()
 
     def index(self) -> int:
         return next(LoginStorm._index)
