@@ -2,7 +2,8 @@
 shows at once, and each learner sees only their own progress."""
 
 import pytest
-from wagtail.models import Site
+from django.contrib.auth.models import Group
+from wagtail.models import PageViewRestriction, Site
 
 from courses.models import CatalogPage, CoursePage, LessonPage
 from courses.services import enrolment_create, lesson_complete
@@ -71,3 +72,33 @@ def test_a_changed_site_root_is_used_at_once(client, course, learner):
     response = client.get(f"/{course.slug}/")
     assert response.status_code == 200
     assert course.title in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_unpublished_lesson_is_gone_at_once(client, course, learner):
+    enrolment_create(user=learner, course=course)
+    lesson = _lessons(course)[0]
+    client.force_login(learner)
+    assert client.get(lesson.url).status_code == 200
+    url = lesson.url
+
+    lesson.unpublish()
+
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_new_view_restriction_applies_at_once(client, course, learner):
+    enrolment_create(user=learner, course=course)
+    client.force_login(learner)
+    assert client.get(course.url).status_code == 200
+
+    staff_only = Group.objects.create(name="Chỉ cán bộ")
+    restriction = PageViewRestriction.objects.create(
+        page=course, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.add(staff_only)
+
+    response = client.get(course.url)
+    assert response.status_code == 302
+    assert "/dang-nhap/" in response.url or "login" in response.url

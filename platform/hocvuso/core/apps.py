@@ -6,8 +6,3 @@ class CoreConfig(AppConfig):
     name = "hocvuso.core"
     label = "core"
     verbose_name = _("Trang chung")
-
-    def ready(self):
-        from .site_cache import connect_signals
-
-        connect_signals()

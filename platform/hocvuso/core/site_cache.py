@@ -2,47 +2,23 @@
 
 Wagtail finds the site for every page request (a query with a CASE ordering
 that costs more to build than to run) and then reads its root page (another
-query). Both change only when an editor edits a site or a page, so the pair
-is kept in the cache under a generation token that any such edit replaces.
-The cache is shared by every worker (Redis in production), so an edit is
-seen by all of them at once.
+query). Both are cached under the page-tree generation (courses.page_cache),
+which any edit of a site or a page replaces.
 """
 
 from django.core.cache import cache
 from django.http.request import split_domain_port
-from django.utils.crypto import get_random_string
-from wagtail.models import Page, Site
+from wagtail.models import Site
 
-GENERATION_KEY = "core:site-generation"
-TIMEOUT = 60 * 60
+from courses.page_cache import TIMEOUT, pages_generation
+
 _NO_SITE = "none"
-
-
-def sites_changed(**_kwargs) -> None:
-    """Forget every cached site (a new generation)."""
-    cache.set(GENERATION_KEY, get_random_string(12), None)
-
-
-def _saved_or_deleted(sender, instance, **_kwargs) -> None:
-    # Any page: a root page's url_path, title or liveness may have changed.
-    # Pages are saved by editors, rarely; learners' writes are not pages.
-    if isinstance(instance, (Page, Site)):
-        sites_changed()
-
-
-def _generation() -> str:
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        generation = get_random_string(12)
-        cache.add(GENERATION_KEY, generation, None)
-        generation = cache.get(GENERATION_KEY, generation)
-    return generation
 
 
 def site_for_request(request) -> Site | None:
     hostname = split_domain_port(request._get_raw_host())[0]
     port = request.get_port()
-    key = f"core:site:{_generation()}:{hostname}:{port}"
+    key = f"core:site:{pages_generation()}:{hostname}:{port}"
     site = cache.get(key)
     if site is None:
         site = Site._find_for_request(request)
@@ -63,13 +39,3 @@ class CachedSiteMiddleware:
         if not hasattr(request, "_wagtail_site"):
             request._wagtail_site = site_for_request(request)
         return self.get_response(request)
-
-
-def connect_signals() -> None:
-    from django.db.models.signals import post_delete, post_save
-    from wagtail.signals import page_published, page_unpublished, post_page_move
-
-    for signal in (post_save, post_delete):
-        signal.connect(_saved_or_deleted, dispatch_uid="site_cache_saved")
-    for signal in (page_published, page_unpublished, post_page_move):
-        signal.connect(sites_changed, dispatch_uid="site_cache_page_event")
