@@ -6,6 +6,8 @@ those replaces the token, so every cache key built from it is dropped at once
 in every worker (the cache is shared: Redis in production).
 """
 
+from contextlib import suppress
+
 from django.apps import apps
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
@@ -25,6 +27,22 @@ def pages_generation() -> str:
         cache.add(GENERATION_KEY, get_random_string(12), None)
         generation = cache.get(GENERATION_KEY)
     return generation
+
+
+def cached(name: str, compute):
+    """compute(), kept under the current generation. With the cache down the
+    page is still served, from the database as before."""
+    try:
+        key = f"pages:{name}:{pages_generation()}"
+        hit = cache.get(key)
+    except Exception:  # any cache failure: do without it
+        return compute()
+    if hit is not None:
+        return hit[0]
+    value = compute()
+    with suppress(Exception):
+        cache.set(key, (value,), TIMEOUT)  # a tuple, so None is kept too
+    return value
 
 
 def connect_signals() -> None:

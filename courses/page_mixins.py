@@ -7,39 +7,33 @@ remember it, and skip the restriction query when no restriction can apply,
 both under the page-tree generation (page_cache), which every edit replaces.
 """
 
-from django.core.cache import cache
 from django.db.models import Q
 from wagtail.models import Page, PageViewRestriction
 from wagtail.url_routing import RouteResult
 
-from .page_cache import TIMEOUT, pages_generation
-
-_NOT_FOUND = "none"
+from .page_cache import cached
 
 
 def _live_page_at(url_path: str) -> Page | None:
-    key = f"pages:route:{pages_generation()}:{url_path}"
-    page = cache.get(key)
-    if page is None:
-        page = Page.objects.live().filter(url_path=url_path).specific().first()
-        cache.set(key, page if page is not None else _NOT_FOUND, TIMEOUT)
-    return None if page == _NOT_FOUND else page
+    return cached(
+        f"route:{url_path}",
+        lambda: Page.objects.live().filter(url_path=url_path).specific().first(),
+    )
 
 
 def _restricted_paths() -> frozenset[str]:
     """Paths of the pages a view restriction applies to directly: a restricted
     page (not an alias) and every alias of a restricted page."""
-    key = f"pages:restricted:{pages_generation()}"
-    paths = cache.get(key)
-    if paths is None:
+
+    def compute() -> frozenset[str]:
         restricted = PageViewRestriction.objects.values("page_id")
-        paths = frozenset(
+        return frozenset(
             Page.objects.filter(
                 Q(pk__in=restricted, alias_of__isnull=True) | Q(alias_of__in=restricted)
             ).values_list("path", flat=True)
         )
-        cache.set(key, paths, TIMEOUT)
-    return paths
+
+    return cached("restricted", compute)
 
 
 class UrlPathRoutingMixin:

@@ -6,27 +6,24 @@ query). Both are cached under the page-tree generation (courses.page_cache),
 which any edit of a site or a page replaces.
 """
 
-from django.core.cache import cache
 from django.http.request import split_domain_port
 from wagtail.models import Site
 
-from courses.page_cache import TIMEOUT, pages_generation
+from courses.page_cache import cached
 
-_NO_SITE = "none"
+
+def _site_with_root(request) -> Site | None:
+    site = Site._find_for_request(request)
+    if site is not None:
+        # What route_for_request asks for: the root page, as its own type.
+        site.root_page = site.root_page.localized.specific
+    return site
 
 
 def site_for_request(request) -> Site | None:
     hostname = split_domain_port(request._get_raw_host())[0]
     port = request.get_port()
-    key = f"core:site:{pages_generation()}:{hostname}:{port}"
-    site = cache.get(key)
-    if site is None:
-        site = Site._find_for_request(request)
-        if site is not None:
-            # What route_for_request asks for: the root page, as its own type.
-            site.root_page = site.root_page.localized.specific
-        cache.set(key, site if site is not None else _NO_SITE, TIMEOUT)
-    return None if site == _NO_SITE else site
+    return cached(f"site:{hostname}:{port}", lambda: _site_with_root(request))
 
 
 class CachedSiteMiddleware:
