@@ -2,7 +2,7 @@
 
 Routing, sites and view restrictions change only when an editor saves,
 publishes, moves or deletes a page, or edits a site or a restriction. Each of
-those replaces the token, so every cache key built from it is dropped at once
+those replaces the token, so every value kept under an older one is read anew
 in every worker (the cache is shared: Redis in production).
 """
 
@@ -10,6 +10,7 @@ from contextlib import suppress
 
 from django.apps import apps
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils.crypto import get_random_string
 
@@ -17,8 +18,15 @@ GENERATION_KEY = "pages:generation"
 TIMEOUT = 60 * 60
 
 
-def pages_changed(**_kwargs) -> None:
+def _new_generation() -> None:
     cache.set(GENERATION_KEY, get_random_string(12), None)
+
+
+def pages_changed(**_kwargs) -> None:
+    """Now, and again once the edit's transaction commits: a request between
+    the two could otherwise keep what it read before the commit."""
+    _new_generation()
+    transaction.on_commit(_new_generation)
 
 
 def pages_generation() -> str:
@@ -30,18 +38,21 @@ def pages_generation() -> str:
 
 
 def cached(name: str, compute):
-    """compute(), kept under the current generation. With the cache down the
-    page is still served, from the database as before."""
+    """compute(), kept until the generation changes: one cache round trip
+    reads both the current generation and the kept value with its own. With
+    the cache down the page is still served, from the database as before."""
+    key = f"pages:{name}"
     try:
-        key = f"pages:{name}:{pages_generation()}"
-        hit = cache.get(key)
+        got = cache.get_many([GENERATION_KEY, key])
+        generation = got.get(GENERATION_KEY) or pages_generation()
     except Exception:  # any cache failure: do without it
         return compute()
-    if hit is not None:
-        return hit[0]
+    kept = got.get(key)
+    if kept is not None and kept[0] == generation:
+        return kept[1]
     value = compute()
     with suppress(Exception):
-        cache.set(key, (value,), TIMEOUT)  # a tuple, so None is kept too
+        cache.set(key, (generation, value), TIMEOUT)
     return value
 
 
