@@ -19,3 +19,6 @@ class CoursesConfig(AppConfig):
         post_delete.connect(
             _media_deleted, sender=self.get_model("LessonMedia"), dispatch_uid="media"
         )
+        from .page_cache import connect_signals
+
+        connect_signals()

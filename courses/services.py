@@ -117,6 +117,15 @@ def lesson_open(*, user, ctx: LessonContext, now: datetime | None = None) -> Non
     )
 
 
+def _required_lessons_left(ctx: LessonContext, *, done_now: int) -> bool:
+    """A required lesson still to do, so the course cannot be complete yet:
+    the completion check (five queries) can wait for a later lesson."""
+    return ctx.course.completion_requires_lessons and any(
+        s.lesson.required and not s.done and s.lesson.pk != done_now
+        for s in ctx.progress.lessons
+    )
+
+
 @transaction.atomic
 def lesson_complete(
     *, user, lesson: LessonPage, now: datetime | None = None
@@ -142,7 +151,8 @@ def lesson_complete(
     Enrolment.objects.filter(user=user, course=ctx.course).update(
         last_lesson=lesson, last_activity_at=now
     )
-    course_completion_check(user=user, course=ctx.course, now=now)
+    if not _required_lessons_left(ctx, done_now=lesson.pk):
+        course_completion_check(user=user, course=ctx.course, now=now)
     remaining = [
         s.lesson
         for s in ctx.progress.lessons

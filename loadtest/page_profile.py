@@ -1,0 +1,193 @@
+"""CPU and queries per request of the pages the browse load test hits.
+
+    python loadtest/page_profile.py [-n 300] [--profile course|lesson|done]
+
+One process, the Django test client, production settings (DEBUG off, so the
+cached template loader). Builds a throwaway test database (SQLite unless
+DATABASE_URL is set; the name gets Django's test_ prefix), seeds the seven demo
+courses as loadtest/seed.py does, logs in one learner and then, N times over:
+GET course page, GET lesson page, POST "Hoàn thành bài học" (which moves the
+learner on to the next lesson). Prints process CPU ms and queries per request;
+with --profile, the cProfile top of that request kind.
+
+Measures the Django process only: PostgreSQL, Redis and nginx CPU come on top
+in a real run (loadtest/run).
+"""
+
+import argparse
+import cProfile
+import os
+import pstats
+import sys
+import time
+from pathlib import Path
+
+import django
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(REPO), str(REPO / "platform")]
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hocvuso.settings.production")
+os.environ.setdefault("SECRET_KEY", "page-profile-" + "x" * 50)
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection, reset_queries  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import (  # noqa: E402
+    override_settings,
+    setup_databases,
+    setup_test_environment,
+    teardown_databases,
+)
+
+
+def seed():
+    from hocvuso.accounts.models import User
+    from hocvuso.accounts.services import consent_give
+    from hocvuso.core.demo import demo_privacy_notice_seed, demo_site_seed
+
+    from courses.demo import course_definitions_load, demo_catalog_seed
+    from quizzes.demo import demo_quizzes_seed
+
+    home = demo_site_seed()
+    notice = demo_privacy_notice_seed()
+    demo_catalog_seed(home=home, courses=course_definitions_load())
+    demo_quizzes_seed()
+    user = User.objects.create_user(
+        username="hocvien_profile",
+        password="Matkhau@2025",
+        phone="+84900000001",
+        phone_verified=True,
+        full_name="Học viên đo",
+    )
+    consent_give(user=user, notice=notice)
+    return user
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("-n", type=int, default=300, help="requests of each kind")
+    parser.add_argument("--profile", choices=["course", "lesson", "done"])
+    parser.add_argument("--top", type=int, default=30)
+    parser.add_argument(
+        "--queries", action="store_true", help="print the SQL of the last of each"
+    )
+    args = parser.parse_args()
+    n = max(1, min(args.n, 5000))
+
+    setup_test_environment()
+    # {% static %} with the manifest storage needs collectstatic; the lookup
+    # is a dict read either way.
+    override_settings(
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {
+                "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+            },
+        }
+    ).enable()
+    old = setup_databases(verbosity=0, interactive=False)
+    try:
+        run(n, args)
+    finally:
+        teardown_databases(old, verbosity=0)
+
+
+def run(n: int, args) -> None:
+    from django.core.cache import cache
+
+    from courses.models import CoursePage, LessonPage
+    from courses.services import enrolment_create
+
+    cache.clear()
+    user = seed()
+    courses = list(CoursePage.objects.live().order_by("path"))
+    lessons = {
+        c.pk: list(LessonPage.objects.live().child_of(c).order_by("path"))
+        for c in courses
+    }
+    for c in courses:
+        enrolment_create(user=user, course=c)
+    client = Client()
+    client.force_login(user)
+    settings.DEBUG = False  # setup_test_environment leaves it; be explicit
+    kinds = {"course": [0.0, 0, 0], "lesson": [0.0, 0, 0], "done": [0.0, 0, 0]}
+    profiler = cProfile.Profile() if args.profile else None
+    last_sql: dict[str, list[str]] = {}
+
+    # Warm-up, not counted: renditions of the covers, compiled templates.
+    for course in courses:
+        client.get(course.url, secure=True)
+        client.get(lessons[course.pk][0].url, secure=True)
+
+    def timed(kind, method, url, **extra):
+        reset_queries()
+        connection.force_debug_cursor = True
+        if profiler and kind == args.profile:
+            profiler.enable()
+        start = time.process_time()
+        response = method(url, secure=True, **extra)
+        elapsed = time.process_time() - start
+        if profiler and kind == args.profile:
+            profiler.disable()
+        connection.force_debug_cursor = False
+        kinds[kind][0] += elapsed
+        kinds[kind][1] += len(connection.queries)
+        kinds[kind][2] += 1
+        last_sql[kind] = [q["sql"] for q in connection.queries]
+        return response
+
+    # Walk the courses lesson by lesson as a browsing learner does; when all
+    # lessons are done, reset the learner's progress and walk again.
+    position = {c.pk: 0 for c in courses}
+    done_total = 0
+    wall = time.monotonic()
+    while done_total < n and time.monotonic() - wall < 600:
+        for course in courses:
+            if done_total >= n:
+                break
+            i = position[course.pk]
+            if i >= len(lessons[course.pk]):
+                from courses.models import CourseCompletion, LessonProgress
+
+                LessonProgress.objects.filter(user=user, course=course).delete()
+                CourseCompletion.objects.filter(user=user, course=course).delete()
+                position[course.pk] = i = 0
+            lesson = lessons[course.pk][i]
+            r = timed("course", client.get, course.url)
+            assert r.status_code == 200, (course.url, r.status_code)
+            r = timed("lesson", client.get, lesson.url)
+            assert r.status_code == 200, (lesson.url, r.status_code)
+            assert "Hoàn thành bài học".encode() in r.content
+            r = timed(
+                "done",
+                client.post,
+                f"/hoc/bai-hoc/{lesson.pk}/hoan-thanh/",
+                HTTP_REFERER=lesson.url,
+            )
+            assert r.status_code == 302, (lesson.url, r.status_code)
+            position[course.pk] += 1
+            done_total += 1
+
+    db = connection.vendor
+    print(f"database: {db}, requests of each kind: {done_total}")
+    for kind, (cpu, queries, count) in kinds.items():
+        print(
+            f"{kind:7s} CPU {1000 * cpu / count:6.2f} ms/request, "
+            f"{queries / count:5.1f} queries/request"
+        )
+    if args.queries:
+        for kind, sqls in last_sql.items():
+            print(f"--- {kind}")
+            for sql in sqls:
+                print("  ", sql[:300])
+    if profiler:
+        stats = pstats.Stats(profiler)
+        stats.sort_stats("cumulative").print_stats(args.top)
+        stats.sort_stats("tottime").print_stats(args.top)
+
+
+if __name__ == "__main__":
+    main()
