@@ -235,8 +235,12 @@ def attempt_finish(*, attempt: Attempt, now: datetime, reason: str) -> Attempt:
     The finish time is never later than the deadline: an attempt finished by
     the sweep or submitted during the grace period ends at its deadline.
     """
+    # of=("self",): without it PostgreSQL also locks the joined quiz page row,
+    # and every finish of that test in the province waits in one queue.
     locked = (
-        Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk)
+        Attempt.objects.select_for_update(of=("self",))
+        .select_related("quiz")
+        .get(pk=attempt.pk)
     )
     if locked.status == AttemptStatus.FINISHED:
         return locked
@@ -315,7 +319,7 @@ def extra_time_grant(
         granted_by=granted_by,
     )
     attempts = (
-        Attempt.objects.select_for_update()
+        Attempt.objects.select_for_update(of=("self",))
         .select_related("quiz")
         .filter(quiz=quiz, status=AttemptStatus.OPEN)
     )

@@ -129,3 +129,48 @@ def _correct(qid: int) -> list[int]:
             "pk", flat=True
         )
     )
+
+
+def test_one_learners_submit_does_not_wait_for_anothers(
+    make_quiz, make_learner, monkeypatch
+):
+    """While one attempt of a test is being graded, another learner's submit of
+    the same test goes through: the finish locks the attempt, not the test."""
+    from django.db import transaction
+
+    import quizzes.services as services
+
+    quiz = make_quiz()
+    first, second = make_learner(), make_learner()
+    slow = attempt_start(user=first, quiz=quiz)
+    other = attempt_start(user=second, quiz=quiz)
+    grading, release = threading.Event(), threading.Event()
+    real_grade = services._grade
+
+    def held_grade(attempt):
+        if attempt.pk == slow.pk:
+            grading.set()
+            release.wait(10)
+        real_grade(attempt)
+
+    monkeypatch.setattr(services, "_grade", held_grade)
+
+    def submit_first():
+        try:
+            return attempt_submit(attempt=slow, answers=[]).status
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(1) as pool:
+        pending = pool.submit(submit_first)
+        try:
+            assert grading.wait(10)
+            with transaction.atomic(), connection.cursor() as cursor:
+                # Fails fast instead of waiting if the first submit's locks
+                # reach past its own attempt.
+                cursor.execute("SET LOCAL lock_timeout = '2s'")
+                finished = attempt_submit(attempt=other, answers=[])
+            assert finished.status == "finished"
+        finally:
+            release.set()
+        assert pending.result(timeout=20) == "finished"
