@@ -1,14 +1,17 @@
 """CPU and queries per request of the pages the browse load test hits.
 
     python loadtest/page_profile.py [-n 300] [--profile course|lesson|done]
+    python loadtest/page_profile.py --flow exam [-n 100] [--profile start|attempt|autosave|submit]
 
 One process, the Django test client, production settings (DEBUG off, so the
 cached template loader). Builds a throwaway test database (SQLite unless
 DATABASE_URL is set; the name gets Django's test_ prefix), seeds the seven demo
 courses as loadtest/seed.py does, logs in one learner and then, N times over:
 GET course page, GET lesson page, POST "Hoàn thành bài học" (which moves the
-learner on to the next lesson). Prints process CPU ms and queries per request;
-with --profile, the cProfile top of that request kind.
+learner on to the next lesson). With --flow exam, N times over: start the
+final test of a course (POST /api/attempts), open the attempt page, autosave
+every question, submit. Prints process CPU ms and queries per request; with
+--profile, the cProfile top of that request kind.
 
 Measures the Django process only: PostgreSQL, Redis and nginx CPU come on top
 in a real run (loadtest/run).
@@ -69,7 +72,11 @@ def seed():
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("-n", type=int, default=300, help="requests of each kind")
-    parser.add_argument("--profile", choices=["course", "lesson", "done"])
+    parser.add_argument("--flow", choices=["browse", "exam"], default="browse")
+    parser.add_argument(
+        "--profile",
+        choices=["course", "lesson", "done", "start", "attempt", "autosave", "submit"],
+    )
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument(
         "--queries", action="store_true", help="print the SQL of the last of each"
@@ -103,6 +110,8 @@ def run(n: int, args) -> None:
 
     cache.clear()
     user = seed()
+    if args.flow == "exam":
+        return run_exam(n, args, user)
     courses = list(CoursePage.objects.live().order_by("path"))
     lessons = {
         c.pk: list(LessonPage.objects.live().child_of(c).order_by("path"))
@@ -187,6 +196,103 @@ def run(n: int, args) -> None:
         stats = pstats.Stats(profiler)
         stats.sort_stats("cumulative").print_stats(args.top)
         stats.sort_stats("tottime").print_stats(args.top)
+
+
+class Meter:
+    """CPU, queries and (optionally) a cProfile of each kind of request."""
+
+    def __init__(self, kinds, profile_kind):
+        self.kinds = {kind: [0.0, 0, 0] for kind in kinds}
+        self.profile_kind = profile_kind
+        self.profiler = cProfile.Profile() if profile_kind else None
+        self.last_sql: dict[str, list[str]] = {}
+
+    def timed(self, kind, method, url, **extra):
+        reset_queries()
+        connection.force_debug_cursor = True
+        profiling = self.profiler is not None and kind == self.profile_kind
+        if profiling:
+            self.profiler.enable()
+        start = time.process_time()
+        response = method(url, secure=True, **extra)
+        elapsed = time.process_time() - start
+        if profiling:
+            self.profiler.disable()
+        connection.force_debug_cursor = False
+        entry = self.kinds[kind]
+        entry[0] += elapsed
+        entry[1] += len(connection.queries)
+        entry[2] += 1
+        self.last_sql[kind] = [q["sql"] for q in connection.queries]
+        return response
+
+    def report(self, args, rounds: int) -> None:
+        print(f"database: {connection.vendor}, rounds: {rounds}")
+        for kind, (cpu, queries, count) in self.kinds.items():
+            count = max(count, 1)
+            print(
+                f"{kind:8s} CPU {1000 * cpu / count:6.2f} ms/request, "
+                f"{queries / count:5.1f} queries/request"
+            )
+        if args.queries:
+            for kind, sqls in self.last_sql.items():
+                print(f"--- {kind}")
+                for sql in sqls:
+                    print("  ", sql[:300])
+        if self.profiler:
+            stats = pstats.Stats(self.profiler)
+            stats.sort_stats("cumulative").print_stats(args.top)
+            stats.sort_stats("tottime").print_stats(args.top)
+
+
+def run_exam(n: int, args, user) -> None:
+    """Start, open, answer every question, submit; then forget the attempt so
+    the learner may start again."""
+    import json
+
+    from quizzes.models import Attempt, QuizPage
+
+    quiz = QuizPage.objects.live().order_by("path").first()
+    client = Client()
+    client.force_login(user)
+    settings.DEBUG = False
+    meter = Meter(["start", "attempt", "autosave", "submit"], args.profile)
+    as_json = {"content_type": "application/json"}
+
+    def one_round(timed):
+        r = timed("start", client.post, "/api/attempts", data={"quiz_id": quiz.pk}, **as_json)
+        assert r.status_code == 201, r.content[:200]
+        attempt = r.json()
+        r = timed("attempt", client.get, f"/kiem-tra/lam-bai/{attempt['id']}/")
+        assert r.status_code == 200, r.status_code
+        answers = []
+        for seq, question in enumerate(attempt["questions"], start=1):
+            choice = question["choices"][0]["id"]
+            r = timed(
+                "autosave",
+                client.put,
+                f"/api/attempts/{attempt['id']}/answers/{question['id']}",
+                data=json.dumps({"choice_ids": [choice], "seq": seq}),
+                **as_json,
+            )
+            assert r.status_code == 200 and r.json()["saved"], r.content[:200]
+            answers.append({"question_id": question["id"], "choice_ids": [choice], "seq": seq})
+        r = timed(
+            "submit",
+            client.post,
+            f"/api/attempts/{attempt['id']}/submit",
+            data={"answers": answers},
+            **as_json,
+        )
+        assert r.status_code == 200 and r.json()["status"] == "finished", r.content[:200]
+        Attempt.objects.filter(user=user).delete()
+
+    one_round(lambda kind, method, url, **extra: method(url, secure=True, **extra))
+    rounds, wall = 0, time.monotonic()
+    while rounds < n and time.monotonic() - wall < 600:
+        one_round(meter.timed)
+        rounds += 1
+    meter.report(args, rounds)
 
 
 if __name__ == "__main__":
