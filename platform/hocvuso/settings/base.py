@@ -138,7 +138,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "hocvuso.core.redis_cache.SharedClientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "hocvuso"),
         }
@@ -291,6 +291,7 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 # Answers are accepted until deadline + grace: a phone on a slow network
 # still gets its last answers in.
 QUIZ_GRACE_SECONDS = int(os.environ.get("QUIZ_GRACE_SECONDS", "60"))
+)
 # Training-day dashboard: seconds between two updates (and the cache life).
 REPORTS_LIVE_SECONDS = int(os.environ.get("REPORTS_LIVE_SECONDS", "5"))
 # Exports covering at least this many learners are built by Celery (a job
