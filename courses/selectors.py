@@ -1,6 +1,7 @@
 """Reads for course pages. Each runs a fixed number of queries, whatever the
-number of courses, lessons or learners: counts and the learner's state come
-back as annotations on the one query that lists the pages."""
+number of courses, lessons or learners. The page structure (a course and its
+lessons) is kept under the page-tree generation (page_cache); only the
+learner's own rows are read on each request."""
 
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -33,6 +34,7 @@ from .models import (
     ProgrammeCourse,
     ProgrammePage,
 )
+from .page_cache import cached
 from .progress import LessonState, lesson_states, next_lesson, percent
 
 
@@ -82,30 +84,60 @@ class LessonContext:
     following: LessonPage | None
 
 
-def _lessons_with_state(course: CoursePage, user) -> list[LessonPage]:
-    lessons = (
-        LessonPage.objects.live()
-        .filter(path__startswith=course.path, depth=course.depth + 1)
-        .order_by("path")
-        .only(
-            "id",
-            "title",
-            "slug",
-            "url_path",
-            "path",
-            "depth",
-            "estimated_minutes",
-            "summary",
-            "required",
+def _course_outline(course: CoursePage) -> tuple[list[LessonPage], list[Page]]:
+    """The course's live lessons and its other steps (the final test), kept
+    under the page-tree generation: they change only when an editor edits."""
+
+    def compute() -> tuple[list[LessonPage], list[Page]]:
+        lessons = list(
+            LessonPage.objects.live()
+            .filter(path__startswith=course.path, depth=course.depth + 1)
+            .order_by("path")
+            .only(
+                "id",
+                "title",
+                "slug",
+                "url_path",
+                "path",
+                "depth",
+                "estimated_minutes",
+                "summary",
+                "required",
+            )
         )
-    )
+        extras = list(
+            Page.objects.live()
+            .child_of(course)
+            .not_type(LessonPage)
+            .order_by("path")
+            .only("id", "title", "url_path", "path", "depth")
+        )
+        return lessons, extras
+
+    return cached(f"outline:{course.pk}", compute)
+
+
+def _with_state(lessons: list[LessonPage], user) -> list[LessonPage]:
+    """The lessons, each with the learner's is_done and is_opened: one query
+    on the learner's own progress rows."""
     if user.is_authenticated:
-        mine = LessonProgress.objects.filter(user=user, lesson=OuterRef("pk"))
-        lessons = lessons.annotate(
-            is_done=Exists(mine.filter(completed_at__isnull=False)),
-            is_opened=Exists(mine),
+        completed = dict(
+            LessonProgress.objects.filter(
+                user=user, lesson_id__in=[lesson.pk for lesson in lessons]
+            ).values_list("lesson_id", "completed_at")
         )
-    return list(lessons)
+        for lesson in lessons:
+            lesson.is_opened = lesson.pk in completed
+            lesson.is_done = completed.get(lesson.pk) is not None
+    return lessons
+
+
+def _lessons_with_state(course: CoursePage, user) -> list[LessonPage]:
+    return _with_state(_course_outline(course)[0], user)
+
+
+def _course_at(path: str) -> CoursePage:
+    return cached(f"course:{path}", lambda: CoursePage.objects.get(path=path))
 
 
 def _progress(
@@ -132,28 +164,21 @@ def course_progress_get(*, course: CoursePage, user) -> CourseProgress:
         user.is_authenticated
         and Enrolment.objects.filter(user=user, course=course).exists()
     )
+    lessons, extras = _course_outline(course)
     progress = _progress(
-        course=course, enrolled=enrolled, lessons=_lessons_with_state(course, user)
-    )
-    extras = list(
-        Page.objects.live()
-        .child_of(course)
-        .not_type(LessonPage)
-        .order_by("path")
-        .only("id", "title", "url_path", "path", "depth")
+        course=course, enrolled=enrolled, lessons=_with_state(lessons, user)
     )
     return replace(progress, extras=extras)
 
 
 def lesson_context_get(*, lesson: LessonPage, user) -> LessonContext:
-    courses = CoursePage.objects.filter(path=lesson.path[: -CoursePage.steplen])
-    if user.is_authenticated:
-        courses = courses.annotate(is_enrolled=_enrolled(user))
-    course = courses.get()
-    lessons = _lessons_with_state(course, user)
-    progress = _progress(
-        course=course, enrolled=getattr(course, "is_enrolled", False), lessons=lessons
+    course = _course_at(lesson.path[: -CoursePage.steplen])
+    enrolled = (
+        user.is_authenticated
+        and Enrolment.objects.filter(user=user, course=course).exists()
     )
+    lessons = _lessons_with_state(course, user)
+    progress = _progress(course=course, enrolled=enrolled, lessons=lessons)
     index = next(i for i, s in enumerate(progress.lessons) if s.lesson.pk == lesson.pk)
     return LessonContext(
         course=course,

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .access import learner_required
+from .lesson_body import lesson_body_html
 from .models import CoursePage, LessonPage
 from .selectors import lesson_context_get, media_positions_get, my_courses_list
 from .services import (
@@ -32,6 +33,7 @@ def lesson_serve(request, *, lesson: LessonPage):
     except LessonLocked as locked:
         messages.warning(request, str(locked))
         return redirect(ctx.course.url)
+    positions = media_positions_get(lesson=lesson, user=request.user)
     return TemplateResponse(
         request,
         lesson.get_template(request),
@@ -39,7 +41,7 @@ def lesson_serve(request, *, lesson: LessonPage):
             "page": lesson,
             "self": lesson,
             "lesson_ctx": ctx,
-            "media_positions": media_positions_get(lesson=lesson, user=request.user),
+            "lesson_body": lesson_body_html(lesson=lesson, media_positions=positions),
         },
     )
 

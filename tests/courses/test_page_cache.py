@@ -102,3 +102,24 @@ def test_a_new_view_restriction_applies_at_once(client, course, learner):
     response = client.get(course.url)
     assert response.status_code == 302
     assert "/dang-nhap/" in response.url or "login" in response.url
+
+
+@pytest.mark.django_db
+def test_a_lesson_added_to_a_course_is_listed_and_counted_at_once(
+    client, course, learner
+):
+    enrolment_create(user=learner, course=course)
+    client.force_login(learner)
+    assert "Đã học 0/3 bài" in client.get(course.url).content.decode()
+
+    course.add_child(
+        instance=LessonPage(
+            title="Bài bổ sung về mật khẩu",
+            slug="bai-bo-sung",
+            body=[("text", "<p>Mật khẩu mạnh có ít nhất 12 ký tự.</p>")],
+        )
+    )
+
+    page = client.get(course.url).content.decode()
+    assert "Đã học 0/4 bài" in page
+    assert "Bài bổ sung về mật khẩu" in page
