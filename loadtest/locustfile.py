@@ -317,6 +317,7 @@ class ExamTaker(Learner):
         self.answers: dict[int, dict] = {}
         self.seq = 0
         self.done = False
+        self.time_up = False
 
     def _start(self):
         with self.client.post(
@@ -434,6 +435,12 @@ class ExamTaker(Learner):
                 self.pause = 3600
                 return
         elif now >= self.deadline - 0.5:  # a timer may wake a little early
+            if self.submits and not self.time_up:
+                # As quiz.js does: answers fixed now, the submit a random
+                # moment of the spread later.
+                self.time_up = True
+                self.pause = self.rng.uniform(0, PLAN["exam"]["submit_spread"])
+                return
             if self.submits:
                 self._submit()
                 self._stop_listening()  # the page leaves for the result

@@ -242,6 +242,11 @@ def arm(plan_path: Path, duration: float) -> None:
         "run_start": run_start,
         "start_window": window,
         "deadline": run_start + deadline_offset,
+        # quiz.js submits at a random moment of this after time is up; a
+        # short run keeps it inside the margin left after the deadline.
+        "submit_spread": min(
+            settings.QUIZ_AUTO_SUBMIT_SPREAD_SECONDS, (duration - deadline_offset) / 2
+        ),
     }
     # The storm: every learner logs in once, at a moment spread over this.
     plan["login"] = {"window": min(300.0, duration / 2)}

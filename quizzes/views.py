@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -64,7 +65,12 @@ def attempt_page(request, attempt_id: int):
     return render(
         request,
         "quizzes/attempt.html",
-        {"view": view, "quiz": attempt.quiz, "quiz_text": _quiz_text()},
+        {
+            "view": view,
+            "quiz": attempt.quiz,
+            "quiz_text": _quiz_text(),
+            "submit_spread": settings.QUIZ_AUTO_SUBMIT_SPREAD_SECONDS,
+        },
     )
 
 

@@ -84,14 +84,18 @@ def test_offline_answers_survive_a_reload_and_are_graded(
     screenshot(page, "quiz-result-360")
 
 
-def test_the_timer_submits_by_itself(live_server, phone, learner, make_quiz):
+def test_the_timer_submits_by_itself(live_server, phone, learner, make_quiz, settings):
+    """Within the spread after time is up, with the answers fixed at the
+    deadline, and the attempt dated no later than the deadline."""
+    settings.QUIZ_AUTO_SUBMIT_SPREAD_SECONDS = 5
     page = phone
     quiz = make_quiz(questions=4, draw=4, time_limit=timedelta(seconds=12))
     _login(page, live_server, learner)
     attempt = _start(page, live_server, quiz)
+    assert page.locator("[data-attempt]").get_attribute("data-submit-spread") == "5"
     _answer(page, attempt, 0, right=True)
     _wait_saved(page, 1)
-    page.wait_for_url("**/kiem-tra/ket-qua/**", timeout=30_000)
+    page.wait_for_url("**/kiem-tra/ket-qua/**", timeout=35_000)
     assert page.locator("[data-score]").inner_text().startswith("Điểm: 25%")
     finished = Attempt.objects.get()
     assert finished.status == "finished" and finished.finished_at <= finished.deadline

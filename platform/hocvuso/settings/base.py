@@ -291,6 +291,11 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 # Answers are accepted until deadline + grace: a phone on a slow network
 # still gets its last answers in.
 QUIZ_GRACE_SECONDS = int(os.environ.get("QUIZ_GRACE_SECONDS", "60"))
+# When time is up, each phone submits after a random wait of up to this many
+# seconds, so a common deadline is not one burst; it stays well inside the
+# grace period, whatever the network adds.
+QUIZ_AUTO_SUBMIT_SPREAD_SECONDS = int(
+    os.environ.get("QUIZ_AUTO_SUBMIT_SPREAD_SECONDS", str(QUIZ_GRACE_SECONDS // 2))
 )
 # Training-day dashboard: seconds between two updates (and the cache life).
 REPORTS_LIVE_SECONDS = int(os.environ.get("REPORTS_LIVE_SECONDS", "5"))
