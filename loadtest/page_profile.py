@@ -260,7 +260,9 @@ def run_exam(n: int, args, user) -> None:
     as_json = {"content_type": "application/json"}
 
     def one_round(timed):
-        r = timed("start", client.post, "/api/attempts", data={"quiz_id": quiz.pk}, **as_json)
+        r = timed(
+            "start", client.post, "/api/attempts", data={"quiz_id": quiz.pk}, **as_json
+        )
         assert r.status_code == 201, r.content[:200]
         attempt = r.json()
         r = timed("attempt", client.get, f"/kiem-tra/lam-bai/{attempt['id']}/")
@@ -276,7 +278,9 @@ def run_exam(n: int, args, user) -> None:
                 **as_json,
             )
             assert r.status_code == 200 and r.json()["saved"], r.content[:200]
-            answers.append({"question_id": question["id"], "choice_ids": [choice], "seq": seq})
+            answers.append(
+                {"question_id": question["id"], "choice_ids": [choice], "seq": seq}
+            )
         r = timed(
             "submit",
             client.post,
@@ -284,7 +288,9 @@ def run_exam(n: int, args, user) -> None:
             data={"answers": answers},
             **as_json,
         )
-        assert r.status_code == 200 and r.json()["status"] == "finished", r.content[:200]
+        assert r.status_code == 200 and r.json()["status"] == "finished", r.content[
+            :200
+        ]
         Attempt.objects.filter(user=user).delete()
 
     one_round(lambda kind, method, url, **extra: method(url, secure=True, **extra))
