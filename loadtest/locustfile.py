@@ -160,6 +160,15 @@ class Learner(FastHttpUser):
     def index(self) -> int:
         raise NotImplementedError
 
+    def arrive(self) -> None:
+        """Wait out the arrival delay each on_start picks (self.pause), at its
+        end: Locust runs a user's first task as soon as it is spawned and
+        waits only after it, so without this every learner would arrive
+        within the spawn ramp (all exam-takers in the first minute instead
+        of over the start window)."""
+        gevent.sleep(self.pause)
+        self.pause = 0.0
+
     def think(self) -> float:
         return self.rng.uniform(15, 45)
 
@@ -199,6 +208,7 @@ class Browser(Learner):
         self.course = PLAN["courses"][self.learner["course"]]
         self.steps = self._cycle()
         self.pause = self.rng.uniform(0, 30)  # arrivals spread, then steady
+        self.arrive()
 
     def _cycle(self):
         """Course page, then per lesson: open it, mark it done; again."""
@@ -247,6 +257,7 @@ class VideoViewer(Learner):
         self.played = 0
         self.since_beat = 0
         self.pause = self.rng.uniform(0, self.SEGMENT_SECONDS)
+        self.arrive()
 
     def _open(self):
         video = PLAN["video"]
@@ -318,6 +329,7 @@ class ExamTaker(Learner):
         self.seq = 0
         self.done = False
         self.time_up = False
+        self.arrive()
 
     def _start(self):
         with self.client.post(
@@ -465,6 +477,7 @@ class LoginStorm(Learner):
         storm = PLAN["storm"]
         self.username = storm[self.index() % len(storm)]["username"]
         self.pause = self.rng.uniform(0, PLAN["login"]["window"])
+        self.arrive()
         self.done = False
 
     @task
