@@ -136,6 +136,13 @@ def _lessons_with_state(course: CoursePage, user) -> list[LessonPage]:
     return _with_state(_course_outline(course)[0], user)
 
 
+def _is_enrolled(course: CoursePage, user) -> bool:
+    return (
+        user.is_authenticated
+        and Enrolment.objects.filter(user=user, course=course).exists()
+    )
+
+
 def _course_at(path: str) -> CoursePage:
     return cached(f"course:{path}", lambda: CoursePage.objects.get(path=path))
 
@@ -160,10 +167,7 @@ def _enrolled(user) -> Exists:
 
 
 def course_progress_get(*, course: CoursePage, user) -> CourseProgress:
-    enrolled = (
-        user.is_authenticated
-        and Enrolment.objects.filter(user=user, course=course).exists()
-    )
+    enrolled = _is_enrolled(course, user)
     lessons, extras = _course_outline(course)
     progress = _progress(
         course=course, enrolled=enrolled, lessons=_with_state(lessons, user)
@@ -173,10 +177,7 @@ def course_progress_get(*, course: CoursePage, user) -> CourseProgress:
 
 def lesson_context_get(*, lesson: LessonPage, user) -> LessonContext:
     course = _course_at(lesson.path[: -CoursePage.steplen])
-    enrolled = (
-        user.is_authenticated
-        and Enrolment.objects.filter(user=user, course=course).exists()
-    )
+    enrolled = _is_enrolled(course, user)
     lessons = _lessons_with_state(course, user)
     progress = _progress(course=course, enrolled=enrolled, lessons=lessons)
     index = next(i for i, s in enumerate(progress.lessons) if s.lesson.pk == lesson.pk)
