@@ -85,8 +85,8 @@ def test_offline_answers_survive_a_reload_and_are_graded(
 
 
 def test_the_timer_submits_by_itself(live_server, phone, learner, make_quiz, settings):
-    """Within the spread after time is up, with the answers fixed at the
-    deadline, and the attempt dated no later than the deadline."""
+    """Within the spread after time is up, graded on the answers given before
+    it, and dated no later than the deadline."""
     settings.QUIZ_AUTO_SUBMIT_SPREAD_SECONDS = 5
     page = phone
     quiz = make_quiz(questions=4, draw=4, time_limit=timedelta(seconds=12))

@@ -292,8 +292,8 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 # still gets its last answers in.
 QUIZ_GRACE_SECONDS = int(os.environ.get("QUIZ_GRACE_SECONDS", "60"))
 # When time is up, each phone submits after a random wait of up to this many
-# seconds, so a common deadline is not one burst; it stays well inside the
-# grace period, whatever the network adds.
+# seconds, so a common deadline is not one burst; half the grace period, the
+# other half left for a slow network and a busy server.
 QUIZ_AUTO_SUBMIT_SPREAD_SECONDS = int(
     os.environ.get("QUIZ_AUTO_SUBMIT_SPREAD_SECONDS", str(QUIZ_GRACE_SECONDS // 2))
 )
