@@ -102,102 +102,6 @@ def main() -> None:
         teardown_databases(old, verbosity=0)
 
 
-def run(n: int, args) -> None:
-    from django.core.cache import cache
-
-    from courses.models import CoursePage, LessonPage
-    from courses.services import enrolment_create
-
-    cache.clear()
-    user = seed()
-    if args.flow == "exam":
-        return run_exam(n, args, user)
-    courses = list(CoursePage.objects.live().order_by("path"))
-    lessons = {
-        c.pk: list(LessonPage.objects.live().child_of(c).order_by("path"))
-        for c in courses
-    }
-    for c in courses:
-        enrolment_create(user=user, course=c)
-    client = Client()
-    client.force_login(user)
-    settings.DEBUG = False  # setup_test_environment leaves it; be explicit
-    kinds = {"course": [0.0, 0, 0], "lesson": [0.0, 0, 0], "done": [0.0, 0, 0]}
-    profiler = cProfile.Profile() if args.profile else None
-    last_sql: dict[str, list[str]] = {}
-
-    # Warm-up, not counted: renditions of the covers, compiled templates.
-    for course in courses:
-        client.get(course.url, secure=True)
-        client.get(lessons[course.pk][0].url, secure=True)
-
-    def timed(kind, method, url, **extra):
-        reset_queries()
-        connection.force_debug_cursor = True
-        if profiler and kind == args.profile:
-            profiler.enable()
-        start = time.process_time()
-        response = method(url, secure=True, **extra)
-        elapsed = time.process_time() - start
-        if profiler and kind == args.profile:
-            profiler.disable()
-        connection.force_debug_cursor = False
-        kinds[kind][0] += elapsed
-        kinds[kind][1] += len(connection.queries)
-        kinds[kind][2] += 1
-        last_sql[kind] = [q["sql"] for q in connection.queries]
-        return response
-
-    # Walk the courses lesson by lesson as a browsing learner does; when all
-    # lessons are done, reset the learner's progress and walk again.
-    position = {c.pk: 0 for c in courses}
-    done_total = 0
-    wall = time.monotonic()
-    while done_total < n and time.monotonic() - wall < 600:
-        for course in courses:
-            if done_total >= n:
-                break
-            i = position[course.pk]
-            if i >= len(lessons[course.pk]):
-                from courses.models import CourseCompletion, LessonProgress
-
-                LessonProgress.objects.filter(user=user, course=course).delete()
-                CourseCompletion.objects.filter(user=user, course=course).delete()
-                position[course.pk] = i = 0
-            lesson = lessons[course.pk][i]
-            r = timed("course", client.get, course.url)
-            assert r.status_code == 200, (course.url, r.status_code)
-            r = timed("lesson", client.get, lesson.url)
-            assert r.status_code == 200, (lesson.url, r.status_code)
-            assert "Hoàn thành bài học".encode() in r.content
-            r = timed(
-                "done",
-                client.post,
-                f"/hoc/bai-hoc/{lesson.pk}/hoan-thanh/",
-                HTTP_REFERER=lesson.url,
-            )
-            assert r.status_code == 302, (lesson.url, r.status_code)
-            position[course.pk] += 1
-            done_total += 1
-
-    db = connection.vendor
-    print(f"database: {db}, requests of each kind: {done_total}")
-    for kind, (cpu, queries, count) in kinds.items():
-        print(
-            f"{kind:7s} CPU {1000 * cpu / count:6.2f} ms/request, "
-            f"{queries / count:5.1f} queries/request"
-        )
-    if args.queries:
-        for kind, sqls in last_sql.items():
-            print(f"--- {kind}")
-            for sql in sqls:
-                print("  ", sql[:300])
-    if profiler:
-        stats = pstats.Stats(profiler)
-        stats.sort_stats("cumulative").print_stats(args.top)
-        stats.sort_stats("tottime").print_stats(args.top)
-
-
 class Meter:
     """CPU, queries and (optionally) a cProfile of each kind of request."""
 
@@ -206,6 +110,7 @@ class Meter:
         self.profile_kind = profile_kind
         self.profiler = cProfile.Profile() if profile_kind else None
         self.last_sql: dict[str, list[str]] = {}
+        self.rounds = 0
 
     def timed(self, kind, method, url, **extra):
         reset_queries()
@@ -226,8 +131,8 @@ class Meter:
         self.last_sql[kind] = [q["sql"] for q in connection.queries]
         return response
 
-    def report(self, args, rounds: int) -> None:
-        print(f"database: {connection.vendor}, rounds: {rounds}")
+    def report(self, args) -> None:
+        print(f"database: {connection.vendor}, rounds: {self.rounds}")
         for kind, (cpu, queries, count) in self.kinds.items():
             count = max(count, 1)
             print(
@@ -245,7 +150,68 @@ class Meter:
             stats.sort_stats("tottime").print_stats(args.top)
 
 
-def run_exam(n: int, args, user) -> None:
+def run(n: int, args) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    user = seed()
+    settings.DEBUG = False  # setup_test_environment leaves it; be explicit
+    meter = (run_exam if args.flow == "exam" else run_browse)(n, args, user)
+    meter.report(args)
+
+
+def run_browse(n: int, args, user) -> Meter:
+    """Walk the courses lesson by lesson as a browsing learner does; when all
+    lessons are done, reset the learner's progress and walk again."""
+    from courses.models import CourseCompletion, CoursePage, LessonPage, LessonProgress
+    from courses.services import enrolment_create
+
+    courses = list(CoursePage.objects.live().order_by("path"))
+    lessons = {
+        c.pk: list(LessonPage.objects.live().child_of(c).order_by("path"))
+        for c in courses
+    }
+    for c in courses:
+        enrolment_create(user=user, course=c)
+    client = Client()
+    client.force_login(user)
+    meter = Meter(["course", "lesson", "done"], args.profile)
+
+    # Warm-up, not counted: renditions of the covers, compiled templates.
+    for course in courses:
+        client.get(course.url, secure=True)
+        client.get(lessons[course.pk][0].url, secure=True)
+
+    position = {c.pk: 0 for c in courses}
+    wall = time.monotonic()
+    while meter.rounds < n and time.monotonic() - wall < 600:
+        for course in courses:
+            if meter.rounds >= n:
+                break
+            i = position[course.pk]
+            if i >= len(lessons[course.pk]):
+                LessonProgress.objects.filter(user=user, course=course).delete()
+                CourseCompletion.objects.filter(user=user, course=course).delete()
+                position[course.pk] = i = 0
+            lesson = lessons[course.pk][i]
+            r = meter.timed("course", client.get, course.url)
+            assert r.status_code == 200, (course.url, r.status_code)
+            r = meter.timed("lesson", client.get, lesson.url)
+            assert r.status_code == 200, (lesson.url, r.status_code)
+            assert "Hoàn thành bài học".encode() in r.content
+            r = meter.timed(
+                "done",
+                client.post,
+                f"/hoc/bai-hoc/{lesson.pk}/hoan-thanh/",
+                HTTP_REFERER=lesson.url,
+            )
+            assert r.status_code == 302, (lesson.url, r.status_code)
+            position[course.pk] += 1
+            meter.rounds += 1
+    return meter
+
+
+def run_exam(n: int, args, user) -> Meter:
     """Start, open, answer every question, submit; then forget the attempt so
     the learner may start again."""
     import json
@@ -255,7 +221,6 @@ def run_exam(n: int, args, user) -> None:
     quiz = QuizPage.objects.live().order_by("path").first()
     client = Client()
     client.force_login(user)
-    settings.DEBUG = False
     meter = Meter(["start", "attempt", "autosave", "submit"], args.profile)
     as_json = {"content_type": "application/json"}
 
@@ -294,11 +259,11 @@ def run_exam(n: int, args, user) -> None:
         Attempt.objects.filter(user=user).delete()
 
     one_round(lambda kind, method, url, **extra: method(url, secure=True, **extra))
-    rounds, wall = 0, time.monotonic()
-    while rounds < n and time.monotonic() - wall < 600:
+    wall = time.monotonic()
+    while meter.rounds < n and time.monotonic() - wall < 600:
         one_round(meter.timed)
-        rounds += 1
-    meter.report(args, rounds)
+        meter.rounds += 1
+    return meter
 
 
 if __name__ == "__main__":
