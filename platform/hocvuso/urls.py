@@ -9,6 +9,7 @@ from certificates import urls as certificate_urls
 from courses import urls as course_urls
 from hocvuso.accounts import import_urls
 from hocvuso.accounts import urls as account_urls
+from hocvuso.accounts import views as account_views
 from hocvuso.api import api
 from hocvuso.core import views as core_views
 from hocvuso.orgunits import urls as orgunit_urls
@@ -19,7 +20,11 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("hien-thi/co-chu/", core_views.text_size_toggle, name="text_size_toggle"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("django-admin/", admin.site.urls),
+    # One way in by password, allauth's (its limits, phone verification): the
+    # login pages of the CMS, Wagtail's private pages and the Django admin
+    # only send there.
+    path("cms/login/", account_views.login_elsewhere, {"default_next": "/cms/"}),
+    path("_util/login/", account_views.login_elsewhere),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("tai-khoan/", include(account_urls)),
@@ -33,6 +38,16 @@ urlpatterns = [
     path("quan-tri/bao-cao/", include(report_urls)),
     path("quan-tri/", include(orgunit_urls)),
 ]
+
+if settings.DJANGO_ADMIN_ENABLED:
+    urlpatterns += [
+        path(
+            "django-admin/login/",
+            account_views.login_elsewhere,
+            {"default_next": "/django-admin/"},
+        ),
+        path("django-admin/", admin.site.urls),
+    ]
 
 if settings.DEBUG:
     # nginx serves media in production (deploy/nginx/hocvuso.conf).

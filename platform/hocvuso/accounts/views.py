@@ -1,6 +1,9 @@
 from allauth.account import views as allauth_views
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -112,3 +115,11 @@ def verify_phone(request):
             ),
         )
     return response
+
+
+def login_elsewhere(request, default_next: str = "/"):
+    """Stands where another app's password login was (the CMS, the Django
+    admin, Wagtail's private pages), which had neither allauth's rate limits
+    nor its phone verification. Never authenticates; allauth checks `next`."""
+    next_url = request.GET.get(REDIRECT_FIELD_NAME) or default_next
+    return redirect_to_login(next_url, login_url=settings.LOGIN_URL)

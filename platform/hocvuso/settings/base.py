@@ -219,6 +219,12 @@ LOGIN_URL = "account_login"
 # The gate in front of lessons and tests: logged in and consented (Law 91/2025).
 LEARNER_REQUIRED = "hocvuso.accounts.decorators.learner_required"
 LOGIN_REDIRECT_URL = "/"
+# Every password login goes through allauth's page (rate limits, phone
+# verification): Wagtail's admin and private pages send there too.
+WAGTAILADMIN_LOGIN_URL = LOGIN_URL
+WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
+# The Django admin is a developer's tool; production leaves it out.
+DJANGO_ADMIN_ENABLED = env_bool("DJANGO_ADMIN_ENABLED", True)
 
 ACCOUNT_ADAPTER = "hocvuso.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"phone", "username"}

@@ -15,6 +15,7 @@ if not os.environ.get("SECRET_KEY") or SECRET_KEY.startswith("dev-only"):
 DEBUG = False
 # Production always runs behind our nginx (deploy/nginx/hocvuso.conf).
 ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
+DJANGO_ADMIN_ENABLED = env_bool("DJANGO_ADMIN_ENABLED", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = int(
