@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from .models import User
 from .phone import VietnamesePhoneField, phone_normalize
+from .selectors import login_account_key
 from .services import verification_code_send
 
 
@@ -38,6 +39,18 @@ class AccountAdapter(DefaultAccountAdapter):
         except ValidationError:
             return None
         return User.objects.filter(phone=phone).first()
+
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        # allauth keys its per-account failure limit on the text as typed:
+        # every spelling of a number had its own 5 tries. (Private in allauth,
+        # but the one place both the lockout and its reset read the key.)
+        typed = (
+            credentials.get("username")
+            or credentials.get("phone")
+            or credentials.get("email")
+            or ""
+        )
+        return login_account_key(login=typed)
 
     def populate_username(self, request, user: User) -> None:
         # Learners never pick a username; the phone digits are unique already.

@@ -2,6 +2,7 @@ from functools import reduce
 from operator import or_
 
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -10,11 +11,33 @@ from hocvuso.orgunits.selectors import AdminScope
 
 from .import_rows import CommuneInfo, ExistingAccount, TeamInfo, fold
 from .models import Consent, ImportJob, PrivacyNotice, User
+from .phone import phone_normalize
 
 CURRENT_NOTICE_CACHE_KEY = "accounts:privacy-notice-current-id"
 # Short, so a notice published for a future date takes effect within a minute.
 CURRENT_NOTICE_TTL = 60
 CONSENT_SESSION_KEY = "consent_notice_id"
+
+
+def login_account_key(*, login: str) -> str:
+    """One name per account for whatever was typed in the login field, so
+    "0901 000 011", "+84901000011" and the username share a failure count.
+    Tried in the order the authentication backends try (username, then phone);
+    a login that matches no account gets the same treatment, keyed on its
+    normalised form, so the lockout does not tell which numbers exist."""
+    typed = login.strip()
+    user = User.objects.filter(username__iexact=typed).only("pk").first()
+    try:
+        phone = phone_normalize(typed)
+    except ValidationError:
+        phone = None
+    if user is None and phone:
+        user = User.objects.filter(phone=phone).only("pk").first()
+    if user is None and "@" in typed:  # a password reset by e-mail clears it
+        user = User.objects.filter(email__iexact=typed).only("pk").first()
+    if user is not None:
+        return f"account:{user.pk}"
+    return f"phone:{phone}" if phone else f"login:{typed.lower()}"
 
 
 def privacy_notice_current() -> PrivacyNotice | None:
