@@ -55,6 +55,28 @@ def verification_code_send(*, phone: str, code: str) -> None:
 
 
 @transaction.atomic
+def account_phone_claim(*, user: User, phone: str) -> bool:
+    """The number was just proven with an SMS code, without the password.
+
+    If it had never been verified, whoever chose the password (and agreed to
+    the notice) never showed they own the number: a squatter who signed up
+    with someone else's. The prover becomes the only one who can get in: the
+    password goes, and with it every other session (Django checks each
+    session against the password hash), and the consent is asked again.
+    Returns whether a password was taken away.
+    """
+    if user.phone != phone or user.phone_verified:
+        return False
+    had_password = user.has_usable_password()
+    user.set_unusable_password()
+    # A printed initial password is gone too: nothing left to change.
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    Consent.objects.filter(user=user).delete()
+    return had_password
+
+
+@transaction.atomic
 def consent_give(
     *, user: User, notice: PrivacyNotice, now: datetime | None = None
 ) -> Consent:

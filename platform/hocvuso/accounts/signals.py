@@ -1,8 +1,11 @@
-from allauth.account.signals import password_changed
+from allauth.account.signals import authentication_step_completed, password_changed
+from django.contrib import messages
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
+from django.utils.translation import gettext as _
 
 from .middleware import MUST_CHANGE_SESSION_KEY
+from .services import account_phone_claim
 
 
 @receiver(user_logged_in)
@@ -18,3 +21,21 @@ def _clear_password_change_required(sender, request, user, **kwargs):
         user.save(update_fields=["must_change_password"])
     if request is not None:
         request.session.pop(MUST_CHANGE_SESSION_KEY, None)
+
+
+@receiver(authentication_step_completed)
+def _claim_number_proven_by_code(sender, request, user, method, **kwargs):
+    # Sent by a login by SMS code just before allauth marks the number
+    # verified, and before the session is made (so it gets the new hash).
+    phone = kwargs.get("phone")
+    if method != "code" or not phone:
+        return
+    if account_phone_claim(user=user, phone=phone):
+        messages.warning(
+            request,
+            _(
+                "Số điện thoại của bạn đã được xác thực. Mật khẩu đặt trước đó "
+                "cho tài khoản này không còn dùng được: hãy đăng nhập bằng mã "
+                "SMS, hoặc đặt mật khẩu mới ở mục “Đổi mật khẩu” trong hồ sơ."
+            ),
+        )

@@ -109,3 +109,75 @@ def test_login_lockout_counts_the_account_not_what_was_typed(make_learner):
     assert response.status_code == 200
     assert LOCKED in page_text(response)
     assert not logged_in_user(client).is_authenticated
+
+
+# --- 2. An unverified sign-up never holds a number against its owner -----------
+
+NUMBER = "0912 345 678"
+SQUATTER_PASSWORD = "Chiemdung@2025"
+
+
+def sign_up(client: Client, *, name: str, password: str = "") -> None:
+    client.post(SIGNUP, {"full_name": name, "phone": NUMBER, "password1": password})
+    sms.outbox.clear()  # the code went to the owner's phone, not to this client
+
+
+def log_in_by_code(client: Client) -> None:
+    client.post(LOGIN_CODE, {"phone": NUMBER})
+    client.post(LOGIN_CODE_CONFIRM, {"code": last_code()})
+
+
+def test_phone_squatting_ends_when_the_owner_proves_the_number(privacy_notice):
+    squatter = Client()
+    sign_up(squatter, name="Kẻ chiếm số", password=SQUATTER_PASSWORD)
+    account = User.objects.get(phone="+84912345678")
+    assert not account.phone_verified
+    # A session the squatter holds (from before the one login path).
+    squatter.force_login(account)
+    assert squatter.get(PROFILE).status_code == 200
+
+    owner = Client()
+    log_in_by_code(owner)
+    assert logged_in_user(owner) == account
+    account.refresh_from_db()
+    assert account.phone_verified
+
+    # The squatter is out: his session is gone and his password refused.
+    assert squatter.get(PROFILE).status_code == 302
+    assert not logged_in_user(squatter).is_authenticated
+    again = Client()
+    response = again.post(LOGIN, {"login": NUMBER, "password": SQUATTER_PASSWORD})
+    assert response.status_code == 200
+    assert not logged_in_user(again).is_authenticated
+    # Whatever the squatter agreed to in the owner's name does not count.
+    assert not account.consents.exists()
+    # The owner is told why a password they may have set no longer works.
+    shown = page_text(owner.get(PROFILE, follow=True))
+    assert "Mật khẩu đặt trước đó cho tài khoản này không còn dùng được" in shown
+
+
+def test_learner_who_proves_the_number_at_sign_up_keeps_the_password(
+    privacy_notice,
+):
+    client = Client()
+    client.post(SIGNUP, {"full_name": "Chủ số", "phone": NUMBER, "password1": PASSWORD})
+    client.post(VERIFY, {"code": last_code()})
+    assert logged_in_user(client).phone == "+84912345678"
+
+    later = Client()
+    later.post(LOGIN, {"login": NUMBER, "password": PASSWORD})
+    assert logged_in_user(later).phone == "+84912345678"
+
+
+def test_learner_who_proves_the_number_after_the_password_keeps_it(make_learner):
+    learner = make_learner(phone="+84912345678", phone_verified=False)
+    client = Client()
+    response = client.post(LOGIN, {"login": NUMBER, "password": PASSWORD})
+    assert response["Location"] == VERIFY
+    client.post(VERIFY, {"code": last_code()})
+    assert logged_in_user(client) == learner
+
+    later = Client()
+    later.post(LOGIN, {"login": NUMBER, "password": PASSWORD})
+    assert logged_in_user(later) == learner
+    assert client.get(PROFILE).status_code == 200
