@@ -251,8 +251,15 @@ ALLAUTH_USER_CODE_FORMAT = {"numeric": True, "dashed": False, "length": 6}
 # X-Forwarded-For hops. Certificates' verification limit uses the same rule.
 ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 ACCOUNT_RATE_LIMITS = {
-    "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/300s/key",
+    # A training day puts forty learners and more behind one school address:
+    # room for all of them, with a second try each, in one minute.
+    "login": "120/m/ip",
+    # Failed passwords: 5 per account (the adapter keys it on the account),
+    # then 100 per address in 10 minutes against guessing across accounts.
+    # allauth's 10 a minute per address let one person lock out a classroom
+    # by hand; 100 takes a script. The account comes first, so tries at an
+    # account already locked do not count against the address.
+    "login_failed": "5/300s/key,100/10m/ip",
     "signup": "20/m/ip",
     "request_login_code": "20/m/ip,3/m/key",
     "verify_phone": "1/30s/key,3/m/ip",

@@ -181,3 +181,51 @@ def test_learner_who_proves_the_number_after_the_password_keeps_it(make_learner)
     later.post(LOGIN, {"login": NUMBER, "password": PASSWORD})
     assert logged_in_user(later) == learner
     assert client.get(PROFILE).status_code == 200
+
+
+# --- 12. One person cannot lock a classroom behind one address -----------------
+
+
+def test_one_person_cannot_lock_a_classroom_behind_one_address(make_learner):
+    """A training day: forty learners behind the school's one address. One of
+    them hammers a classmate's account and tries numbers at random."""
+    classmates = [make_learner() for _ in range(4)]
+    troublemaker = Client()
+    for n in range(8):
+        troublemaker.post(
+            LOGIN, {"login": classmates[0].username, "password": f"sai{n}"}
+        )
+    for n in range(8):
+        troublemaker.post(LOGIN, {"login": f"09{n}8765432", "password": "sai"})
+
+    # The hammered account is locked, as brute-force protection requires...
+    response = Client().post(
+        LOGIN, {"login": classmates[0].username, "password": PASSWORD}
+    )
+    assert LOCKED in page_text(response)
+    # ...but the rest of the classroom logs in.
+    for learner in classmates[1:]:
+        client = Client()
+        response = client.post(LOGIN, {"login": learner.username, "password": PASSWORD})
+        assert response.status_code == 302, page_text(response)
+        assert logged_in_user(client) == learner
+
+
+def test_a_classroom_logging_in_at_once_is_not_turned_away(make_learner):
+    learners = [make_learner() for _ in range(45)]
+    for learner in learners:
+        response = Client().post(
+            LOGIN, {"login": learner.username, "password": PASSWORD}
+        )
+        assert response.status_code == 302
+
+
+def test_password_guessing_from_one_address_is_still_stopped(make_learner):
+    """Many accounts, a few guesses each: the per-account limit never trips,
+    so the address has a limit of its own, far above a classroom's typos."""
+    learner = make_learner()
+    for n in range(100):
+        Client().post(LOGIN, {"login": f"hocvien-{n}", "password": "123456"})
+    response = Client().post(LOGIN, {"login": learner.username, "password": PASSWORD})
+    assert not response.wsgi_request.user.is_authenticated
+    assert LOCKED in page_text(response)
