@@ -5,7 +5,11 @@ from django.urls import reverse
 from .models import User
 from .phone import VietnamesePhoneField, phone_normalize
 from .selectors import login_account_key
-from .services import verification_code_send
+from .services import (
+    account_exists_sms_send,
+    account_unknown_sms_send,
+    verification_code_send,
+)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -16,6 +20,12 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_verification_code_sms(self, user, phone: str, code: str, **kwargs) -> None:
         verification_code_send(phone=phone, code=code)
+
+    def send_account_already_exists_sms(self, phone: str) -> None:
+        account_exists_sms_send(phone=phone)
+
+    def send_unknown_account_sms(self, phone: str, **kwargs) -> None:
+        account_unknown_sms_send(phone=phone)
 
     def set_phone(self, user: User, phone: str, verified: bool) -> None:
         user.phone = phone

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -51,6 +52,31 @@ def verification_code_send(*, phone: str, code: str) -> None:
             "Không chia sẻ mã này cho bất kỳ ai."
         )
         % {"code": code},
+    )
+
+
+def account_exists_sms_send(*, phone: str) -> None:
+    """Sign-up with a number that has an account: the page reads as for any
+    sign-up; only the phone's owner learns why no code came."""
+    sms_send(
+        to=phone,
+        text=_(
+            "Số điện thoại này đã có tài khoản Bình dân học vụ số. Hãy đăng nhập "
+            "và chọn “Gửi mã đăng nhập cho tôi” để nhận mã qua SMS."
+        ),
+    )
+
+
+def account_unknown_sms_send(*, phone: str) -> None:
+    """A login code asked for a number without an account: the page reads as
+    if a code went out; the phone's owner learns where to sign up instead."""
+    sms_send(
+        to=phone,
+        text=_(
+            "Số điện thoại này chưa có tài khoản Bình dân học vụ số. "
+            "Đăng ký tại %(url)s"
+        )
+        % {"url": settings.WAGTAILADMIN_BASE_URL + reverse("account_signup")},
     )
 
 

@@ -243,7 +243,10 @@ ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 10 * 60
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = True
-ACCOUNT_PREVENT_ENUMERATION = False
+# Sign-up, login by code and password reset answer the same whether or not a
+# number (or address) has an account; the SMS (or e-mail) tells its owner.
+# What is still revealed, and why: README, "Accounts and sign-in".
+ACCOUNT_PREVENT_ENUMERATION = True
 # Six digits: what an SMS code looks like to everyone in Vietnam.
 ALLAUTH_USER_CODE_FORMAT = {"numeric": True, "dashed": False, "length": 6}
 # Rate limits count per client address. Behind nginx (and an ingress) REMOTE_ADDR

@@ -8,6 +8,7 @@ a number has an account."""
 import re
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from hocvuso.accounts import sms
 from hocvuso.accounts.models import User
@@ -229,3 +230,58 @@ def test_password_guessing_from_one_address_is_still_stopped(make_learner):
     response = Client().post(LOGIN, {"login": learner.username, "password": PASSWORD})
     assert not response.wsgi_request.user.is_authenticated
     assert LOCKED in page_text(response)
+
+
+# --- 13. No flow tells a stranger whether a number has an account ---------------
+
+
+def what_a_stranger_sees(response) -> tuple:
+    """Status, where it leads and the page it leads to, minus the number."""
+    location = response.get("Location", "")
+    shown = page_text(response.client.get(location) if location else response)
+    shown = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", shown)
+    return response.status_code, location, shown.replace("0912345678", "NUMBER")
+
+
+def test_signup_does_not_say_whether_a_number_has_an_account(privacy_notice):
+    unknown = what_a_stranger_sees(
+        Client().post(SIGNUP, {"full_name": "Người lạ", "phone": "0912345678"})
+    )
+    User.objects.all().delete()  # the sign-up made an account: start again
+    cache.clear()  # a minute later, past the per-number limit on codes
+    sms.outbox.clear()
+    holder = User.objects.create_user(
+        username="chuso", password=PASSWORD, phone="+84912345678", phone_verified=True
+    )
+    known = what_a_stranger_sees(
+        Client().post(SIGNUP, {"full_name": "Người lạ", "phone": "0912345678"})
+    )
+    assert known == unknown
+    assert User.objects.get() == holder  # nothing created
+    # The owner of the number, and only they, learn that the account exists.
+    assert sms.outbox[-1].to == "+84912345678"
+    assert "đã có tài khoản" in sms.outbox[-1].text
+    assert "Gửi mã đăng nhập cho tôi" in sms.outbox[-1].text
+
+
+def test_login_by_code_does_not_say_whether_a_number_has_an_account(
+    privacy_notice,
+):
+    unknown = what_a_stranger_sees(Client().post(LOGIN_CODE, {"phone": "0912345678"}))
+    assert sms.outbox[-1].to == "+84912345678"
+    assert "chưa có tài khoản" in sms.outbox[-1].text
+    assert "/tai-khoan/signup/" in sms.outbox[-1].text
+    cache.clear()
+    User.objects.create_user(
+        username="chuso", password=PASSWORD, phone="+84912345678", phone_verified=True
+    )
+    known = what_a_stranger_sees(Client().post(LOGIN_CODE, {"phone": "0912345678"}))
+    assert known == unknown
+
+
+def test_password_reset_does_not_say_whether_an_address_has_an_account(db):
+    reset = "/tai-khoan/password/reset/"
+    unknown = what_a_stranger_sees(Client().post(reset, {"email": "ai@vidu.vn"}))
+    User.objects.create_user(username="bientap", email="ai@vidu.vn", password=PASSWORD)
+    known = what_a_stranger_sees(Client().post(reset, {"email": "ai@vidu.vn"}))
+    assert known == unknown
