@@ -5,7 +5,11 @@ same limits and stages, no phone squatting, a lockout per account, no
 classroom locked out by one person, and no flow that tells a stranger whether
 a number has an account."""
 
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -86,6 +90,29 @@ def test_password_login_of_an_unverified_phone_asks_for_the_sms_code(make_learne
     assert response["Location"] == VERIFY
     assert not logged_in_user(client).is_authenticated
     assert client.get("/cms/").status_code == 302
+
+
+def test_production_has_no_django_admin():
+    """The issue: the Django admin is not needed in production."""
+    probe = (
+        "import django; django.setup(); from django.urls import resolve; "
+        "print(resolve('/django-admin/').view_name, "
+        "resolve('/cms/login/').func.__name__)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).parents[3] / "platform",
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "hocvuso.settings.production",
+            "SECRET_KEY": "x" * 60,
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["wagtail_serve", "login_elsewhere"]
 
 
 # --- 3. The lockout counts the account, not what was typed ----------------------
