@@ -254,8 +254,8 @@ ALLAUTH_USER_CODE_FORMAT = {"numeric": True, "dashed": False, "length": 6}
 # X-Forwarded-For hops. Certificates' verification limit uses the same rule.
 ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 ACCOUNT_RATE_LIMITS = {
-    # A training day puts forty learners and more behind one school address:
-    # room for all of them, with a second try each, in one minute.
+    # A training day puts a classroom behind one school address: room for
+    # sixty learners, with a second try each, in one minute.
     "login": "120/m/ip",
     # Failed passwords: 5 per account (the adapter keys it on the account),
     # then 100 per address in 10 minutes against guessing across accounts.
