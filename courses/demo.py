@@ -97,12 +97,22 @@ def _course_fields(course: dict) -> dict:
     }
 
 
-def _lesson_fields(lesson: dict) -> dict:
+# The lesson blocks the files write. Others on a page (the demo video and
+# audio, an editor's figure) are kept, in front as demo_media puts them.
+FILE_BLOCKS = {"text", "key_facts", "sources"}
+
+
+def _lesson_fields(lesson: dict, page: LessonPage | None) -> dict:
+    kept = [
+        {"type": b["type"], "value": b["value"]}
+        for b in (page.body.raw_data if page else [])
+        if b["type"] not in FILE_BLOCKS
+    ]
     return {
         "title": lesson["title"],
         "summary": lesson.get("summary", ""),
         "estimated_minutes": lesson.get("estimated_minutes", 10),
-        "body": _lesson_body(lesson),
+        "body": kept + _lesson_body(lesson),
     }
 
 
@@ -119,10 +129,14 @@ def _differs(page: Page, wanted: dict) -> bool:
 
 
 def _page_sync(
-    *, parent: Page, model, slug: str, wanted: dict, counts: SeedCounts, **extra
+    *, parent: Page, model, slug: str, wanted, counts: SeedCounts, **extra
 ) -> Page:
-    """Create the page, or publish a new revision if its content differs."""
+    """Create the page, or publish a new revision if its content differs.
+    wanted is the fields, or a function of the existing page (or None)
+    giving them."""
     page = model.objects.child_of(parent).filter(slug=slug).first()
+    if callable(wanted):
+        wanted = wanted(page)
     if page is None:
         page = model(slug=slug, **extra, **wanted)
         parent.add_child(instance=page)
@@ -192,7 +206,7 @@ def course_create(
             parent=page,
             model=LessonPage,
             slug=lesson["slug"],
-            wanted=_lesson_fields(lesson),
+            wanted=lambda page, lesson=lesson: _lesson_fields(lesson, page),
             counts=counts,
         )
     for dropped in LessonPage.objects.child_of(page).live().exclude(slug__in=slugs):
