@@ -67,7 +67,7 @@ def _media(title: str, counts: SeedCounts, make) -> LessonMedia:
         media = make()
         counts.created += 1
     else:
-        counts.existing += 1
+        counts.unchanged += 1
     return media
 
 

@@ -16,6 +16,8 @@ class Audience(models.TextChoices):
     TEAM = "team", _("Tổ công nghệ số cộng đồng")
     CITIZEN = "citizen", _("Người dân")
     BOTH = "both", _("Tổ công nghệ số cộng đồng và người dân")
+    PUBLIC_SERVANT = "civil", _("Cán bộ, công chức, viên chức")
+    WORKER = "worker", _("Người lao động trong doanh nghiệp")
 
 
 class CatalogPage(SingleQueryViewRestrictionsMixin, Page):
@@ -25,7 +27,11 @@ class CatalogPage(SingleQueryViewRestrictionsMixin, Page):
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     parent_page_types = ["core.HomePage"]
-    subpage_types = ["courses.CoursePage", "courses.ProgrammePage"]
+    subpage_types = [
+        "courses.CoursePage",
+        "courses.ProgrammePage",
+        "courses.GlossaryPage",
+    ]
     max_count = 1
 
     class Meta:
@@ -180,6 +186,42 @@ class ProgrammePage(SingleQueryViewRestrictionsMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context["courses"] = programme_courses_list(programme=self, user=request.user)
         return context
+
+
+class GlossaryTermBlock(blocks.StructBlock):
+    term = blocks.CharBlock(label=_("Thuật ngữ"), max_length=100)
+    anchor = blocks.RegexBlock(
+        label=_("Mã liên kết"),
+        regex=r"^[a-z0-9-]+$",
+        max_length=60,
+        help_text=_("Chữ thường không dấu và dấu gạch ngang, ví dụ xac-thuc-hai-lop."),
+        error_messages={"invalid": _("Chỉ dùng chữ thường không dấu, số và dấu “-”.")},
+    )
+    also = blocks.CharBlock(label=_("Còn gọi là"), required=False, max_length=200)
+    definition = blocks.TextBlock(label=_("Giải thích"))
+
+    class Meta:
+        icon = "openquote"
+        label = _("Thuật ngữ")
+
+
+class GlossaryPage(SingleQueryViewRestrictionsMixin, Page):
+    """One list of the terms the courses use, each with its own anchor, so a
+    lesson can link to #anchor and every course says a thing the same way."""
+
+    intro = models.TextField(_("giới thiệu"), blank=True)
+    terms = StreamField(
+        [("term", GlossaryTermBlock())], verbose_name=_("thuật ngữ"), blank=True
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("terms")]
+    parent_page_types = ["courses.CatalogPage"]
+    subpage_types: list[str] = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("bảng thuật ngữ")
+        verbose_name_plural = _("bảng thuật ngữ")
 
 
 class ProgrammeCourse(Orderable):

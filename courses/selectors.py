@@ -26,6 +26,7 @@ from .models import (
     CourseCompletion,
     CoursePage,
     Enrolment,
+    GlossaryPage,
     LessonMedia,
     LessonPage,
     LessonProgress,
@@ -189,6 +190,17 @@ def lesson_context_get(*, lesson: LessonPage, user) -> LessonContext:
         previous=lessons[index - 1] if index > 0 else None,
         following=lessons[index + 1] if index + 1 < len(lessons) else None,
     )
+
+
+def glossary_url_get() -> str:
+    """The glossary's address for the "Thuật ngữ" link on every lesson; read
+    once per page-tree generation, not on every lesson view."""
+
+    def compute() -> str:
+        page = GlossaryPage.objects.live().first()
+        return page.url if page else ""
+
+    return cached("glossary-url", compute)
 
 
 def due_dates_get(*, user) -> dict[int, date]:

@@ -7,7 +7,12 @@ from django.views.decorators.http import require_POST
 from .access import learner_required
 from .lesson_body import lesson_body_html
 from .models import CoursePage, LessonPage
-from .selectors import lesson_context_get, media_positions_get, my_courses_list
+from .selectors import (
+    glossary_url_get,
+    lesson_context_get,
+    media_positions_get,
+    my_courses_list,
+)
 from .services import (
     LessonLocked,
     MediaNotWatched,
@@ -42,6 +47,7 @@ def lesson_serve(request, *, lesson: LessonPage):
             "self": lesson,
             "lesson_ctx": ctx,
             "lesson_body": lesson_body_html(lesson=lesson, media_positions=positions),
+            "glossary_url": glossary_url_get(),
         },
     )
 

@@ -85,6 +85,8 @@ class ReviewOut(Schema):
     correct: list[int]
     points: float
     explanation: str
+    source_title: str
+    source_url: str
 
 
 class ResultOut(Schema):
@@ -145,6 +147,8 @@ def _result_out(attempt: Attempt) -> dict:
                 "correct": r.correct,
                 "points": r.points,
                 "explanation": r.explanation,
+                "source_title": r.source_title,
+                "source_url": r.source_url,
             }
             for r in result.review
         ],

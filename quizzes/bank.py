@@ -38,6 +38,8 @@ class BankQuestion:
     partial_credit: bool
     tags: tuple[str, ...]
     choices: tuple[BankChoice, ...]
+    source_title: str = ""
+    source_url: str = ""
 
     def key(self) -> QuestionKey:
         return QuestionKey(
@@ -95,6 +97,8 @@ def _bank_load(course_id: int) -> dict[int, BankQuestion]:
             partial_credit=q.partial_credit,
             tags=tuple(q.tag_list),
             choices=tuple(choices.get(q.pk, ())),
+            source_title=q.source_title,
+            source_url=q.source_url,
         )
         for q in questions
     }

@@ -138,7 +138,11 @@ class Question(PreviewableMixin, ClusterableModel):
         blank=True,
         choices=[("easy", _("Dễ")), ("medium", _("Trung bình")), ("hard", _("Khó"))],
     )
+    source_title = models.CharField(_("tên nguồn"), max_length=300, blank=True)
     source_url = models.URLField(_("nguồn"), max_length=500, blank=True)
+    # Set by the demo seed so that a new edition of a course's bank updates
+    # this question in place instead of adding a copy.
+    key = models.CharField(_("mã câu hỏi"), max_length=40, blank=True, editable=False)
 
     panels = [
         FieldPanel("course"),
@@ -148,12 +152,20 @@ class Question(PreviewableMixin, ClusterableModel):
         FieldPanel("partial_credit"),
         FieldPanel("explanation"),
         FieldPanel("tags"),
+        FieldPanel("source_title"),
         FieldPanel("source_url"),
     ]
 
     class Meta:
         verbose_name = _("câu hỏi")
         verbose_name_plural = _("câu hỏi")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "key"],
+                condition=~Q(key=""),
+                name="one_question_per_key_and_course",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.text[:80]

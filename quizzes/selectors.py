@@ -103,6 +103,8 @@ class ReviewItem:
     correct: list[int]
     points: float
     explanation: str
+    source_title: str = ""
+    source_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,8 @@ def attempt_result_get(
                     correct=[c.id for c in bank[question.id].choices if c.correct],
                     points=attempt.per_question.get(str(question.id), 0.0),
                     explanation=bank[question.id].explanation,
+                    source_title=bank[question.id].source_title,
+                    source_url=bank[question.id].source_url,
                 )
             )
     return AttemptResult(attempt=attempt, review_allowed=allowed, review=review)

@@ -59,6 +59,7 @@ def test_programmes_follow_the_provincial_plan(seeded):
 
     assert topics(team) == [1, 2, 3, 4, 5, 6, 7]
     assert topics(citizens) == [2, 4, 5, 6]
+    assert ProgrammePage.objects.count() == 4
 
 
 def test_demo_accounts_log_in(seeded, client):

@@ -2,9 +2,13 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from courses.demo import course_definitions_load, demo_catalog_seed
+from courses.demo import (
+    course_definitions_load,
+    demo_catalog_seed,
+    demo_glossary_seed,
+)
 from courses.demo_media import demo_media_seed
-from courses.models import CoursePage
+from courses.models import CatalogPage, CoursePage
 from hocvuso.core.demo import (
     DEMO_PASSWORD,
     DEMO_PROVINCE,
@@ -31,6 +35,13 @@ class Command(BaseCommand):
             help="Không tạo video và âm thanh mẫu (nhanh hơn, dùng trong kiểm thử).",
         )
 
+    @staticmethod
+    def _summary(counts) -> str:
+        return (
+            f"tạo mới {counts.created}, cập nhật {counts.updated}, "
+            f"không đổi {counts.unchanged}, gỡ bỏ {counts.retired}"
+        )
+
     def handle(self, *args, **options):
         if not settings.DEBUG and not options["allow_production"]:
             raise CommandError(
@@ -44,13 +55,16 @@ class Command(BaseCommand):
         demo_privacy_notice_seed()
         self.stdout.write("3/4 Khóa học…")
         counts = demo_catalog_seed(home=home, courses=course_definitions_load())
-        self.stdout.write(f"    tạo mới {counts.created}, đã có {counts.existing}")
-        self.stdout.write(f"    bài kiểm tra và câu hỏi mới: {demo_quizzes_seed()}")
+        self.stdout.write(f"    trang: {self._summary(counts)}")
+        glossary = demo_glossary_seed(catalog=CatalogPage.objects.get())
+        self.stdout.write(f"    thuật ngữ: {self._summary(glossary)}")
+        quizzes = demo_quizzes_seed()
+        self.stdout.write(f"    bài kiểm tra và câu hỏi: {self._summary(quizzes)}")
         if not options["no_media"]:
             self.stdout.write("    video và âm thanh mẫu (ffmpeg, espeak-ng)…")
             courses = list(CoursePage.objects.live().order_by("topic_number"))
             media = demo_media_seed(courses=courses)
-            self.stdout.write(f"    tạo mới {media.created}, đã có {media.existing}")
+            self.stdout.write(f"    video và âm thanh: {self._summary(media)}")
         self.stdout.write("4/4 Tài khoản mẫu…")
         users = demo_accounts_seed(village=villages[0])
         names = ", ".join(u.username for u in users)
