@@ -7,7 +7,11 @@ from allauth.account.forms import (
     SignupForm,
     VerifyPhoneForm,
 )
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from .models import User
 
 
 class _NumericCodeMixin:
@@ -45,3 +49,19 @@ class PhoneSignupForm(SignupForm):
             "Có thể bỏ trống: bạn sẽ đăng nhập bằng mã gửi qua tin nhắn SMS. "
             "Nếu đặt, mật khẩu cần ít nhất 8 ký tự, không chỉ gồm chữ số."
         )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # allauth checks the password against a blank user; the name and the
+        # number it must not resemble are only known here.
+        password = cleaned_data.get("password1")
+        if password and not self.has_error("password1"):
+            user = User(
+                full_name=cleaned_data.get("full_name") or "",
+                phone=cleaned_data.get("phone") or None,
+            )
+            try:
+                validate_password(password, user)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned_data
