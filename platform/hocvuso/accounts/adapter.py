@@ -1,10 +1,16 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.stagekit import clear_login
+from allauth.core import context
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.core.internal.ratelimit import get_ip
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
 from django.urls import reverse
 
 from .models import User
 from .phone import VietnamesePhoneField, phone_normalize
-from .services import verification_code_send
+from .services import SmsDailyCapReached, verification_code_send
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -14,7 +20,18 @@ class AccountAdapter(DefaultAccountAdapter):
         return VietnamesePhoneField(**kwargs)
 
     def send_verification_code_sms(self, user, phone: str, code: str, **kwargs) -> None:
-        verification_code_send(phone=phone, code=code)
+        # allauth's own address rule (trusted proxies, IPv6 per /64), so one
+        # phone cannot get a fresh address for every code.
+        request = context.request
+        try:
+            verification_code_send(phone=phone, code=code, address=get_ip(request))
+        except SmsDailyCapReached as refusal:
+            # Every flow that sends a code (sign-up, login, login by code, a
+            # resend) ends here: no code went out, so there is nothing to
+            # verify. End the pending login and say why on the login page.
+            clear_login(request)
+            self.add_message(request, messages.ERROR, message=str(refusal))
+            raise ImmediateHttpResponse(redirect("account_login")) from refusal
 
     def set_phone(self, user: User, phone: str, verified: bool) -> None:
         user.phone = phone

@@ -7,11 +7,19 @@ from allauth.account.forms import (
     SignupForm,
     VerifyPhoneForm,
 )
+from allauth.core import context
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
+from .selectors import sms_code_guesses_exhausted
+from .services import sms_code_guess_failed
+
+GUESSES_EXHAUSTED = _(
+    "Tài khoản này đã nhập sai mã quá nhiều lần trong hôm nay. "
+    "Vui lòng thử lại vào ngày mai."
+)
 
 
 class _NumericCodeMixin:
@@ -24,12 +32,40 @@ class _NumericCodeMixin:
         )
 
 
-class VerifyPhoneCodeForm(_NumericCodeMixin, VerifyPhoneForm):
-    pass
+class _DailyGuessCeilingMixin:
+    """allauth allows a few tries per code and a new code every minute or
+    so: thousands of guesses a day. Wrong codes are counted per account and
+    day, at login and phone verification together; past the ceiling even
+    the right code is refused until tomorrow."""
+
+    def _account(self) -> User | None:
+        raise NotImplementedError
+
+    def clean_code(self):
+        user = self._account()
+        if user is not None and sms_code_guesses_exhausted(user=user):
+            raise ValidationError(GUESSES_EXHAUSTED, code="guesses_exhausted")
+        try:
+            return super().clean_code()
+        except ValidationError as error:
+            if user is not None and error.code == "incorrect_code":
+                sms_code_guess_failed(user=user)
+            raise
 
 
-class ConfirmLoginCodeDigitsForm(_NumericCodeMixin, ConfirmLoginCodeForm):
-    pass
+class VerifyPhoneCodeForm(_NumericCodeMixin, _DailyGuessCeilingMixin, VerifyPhoneForm):
+    def _account(self) -> User | None:
+        return self.user
+
+
+class ConfirmLoginCodeDigitsForm(
+    _NumericCodeMixin, _DailyGuessCeilingMixin, ConfirmLoginCodeForm
+):
+    def _account(self) -> User | None:
+        # allauth hands this form no user; its view runs inside the pending
+        # login, which its decorator puts on the request.
+        stage = getattr(context.request, "_login_stage", None)
+        return stage.login.user if stage is not None else None
 
 
 class PhoneLoginForm(LoginForm):
