@@ -59,7 +59,7 @@ class AdminSecondFactorRequiredMiddleware:
             messages.warning(
                 request,
                 _(
-                    "Tài khoản quản trị phải bật xác thực hai lớp trước khi vào trang "
+                    "Tài khoản quản trị phải bật xác thực hai bước trước khi vào trang "
                     "quản trị. Hãy cài một ứng dụng xác thực (Google Authenticator, "
                     "Microsoft Authenticator…) trên điện thoại, quét mã QR dưới đây "
                     "rồi nhập mã 6 chữ số mà ứng dụng hiện ra."
