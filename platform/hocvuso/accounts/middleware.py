@@ -51,8 +51,9 @@ class AdminSecondFactorRequiredMiddleware:
     def __call__(self, request):
         if (
             settings.ADMIN_MFA_REQUIRED
-            and request.user.is_authenticated
+            # The path first: learners' pages never load the user for this.
             and request.path.startswith(self._guarded())
+            and request.user.is_authenticated
             and not is_mfa_enabled(request.user, [Authenticator.Type.TOTP])
             and second_factor_required(user=request.user)
         ):

@@ -14,6 +14,7 @@ from allauth.mfa.totp.internal.auth import (
     yield_hotp_counters_from_time,
 )
 from django.test import Client
+from hocvuso.accounts import sms
 from hocvuso.orgunits.models import AdminRole, AdminRoleKind
 
 ACTIVATE = "/tai-khoan/2fa/totp/activate/"
@@ -159,6 +160,19 @@ def test_admin_with_totp_must_enter_the_code_at_login(org_tree):
     response = client.post(MFA_AUTHENTICATE, {"code": current_code(secret)})
     assert response.status_code == 302
     assert client.get("/quan-tri/").status_code == 200
+
+
+def test_admin_with_totp_must_enter_the_code_after_an_sms_login_code_too(org_tree):
+    admin = org_tree.admins["province0"]
+    admin.phone, admin.phone_verified = "+84912000002", True
+    admin.save(update_fields=["phone", "phone_verified"])
+    give_totp(admin)
+    client = Client()
+    client.post("/tai-khoan/login/code/", {"phone": admin.phone})
+    code = re.search(r"\b(\d{6})\b", sms.outbox[-1].text).group(1)
+    response = client.post("/tai-khoan/login/code/confirm/", {"code": code})
+    assert response["Location"] == MFA_AUTHENTICATE
+    assert not client.get("/").wsgi_request.user.is_authenticated
 
 
 def test_recovery_codes_are_made_with_the_totp_authenticator(org_tree):
