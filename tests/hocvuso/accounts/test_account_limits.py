@@ -187,7 +187,7 @@ def test_forced_password_change_refuses_the_printed_password(client, make_learne
 
 
 @pytest.mark.parametrize(
-    "password", ["matkhau1", "Matkhau123", "hocvuso2025", "anhyeuem", "vietnam123"]
+    "password", ["matkhau1", "Matkhau123", "hocvuso2025", "emyeuanh123", "vietnam123"]
 )
 def test_password_rules_refuse_common_vietnamese_passwords(
     client, privacy_notice, password
