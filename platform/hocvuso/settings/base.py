@@ -285,7 +285,8 @@ SMS_CODE_GUESSES_PER_ACCOUNT_PER_DAY = int(
 # (see accounts.middleware), optional for learners.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Bình dân học vụ số"
-ADMIN_MFA_REQUIRED = env_bool("ADMIN_MFA_REQUIRED", True)
+# Deliberately no environment variable: nothing deployed can turn it off.
+ADMIN_MFA_REQUIRED = True
 
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "hocvuso.accounts.sms.ConsoleBackend")
 SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
