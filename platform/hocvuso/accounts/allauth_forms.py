@@ -8,6 +8,8 @@ from allauth.account.forms import (
     VerifyPhoneForm,
 )
 from allauth.core import context
+from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
+from allauth.mfa.totp.forms import ActivateTOTPForm
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -23,12 +25,19 @@ GUESSES_EXHAUSTED = _(
 
 
 class _NumericCodeMixin:
-    """Phones show the digit keypad for the 6-digit SMS code."""
+    """Phones show the digit keypad for a code: 6 digits by SMS or from an
+    authenticator app, 8 for a recovery code."""
+
+    code_length = 6
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["code"].widget.attrs.update(
-            {"inputmode": "numeric", "pattern": "[0-9]*", "maxlength": "6"}
+            {
+                "inputmode": "numeric",
+                "pattern": "[0-9]*",
+                "maxlength": str(self.code_length),
+            }
         )
 
 
@@ -66,6 +75,18 @@ class ConfirmLoginCodeDigitsForm(
         # login, which its decorator puts on the request.
         stage = getattr(context.request, "_login_stage", None)
         return stage.login.user if stage is not None else None
+
+
+class ActivateTOTPDigitsForm(_NumericCodeMixin, ActivateTOTPForm):
+    pass
+
+
+class AuthenticateDigitsForm(_NumericCodeMixin, AuthenticateForm):
+    code_length = 8  # or a recovery code
+
+
+class ReauthenticateDigitsForm(_NumericCodeMixin, ReauthenticateForm):
+    code_length = 8
 
 
 class PhoneLoginForm(LoginForm):

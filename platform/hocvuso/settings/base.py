@@ -285,6 +285,11 @@ SMS_CODE_GUESSES_PER_ACCOUNT_PER_DAY = int(
 # (see accounts.middleware), optional for learners.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Bình dân học vụ số"
+MFA_FORMS = {
+    "activate_totp": "hocvuso.accounts.allauth_forms.ActivateTOTPDigitsForm",
+    "authenticate": "hocvuso.accounts.allauth_forms.AuthenticateDigitsForm",
+    "reauthenticate": "hocvuso.accounts.allauth_forms.ReauthenticateDigitsForm",
+}
 # Deliberately no environment variable: nothing deployed can turn it off.
 ADMIN_MFA_REQUIRED = True
 

@@ -104,6 +104,7 @@ def test_admin_is_told_in_vietnamese_why_and_the_setup_page_reads_in_vietnamese(
     assert "Kích hoạt ứng dụng xác thực" in text
     assert "Khóa bí mật của ứng dụng xác thực" in text
     assert "quét mã QR" in text
+    assert 'inputmode="numeric"' in text  # the digit keypad on a phone
     for english in ("Authenticator App", "Activate", "Authenticator secret", "scan"):
         assert english not in text
 
