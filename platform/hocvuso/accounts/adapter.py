@@ -1,11 +1,18 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.stagekit import clear_login
+from allauth.core import context
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.core.internal.ratelimit import get_ip
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
 from django.urls import reverse
 
 from .models import User
 from .phone import VietnamesePhoneField, phone_normalize
 from .selectors import login_account_key
 from .services import (
+    SmsDailyCapReached,
     account_exists_sms_send,
     account_unknown_sms_send,
     verification_code_send,
@@ -19,13 +26,29 @@ class AccountAdapter(DefaultAccountAdapter):
         return VietnamesePhoneField(**kwargs)
 
     def send_verification_code_sms(self, user, phone: str, code: str, **kwargs) -> None:
-        verification_code_send(phone=phone, code=code)
+        self._sms_within_daily_caps(verification_code_send, phone=phone, code=code)
 
     def send_account_already_exists_sms(self, phone: str) -> None:
-        account_exists_sms_send(phone=phone)
+        self._sms_within_daily_caps(account_exists_sms_send, phone=phone)
 
     def send_unknown_account_sms(self, phone: str, **kwargs) -> None:
-        account_unknown_sms_send(phone=phone)
+        self._sms_within_daily_caps(account_unknown_sms_send, phone=phone)
+
+    def _sms_within_daily_caps(self, send, **kwargs) -> None:
+        # allauth's own address rule (trusted proxies, IPv6 per /64), so one
+        # phone cannot get a fresh address for every code. The three SMS of
+        # the sign-in flows share one budget and one refusal, so the cap does
+        # not tell a stranger whether a number has an account either.
+        request = context.request
+        try:
+            send(address=get_ip(request), **kwargs)
+        except SmsDailyCapReached as refusal:
+            # Every flow that sends an SMS (sign-up, login, login by code, a
+            # resend) ends here: nothing went out, so there is nothing to
+            # verify. End the pending login and say why on the login page.
+            clear_login(request)
+            self.add_message(request, messages.ERROR, message=str(refusal))
+            raise ImmediateHttpResponse(redirect("account_login")) from refusal
 
     def set_phone(self, user: User, phone: str, verified: bool) -> None:
         user.phone = phone

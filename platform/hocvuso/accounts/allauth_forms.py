@@ -7,25 +7,86 @@ from allauth.account.forms import (
     SignupForm,
     VerifyPhoneForm,
 )
+from allauth.core import context
+from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
+from allauth.mfa.totp.forms import ActivateTOTPForm
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from .models import User
+from .selectors import sms_code_guesses_exhausted
+from .services import sms_code_guess_failed
+
+GUESSES_EXHAUSTED = _(
+    "Tài khoản này đã nhập sai mã quá nhiều lần trong hôm nay. "
+    "Vui lòng thử lại vào ngày mai."
+)
 
 
 class _NumericCodeMixin:
-    """Phones show the digit keypad for the 6-digit SMS code."""
+    """Phones show the digit keypad for a code: 6 digits by SMS or from an
+    authenticator app, 8 for a recovery code."""
+
+    code_length = 6
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["code"].widget.attrs.update(
-            {"inputmode": "numeric", "pattern": "[0-9]*", "maxlength": "6"}
+            {
+                "inputmode": "numeric",
+                "pattern": "[0-9]*",
+                "maxlength": str(self.code_length),
+            }
         )
 
 
-class VerifyPhoneCodeForm(_NumericCodeMixin, VerifyPhoneForm):
+class _DailyGuessCeilingMixin:
+    """allauth allows a few tries per code and a new code every minute or
+    so: thousands of guesses a day. Wrong codes are counted per account and
+    day, at login and phone verification together; past the ceiling even
+    the right code is refused until tomorrow."""
+
+    def _account(self) -> User | None:
+        raise NotImplementedError
+
+    def clean_code(self):
+        user = self._account()
+        if user is not None and sms_code_guesses_exhausted(user=user):
+            raise ValidationError(GUESSES_EXHAUSTED, code="guesses_exhausted")
+        try:
+            return super().clean_code()
+        except ValidationError as error:
+            if user is not None and error.code == "incorrect_code":
+                sms_code_guess_failed(user=user)
+            raise
+
+
+class VerifyPhoneCodeForm(_NumericCodeMixin, _DailyGuessCeilingMixin, VerifyPhoneForm):
+    def _account(self) -> User | None:
+        return self.user
+
+
+class ConfirmLoginCodeDigitsForm(
+    _NumericCodeMixin, _DailyGuessCeilingMixin, ConfirmLoginCodeForm
+):
+    def _account(self) -> User | None:
+        # allauth hands this form no user; its view runs inside the pending
+        # login, which its decorator puts on the request.
+        stage = getattr(context.request, "_login_stage", None)
+        return stage.login.user if stage is not None else None
+
+
+class ActivateTOTPDigitsForm(_NumericCodeMixin, ActivateTOTPForm):
     pass
 
 
-class ConfirmLoginCodeDigitsForm(_NumericCodeMixin, ConfirmLoginCodeForm):
-    pass
+class AuthenticateDigitsForm(_NumericCodeMixin, AuthenticateForm):
+    code_length = 8  # or a recovery code
+
+
+class ReauthenticateDigitsForm(_NumericCodeMixin, ReauthenticateForm):
+    code_length = 8
 
 
 class PhoneLoginForm(LoginForm):
@@ -45,3 +106,19 @@ class PhoneSignupForm(SignupForm):
             "Có thể bỏ trống: bạn sẽ đăng nhập bằng mã gửi qua tin nhắn SMS. "
             "Nếu đặt, mật khẩu cần ít nhất 8 ký tự, không chỉ gồm chữ số."
         )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # allauth checks the password against a blank user; the name and the
+        # number it must not resemble are only known here.
+        password = cleaned_data.get("password1")
+        if password and not self.has_error("password1"):
+            user = User(
+                full_name=cleaned_data.get("full_name") or "",
+                phone=cleaned_data.get("phone") or None,
+            )
+            try:
+                validate_password(password, user)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned_data

@@ -1,7 +1,12 @@
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from .selectors import second_factor_required
 
 MUST_CHANGE_SESSION_KEY = "must_change_password"
 
@@ -27,3 +32,47 @@ class PasswordChangeRequiredMiddleware:
                 )
                 return redirect(target)
         return self.get_response(request)
+
+
+class AdminSecondFactorRequiredMiddleware:
+    """Sends an administrator who has no authenticator app yet to allauth's
+    page that sets one up, before any page of the unit admin, the CMS or the
+    Django admin. Only those paths are guarded, so the two-factor pages,
+    logout, static files and the language switch stay reachable.
+
+    It asks whether the account has an authenticator, not how this session
+    logged in: allauth's login stage already asks every account that has one
+    for its code, and tests that log in with force_login get through once
+    their user has one."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            settings.ADMIN_MFA_REQUIRED
+            # The path first: learners' pages never load the user for this.
+            and request.path.startswith(self._guarded())
+            and request.user.is_authenticated
+            and not is_mfa_enabled(request.user, [Authenticator.Type.TOTP])
+            and second_factor_required(user=request.user)
+        ):
+            messages.warning(
+                request,
+                _(
+                    "Tài khoản quản trị phải bật xác thực hai bước trước khi vào trang "
+                    "quản trị. Hãy cài một ứng dụng xác thực (Google Authenticator, "
+                    "Microsoft Authenticator…) trên điện thoại, quét mã QR dưới đây "
+                    "rồi nhập mã 6 chữ số mà ứng dụng hiện ra."
+                ),
+            )
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+    @staticmethod
+    def _guarded() -> tuple[str, ...]:
+        return (
+            reverse("unit_admin_home"),
+            reverse("wagtailadmin_home"),
+            reverse("admin:index"),
+        )

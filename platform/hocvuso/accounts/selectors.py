@@ -1,12 +1,21 @@
+import hashlib
 from functools import reduce
 from operator import or_
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from hocvuso.orgunits.models import AdminRole, Team, TeamMembership, Unit, UnitLevel
+from hocvuso.orgunits.models import (
+    AdminRole,
+    AdminRoleKind,
+    Team,
+    TeamMembership,
+    Unit,
+    UnitLevel,
+)
 from hocvuso.orgunits.selectors import AdminScope
 
 from .import_rows import CommuneInfo, ExistingAccount, TeamInfo, fold
@@ -164,3 +173,39 @@ def import_jobs_list(*, user: User, limit: int = 10) -> list[ImportJob]:
         .defer("rows", "outcomes", "passwords")
         .order_by("-created_at")[:limit]
     )
+
+
+# Roles whose holders must use a second factor; a team leader sees only
+# their own team and is not among them.
+SECOND_FACTOR_ROLES = [
+    AdminRoleKind.PROVINCE_ADMIN,
+    AdminRoleKind.COMMUNE_ADMIN,
+    AdminRoleKind.CONTENT_EDITOR,
+]
+
+
+def second_factor_required(*, user: User) -> bool:
+    """Every administrator: superusers and staff, province and commune
+    admins, content editors, and anyone else the CMS lets in."""
+    return (
+        user.is_superuser
+        or user.is_staff
+        or AdminRole.objects.filter(user=user, role__in=SECOND_FACTOR_ROLES).exists()
+        or user.has_perm("wagtailadmin.access_admin")
+    )
+
+
+def day_counter_key(*, kind: str, value: str) -> str:
+    """The cache key of one counter per thing (a number, an address, an
+    account) and calendar day in Vietnam, so every cap resets at midnight."""
+    digest = hashlib.sha256(value.encode()).hexdigest()[:32]
+    return f"accounts:per-day:{kind}:{timezone.localdate():%Y%m%d}:{digest}"
+
+
+def day_count_get(*, key: str) -> int:
+    return cache.get(key) or 0
+
+
+def sms_code_guesses_exhausted(*, user: User) -> bool:
+    key = day_counter_key(kind="code-guesses", value=str(user.pk))
+    return day_count_get(key=key) >= settings.SMS_CODE_GUESSES_PER_ACCOUNT_PER_DAY

@@ -3,11 +3,13 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hocvuso.orgunits.models import TeamMembership, Unit
 from hocvuso.orgunits.selectors import AdminScope, admin_scope_get
@@ -35,7 +37,7 @@ from .models import (
     User,
 )
 from .phone import phone_normalize
-from .selectors import import_snapshot_get
+from .selectors import day_count_get, day_counter_key, import_snapshot_get
 from .tasks import import_job_run_task, sms_send_task
 
 
@@ -44,7 +46,57 @@ def sms_send(*, to: str, text: str) -> None:
     sms_send_task.delay(to, text)
 
 
-def verification_code_send(*, phone: str, code: str) -> None:
+# A day counter outlives its day, whatever zone the cache server keeps time in.
+DAY_COUNTER_TTL = 2 * 24 * 3600
+SMS_NUMBER_CAP_REACHED = gettext_lazy(
+    "Số điện thoại này đã nhận đủ số mã xác thực cho phép trong hôm nay. "
+    "Vui lòng thử lại vào ngày mai."
+)
+SMS_ADDRESS_CAP_REACHED = gettext_lazy(
+    "Đã gửi quá nhiều mã xác thực từ mạng này trong hôm nay. "
+    "Vui lòng thử lại vào ngày mai."
+)
+
+
+class SmsDailyCapReached(Exception):
+    """No code was sent: the number or the address has had today's share."""
+
+
+def _day_count_add(key: str) -> None:
+    cache.add(key, 0, DAY_COUNTER_TTL)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, DAY_COUNTER_TTL)
+
+
+def _sms_daily_budget_take(*, phone: str, address: str) -> None:
+    """Count one SMS against the number's and the client address's daily caps
+    (settings.SMS_CODES_PER_*_PER_DAY), or raise SmsDailyCapReached and count
+    nothing. Two requests at the same moment may both pass the check: the
+    caps are a budget, not an exact count."""
+    limits = [
+        (
+            day_counter_key(kind="sms-number", value=phone),
+            settings.SMS_CODES_PER_NUMBER_PER_DAY,
+            SMS_NUMBER_CAP_REACHED,
+        ),
+        (
+            day_counter_key(kind="sms-address", value=address),
+            settings.SMS_CODES_PER_ADDRESS_PER_DAY,
+            SMS_ADDRESS_CAP_REACHED,
+        ),
+    ]
+    for key, cap, message in limits:
+        if day_count_get(key=key) >= cap:
+            raise SmsDailyCapReached(message)
+    for key, _cap, _message in limits:
+        _day_count_add(key)
+
+
+def verification_code_send(*, phone: str, code: str, address: str) -> None:
+    """Send a code within the daily caps (SmsDailyCapReached: nothing sent)."""
+    _sms_daily_budget_take(phone=phone, address=address)
     sms_send(
         to=phone,
         text=_(
@@ -55,9 +107,10 @@ def verification_code_send(*, phone: str, code: str) -> None:
     )
 
 
-def account_exists_sms_send(*, phone: str) -> None:
+def account_exists_sms_send(*, phone: str, address: str) -> None:
     """Sign-up with a number that has an account: the page reads as for any
     sign-up; only the phone's owner learns why no code came."""
+    _sms_daily_budget_take(phone=phone, address=address)
     sms_send(
         to=phone,
         text=_(
@@ -67,9 +120,10 @@ def account_exists_sms_send(*, phone: str) -> None:
     )
 
 
-def account_unknown_sms_send(*, phone: str) -> None:
+def account_unknown_sms_send(*, phone: str, address: str) -> None:
     """A login code asked for a number without an account: the page reads as
     if a code went out; the phone's owner learns where to sign up instead."""
+    _sms_daily_budget_take(phone=phone, address=address)
     sms_send(
         to=phone,
         text=_(
@@ -100,6 +154,11 @@ def account_phone_claim(*, user: User, phone: str) -> bool:
     user.save(update_fields=["password", "must_change_password"])
     Consent.objects.filter(user=user).delete()
     return had_password
+
+
+def sms_code_guess_failed(*, user: User) -> None:
+    """Count a wrong SMS code against the account's daily ceiling."""
+    _day_count_add(day_counter_key(kind="code-guesses", value=str(user.pk)))
 
 
 @transaction.atomic

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "taggit",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django_htmx",
     "channels",
     "django.contrib.admin",
@@ -85,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "hocvuso.accounts.middleware.PasswordChangeRequiredMiddleware",
+    "hocvuso.accounts.middleware.AdminSecondFactorRequiredMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -211,8 +213,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
     },
+    {"NAME": "hocvuso.accounts.password_validation.PersonalDataValidator"},
+    {"NAME": "hocvuso.accounts.password_validation.NotCurrentPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {
+        # Django's list is English; these are the ones Vietnamese users pick.
+        "NAME": "django.contrib.auth.password_validation.CommonPasswordValidator",
+        "OPTIONS": {
+            "password_list_path": PROJECT_DIR
+            / "accounts"
+            / "data"
+            / "mat-khau-pho-bien.txt"
+        },
+    },
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
@@ -267,6 +281,33 @@ ACCOUNT_RATE_LIMITS = {
     "request_login_code": "20/m/ip,3/m/key",
     "verify_phone": "1/30s/key,3/m/ip",
 }
+
+# Daily caps, counted per calendar day (Asia/Ho_Chi_Minh) in the cache. The
+# province pays for every SMS: a number gets at most this many codes a day
+# (a learner needs one or two: sign-up, a login, a resend), an address this
+# many (a training day puts a few hundred learners behind one address).
+SMS_CODES_PER_NUMBER_PER_DAY = int(os.environ.get("SMS_CODES_PER_NUMBER_PER_DAY", "5"))
+SMS_CODES_PER_ADDRESS_PER_DAY = int(
+    os.environ.get("SMS_CODES_PER_ADDRESS_PER_DAY", "300")
+)
+# Wrong SMS codes an account may enter a day, at login and phone verification
+# together; then even the right code waits until tomorrow.
+SMS_CODE_GUESSES_PER_ACCOUNT_PER_DAY = int(
+    os.environ.get("SMS_CODE_GUESSES_PER_ACCOUNT_PER_DAY", "10")
+)
+
+# Two-factor authentication (allauth.mfa): an authenticator app (TOTP) with
+# recovery codes; required for every administrator before /quan-tri/ and /cms/
+# (see accounts.middleware), optional for learners.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Bình dân học vụ số"
+MFA_FORMS = {
+    "activate_totp": "hocvuso.accounts.allauth_forms.ActivateTOTPDigitsForm",
+    "authenticate": "hocvuso.accounts.allauth_forms.AuthenticateDigitsForm",
+    "reauthenticate": "hocvuso.accounts.allauth_forms.ReauthenticateDigitsForm",
+}
+# Deliberately no environment variable: nothing deployed can turn it off.
+ADMIN_MFA_REQUIRED = True
 
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "hocvuso.accounts.sms.ConsoleBackend")
 SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")

@@ -21,3 +21,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# The admin pages' own tests log in with force_login and no authenticator app;
+# the two-factor tests (tests/hocvuso/accounts/test_admin_mfa.py and
+# tests/browser/test_admin_mfa.py) turn the requirement on.
+ADMIN_MFA_REQUIRED = False

@@ -142,7 +142,7 @@ def test_login_lockout_counts_the_account_not_what_was_typed(make_learner):
 # --- 2. An unverified sign-up never holds a number against its owner -----------
 
 NUMBER = "0912 345 678"
-SQUATTER_PASSWORD = "Chiemdung@2025"
+SQUATTER_PASSWORD = "Tuyet-Voi@2025"
 
 
 def sign_up(client: Client, *, name: str, password: str = "") -> None:
