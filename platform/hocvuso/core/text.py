@@ -18,6 +18,10 @@ from django.utils.translation import gettext_lazy as _
 # too, because some spreadsheets strip them and then read what follows.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 NAME_MAX = 150
+# What a control character read from a file becomes before the file's text is
+# stored for its later run (jsonb refuses NUL); validators refuse it as they
+# refuse the character itself.
+CONTROL_MARK = "\ufffd"
 
 # C0 and C1 control characters and DEL; lone surrogates (possible from JSON
 # "\ud800") cannot be encoded to UTF-8 at all.
@@ -37,8 +41,24 @@ def control_character(value: str, *, multiline: bool = False) -> str | None:
     return None
 
 
+def control_marked(value: str, *, multiline: bool = False) -> str:
+    """`value` with each control character not allowed replaced by
+    CONTROL_MARK."""
+    return _CONTROL.sub(
+        lambda m: (
+            m.group() if multiline and m.group() in _MULTILINE_ALLOWED else CONTROL_MARK
+        ),
+        value,
+    )
+
+
+# A signed number (a phone "+84912345678", "-5") starts like a formula but is
+# only ever a number to a spreadsheet; it is exported as written.
+_SIGNED_NUMBER = re.compile(r"[+-]?[0-9]+([.,][0-9]+)?")
+
+
 def looks_like_formula(value: str) -> bool:
-    return value.startswith(FORMULA_START)
+    return value.startswith(FORMULA_START) and not _SIGNED_NUMBER.fullmatch(value)
 
 
 def _codepoint(char: str) -> str:
