@@ -10,6 +10,9 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
 
+from hocvuso.core.export_writer import csv_bytes as export_csv_bytes
+from hocvuso.core.text import control_marked
+
 from .import_rows import COLUMNS, HeaderError
 
 MAX_ROWS = 20_000
@@ -47,6 +50,13 @@ def read_table(data: bytes, filename: str) -> list[list[str]]:
         book.close()
     else:
         raise HeaderError("file_type")
+    # The rows are stored as jsonb until the run, and jsonb refuses NUL: each
+    # control character becomes a mark the row validation refuses (line
+    # breaks and tabs are spacing, folded by the validation).
+    rows = [
+        [control_marked(str(c).replace("\r", "\n"), multiline=True) for c in row]
+        for row in rows
+    ]
     while rows and not any(str(c).strip() for c in rows[-1]):
         rows.pop()
     if not rows:
@@ -81,9 +91,6 @@ def template_xlsx(guide: Sequence[str]) -> bytes:
 
 
 def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
-    """UTF-8 with a byte-order mark, so Excel shows the diacritics."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    """Through the one export writer: a refused row goes back to the admin
+    with its formula-looking cells neutralised."""
+    return export_csv_bytes([header, *rows])
