@@ -3,6 +3,7 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hocvuso.core.form_fields import TextField
 from hocvuso.core.text import NAME_MAX, person_name_clean
 from hocvuso.orgunits.models import Unit
 from hocvuso.orgunits.selectors import unit_children_list
@@ -11,7 +12,7 @@ from hocvuso.orgunits.selectors import unit_children_list
 class SignupExtraForm(forms.Form):
     """Added to allauth's signup form (phone and optional password)."""
 
-    full_name = forms.CharField(
+    full_name = TextField(
         label=_("Họ và tên"),
         max_length=NAME_MAX,
         widget=forms.TextInput(
@@ -53,7 +54,7 @@ class ProfileForm(forms.Form):
     works with plain HTML posts and htmx just refreshes the lists sooner.
     """
 
-    full_name = forms.CharField(label=_("Họ và tên"), max_length=NAME_MAX)
+    full_name = TextField(label=_("Họ và tên"), max_length=NAME_MAX)
     birth_year = forms.IntegerField(
         label=_("Năm sinh"),
         required=False,

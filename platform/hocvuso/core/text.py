@@ -30,6 +30,9 @@ _MULTILINE_ALLOWED = frozenset("\n\t")
 # A name: a letter first, then letters (with their combining marks), spaces
 # and the punctuation real names carry (H'Hen Niê, Nguyễn T. An, Lê-Anh).
 _NAME_PUNCTUATION = frozenset(" .,'’-()")
+# A place or team: also digits and the slash and ampersand of "Tổ dân phố 5/2".
+_PLACE_PUNCTUATION = _NAME_PUNCTUATION | frozenset("/&")
+PLACE_MAX = 200
 
 
 def control_character(value: str, *, multiline: bool = False) -> str | None:
@@ -116,5 +119,30 @@ def person_name_clean(value: str) -> str:
                 "bắt đầu bằng một chữ cái."
             ),
             code="name_invalid",
+        )
+    return value
+
+
+def place_name_clean(value: str, *, field: str, max_length: int = PLACE_MAX) -> str:
+    """The rule for a village's or a team's name: clean text, single spaces,
+    letters, digits and the punctuation of place names, a letter or a digit
+    first and at least one letter (so no markup, no formula, no "...")."""
+    value = " ".join(text_clean(value, field=field, max_length=max_length).split())
+    if value and not (
+        unicodedata.category(value[0])[0] in "LN"
+        and any(unicodedata.category(c)[0] == "L" for c in value)
+        and all(
+            unicodedata.category(c)[0] in "LMN" or c in _PLACE_PUNCTUATION
+            for c in value
+        )
+    ):
+        raise ValidationError(
+            _(
+                "%(field)s “%(value)s” không hợp lệ: chỉ gồm chữ cái, chữ số, "
+                "khoảng trắng và các dấu . , ' - ( ) / &, bắt đầu bằng chữ cái "
+                "hoặc chữ số."
+            ),
+            code="place_invalid",
+            params={"field": field, "value": value[:40]},
         )
     return value

@@ -26,6 +26,7 @@ def _text(response) -> str:
         ("@SUM(A1)", RULE),
         ("Nguyễn Văn 2", RULE),
         ("Nguyễn\x1bVăn", "ký tự điều khiển"),
+        ("Nguyễn\x00Văn", "ký tự điều khiển"),
     ],
 )
 def test_profile_refuses_a_name_the_rule_refuses(client, learner, name, message):
