@@ -6,11 +6,11 @@ import io
 import zipfile
 from collections.abc import Iterable, Sequence
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
+from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from hocvuso.core.export_writer import csv_bytes as export_csv_bytes
+from hocvuso.core.export_writer import xlsx_append, xlsx_bytes, xlsx_workbook
 from hocvuso.core.text import control_marked
 
 from .import_rows import COLUMNS, HeaderError
@@ -71,23 +71,18 @@ def headers() -> list[str]:
 
 
 def template_xlsx(guide: Sequence[str]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Danh sách"
-    sheet.append(headers())
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    book = xlsx_workbook()
+    sheet = book.create_sheet("Danh sách")
     for letter, width in zip("ABCDEFG", (28, 16, 10, 10, 20, 24, 12), strict=True):
         sheet.column_dimensions[letter].width = width
         # Text columns keep the leading zero of phone numbers and codes.
         sheet.column_dimensions[letter].number_format = "@"
+    xlsx_append(sheet, headers(), bold=True)
     notes = book.create_sheet("Hướng dẫn")
-    for line in guide:
-        notes.append([line])
     notes.column_dimensions["A"].width = 110
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    for line in guide:
+        xlsx_append(notes, [line])
+    return xlsx_bytes(book)
 
 
 def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
