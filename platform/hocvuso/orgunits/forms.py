@@ -72,7 +72,8 @@ class VillageForm(forms.Form):
     def clean(self):
         data = super().clean()
         if self.errors:
-            # The file could not be read: its error is the one to fix.
+            # A field already failed (say, an unreadable file): its error is
+            # the one to fix, not "enter a name".
             return data
         raw = (data.get("name") or "").splitlines() + (data.get("file") or [])
         names, errors = [], []
