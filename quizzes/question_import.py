@@ -6,7 +6,10 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from hocvuso.core.export_writer import csv_bytes
+from hocvuso.core.text import text_clean
 
 from .engine.scoring import Kind
 
@@ -33,6 +36,15 @@ KINDS = {
 }
 DIFFICULTIES = {"": "", "dễ": "easy", "trung bình": "medium", "khó": "hard"}
 YES = {"có", "x", "1", "yes"}
+# Free-text columns: (column, label, longest, may hold line breaks). A question
+# is read on a phone; the other limits are the model fields'.
+TEXT_COLUMNS = [
+    ("câu hỏi", "Câu hỏi", 1000, True),
+    *((f"đáp án {i}", f"Đáp án {i}", 500, False) for i in range(1, 7)),
+    ("giải thích", "Giải thích", 2000, True),
+    ("nhãn", "Nhãn", 200, False),
+    ("nguồn", "Nguồn", 500, False),
+]
 EXAMPLE = [
     "một đáp án",
     "Ngày Chuyển đổi số quốc gia là ngày nào?",
@@ -119,9 +131,30 @@ def _answer_numbers(raw: str) -> list[int] | None:
         return None
 
 
+def _texts_clean(row: dict[str, str], errors: list[str]) -> dict[str, str]:
+    """The row with its free-text cells through core.text; each refused cell
+    adds its message."""
+    row = dict(row)
+    for column, label, longest, multiline in TEXT_COLUMNS:
+        try:
+            row[column] = text_clean(
+                row.get(column, ""),
+                field=label,
+                max_length=longest,
+                multiline=multiline,
+            )
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    return row
+
+
 def row_parse(row: dict[str, str], number: int) -> RowOutcome:
     outcome = RowOutcome(number=number)
     errors = outcome.errors
+    row = _texts_clean(row, errors)
+    if errors:
+        # The other checks would misread a refused cell (a "missing" answer).
+        return outcome
     kind = KINDS.get(row.get("loại", "").strip().lower())
     if kind is None:
         errors.append(_("Cột “loại” phải là: một đáp án, nhiều đáp án hoặc đúng sai."))
@@ -193,8 +226,4 @@ def rows_parse(rows: list[dict[str, str]]) -> list[RowOutcome]:
 
 
 def template_csv() -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(COLUMNS)
-    writer.writerow(EXAMPLE)
-    return buffer.getvalue().encode("utf-8-sig")
+    return csv_bytes([COLUMNS, EXAMPLE])

@@ -3,6 +3,8 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hocvuso.core.form_fields import TextField
+from hocvuso.core.text import NAME_MAX, person_name_clean
 from hocvuso.orgunits.models import Unit
 from hocvuso.orgunits.selectors import unit_children_list
 
@@ -10,9 +12,9 @@ from hocvuso.orgunits.selectors import unit_children_list
 class SignupExtraForm(forms.Form):
     """Added to allauth's signup form (phone and optional password)."""
 
-    full_name = forms.CharField(
+    full_name = TextField(
         label=_("Họ và tên"),
-        max_length=150,
+        max_length=NAME_MAX,
         widget=forms.TextInput(
             attrs={"autocomplete": "name", "placeholder": "Nguyễn Văn An"}
         ),
@@ -21,8 +23,11 @@ class SignupExtraForm(forms.Form):
 
     field_order = ["full_name", "phone", "password1"]
 
+    def clean_full_name(self) -> str:
+        return person_name_clean(self.cleaned_data["full_name"])
+
     def signup(self, request, user) -> None:
-        user.full_name = self.cleaned_data["full_name"].strip()
+        user.full_name = self.cleaned_data["full_name"]
         user.save(update_fields=["full_name"])
 
 
@@ -49,7 +54,7 @@ class ProfileForm(forms.Form):
     works with plain HTML posts and htmx just refreshes the lists sooner.
     """
 
-    full_name = forms.CharField(label=_("Họ và tên"), max_length=150)
+    full_name = TextField(label=_("Họ và tên"), max_length=NAME_MAX)
     birth_year = forms.IntegerField(
         label=_("Năm sinh"),
         required=False,
@@ -74,6 +79,9 @@ class ProfileForm(forms.Form):
         self.fields["village"].choices = _choices(
             villages, _("— Chọn thôn, tổ (nếu có) —")
         )
+
+    def clean_full_name(self) -> str:
+        return person_name_clean(self.cleaned_data["full_name"])
 
     def clean_birth_year(self):
         year = self.cleaned_data.get("birth_year")

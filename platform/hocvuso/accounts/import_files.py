@@ -6,9 +6,12 @@ import io
 import zipfile
 from collections.abc import Iterable, Sequence
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
+from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
+
+from hocvuso.core.export_writer import csv_bytes as export_csv_bytes
+from hocvuso.core.export_writer import xlsx_append, xlsx_bytes, xlsx_workbook
+from hocvuso.core.text import control_marked
 
 from .import_rows import COLUMNS, HeaderError
 
@@ -47,6 +50,13 @@ def read_table(data: bytes, filename: str) -> list[list[str]]:
         book.close()
     else:
         raise HeaderError("file_type")
+    # The rows are stored as jsonb until the run, and jsonb refuses NUL: each
+    # control character becomes a mark the row validation refuses (line
+    # breaks and tabs are spacing, folded by the validation).
+    rows = [
+        [control_marked(str(c).replace("\r", "\n"), multiline=True) for c in row]
+        for row in rows
+    ]
     while rows and not any(str(c).strip() for c in rows[-1]):
         rows.pop()
     if not rows:
@@ -61,29 +71,21 @@ def headers() -> list[str]:
 
 
 def template_xlsx(guide: Sequence[str]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Danh sách"
-    sheet.append(headers())
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    book = xlsx_workbook()
+    sheet = book.create_sheet("Danh sách")
     for letter, width in zip("ABCDEFG", (28, 16, 10, 10, 20, 24, 12), strict=True):
         sheet.column_dimensions[letter].width = width
         # Text columns keep the leading zero of phone numbers and codes.
         sheet.column_dimensions[letter].number_format = "@"
+    xlsx_append(sheet, headers(), bold=True)
     notes = book.create_sheet("Hướng dẫn")
-    for line in guide:
-        notes.append([line])
     notes.column_dimensions["A"].width = 110
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    for line in guide:
+        xlsx_append(notes, [line])
+    return xlsx_bytes(book)
 
 
 def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
-    """UTF-8 with a byte-order mark, so Excel shows the diacritics."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    """Through the one export writer: a refused row goes back to the admin
+    with its formula-looking cells neutralised."""
+    return export_csv_bytes([header, *rows])

@@ -10,6 +10,10 @@ ROW_ERRORS = {
     "name_invalid": _(
         "Họ và tên “%(value)s” có chữ số hoặc ký tự đặc biệt; chỉ ghi chữ cái và dấu cách."
     ),
+    "control_character": _(
+        "Ô “%(column)s” có ký tự điều khiển hoặc ký tự không đọc được; "
+        "hãy gõ lại ô này."
+    ),
     "missing_phone": _("Thiếu số điện thoại."),
     "bad_phone": INVALID_PHONE,
     "duplicate_phone": _("Số điện thoại trùng với dòng %(row)s trong tệp."),
@@ -40,6 +44,12 @@ ROW_ERRORS = {
     ),
 }
 
+ROW_WARNINGS = {
+    "member_without_team": _(
+        "Vai trò “%(value)s” nhưng không ghi tổ CNSCĐ: sẽ nhập như người dân."
+    ),
+}
+
 FILE_ERRORS = {
     "missing_columns": _(
         "Tệp thiếu cột: %(columns)s. Hãy dùng tệp mẫu và giữ nguyên dòng tiêu đề."
@@ -62,7 +72,10 @@ TEMPLATE_GUIDE = [
     _("mã xã: bắt buộc, mã 5 chữ số của xã, phường trong danh mục đơn vị hành chính."),
     _("thôn/tổ dân phố: không bắt buộc, tên đúng như trong danh sách thôn của xã."),
     _("tổ CNSCĐ: tên Tổ công nghệ số cộng đồng; để trống nếu là người dân."),
-    _("vai trò: “tổ trưởng” hoặc “thành viên” (mặc định là thành viên khi có tổ)."),
+    _(
+        "vai trò: “tổ trưởng” hoặc “thành viên” (mặc định là thành viên khi có tổ); "
+        "không ghi tổ thì người đó được nhập như người dân."
+    ),
     _(
         "Nhập lại cùng một tệp không thay đổi gì; dòng có số điện thoại đã có sẽ cập nhật tài khoản đó."
     ),

@@ -1,4 +1,5 @@
-"""Validation of a bulk account import, in plain Python (no Django).
+"""Validation of a bulk account import, in plain Python (no database; the
+text rules come from core.text, shared with every form).
 
 It takes the rows of the file and a snapshot of what the database knows
 (communes with their villages and teams, accounts found by phone number) and
@@ -14,6 +15,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from django.core.exceptions import ValidationError
+
+from hocvuso.core.text import (
+    CONTROL_MARK,
+    NAME_MAX,
+    control_character,
+    person_name_clean,
+)
+
 # The template's headers, in order; the keys are what the code calls them.
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("full_name", "họ và tên"),
@@ -25,13 +35,18 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("role", "vai trò"),
 )
 REQUIRED_COLUMNS = ("full_name", "phone", "commune")
-NAME_MAX = 150
+LABELS = dict(COLUMNS)
 OLDEST_YEAR = 1900
 YOUNGEST_AGE = 6
-# Characters that have no place in a name, and the ones a spreadsheet would
-# read as a formula when the failed rows are opened again.
-_NAME_FORBIDDEN = re.compile(r"[0-9@#$%^&*_=+<>{}\[\]|\\/;:!?\"]")
-_FORMULA_START = ("=", "+", "-", "@")
+# person_name_clean's refusals, as the import's error codes.
+_NAME_ERRORS = {
+    "required": "missing_name",
+    "too_long": "name_too_long",
+    "control_character": "control_character",
+}
+# Spacing a spreadsheet cell may hold; any other control character is refused,
+# not folded away.
+_SPACING = re.compile(r"[ \t\n\r]+")
 _COMMUNE_CODE = re.compile(r"\d{5}")
 _YEAR = re.compile(r"\d{4}")
 
@@ -104,6 +119,8 @@ class RowOutcome:
     number: int  # the row number the spreadsheet shows (header is row 1)
     cells: dict[str, str]
     errors: list[RowError] = field(default_factory=list)
+    # Accepted, but written differently from what the file says.
+    warnings: list[RowError] = field(default_factory=list)
     parsed: ParsedRow | None = None
     action: Action | None = None
 
@@ -148,17 +165,35 @@ def _cells(row: Sequence[str], columns: Mapping[str, int]) -> dict[str, str]:
     for key, _label in COLUMNS:
         index = columns.get(key)
         value = row[index] if index is not None and index < len(row) else ""
-        cells[key] = " ".join(str(value or "").split())
+        cells[key] = _SPACING.sub(" ", str(value or "")).strip(" ")
     return cells
 
 
-def _check_name(name: str, errors: list[RowError]) -> None:
-    if not name:
-        errors.append(RowError("missing_name", "full_name"))
-    elif len(name) > NAME_MAX:
-        errors.append(RowError("name_too_long", "full_name", {"max": NAME_MAX}))
-    elif name.startswith(_FORMULA_START) or _NAME_FORBIDDEN.search(name):
-        errors.append(RowError("name_invalid", "full_name", {"value": name}))
+def _check_controls(cells: Mapping[str, str], errors: list[RowError]) -> None:
+    """A control character in any cell (the name's own rule reports it for
+    the name); CONTROL_MARK is how read_table shows one it found."""
+    for key, value in cells.items():
+        if key != "full_name" and (control_character(value) or CONTROL_MARK in value):
+            errors.append(_control_error(key))
+
+
+def _control_error(key: str) -> RowError:
+    return RowError("control_character", key, {"column": LABELS[key]})
+
+
+def _check_name(name: str, errors: list[RowError]) -> str:
+    if CONTROL_MARK in name:
+        errors.append(_control_error("full_name"))
+        return name
+    try:
+        return person_name_clean(name)
+    except ValidationError as exc:
+        code = _NAME_ERRORS.get(exc.code, "name_invalid")
+        if code == "control_character":
+            errors.append(_control_error("full_name"))
+        else:
+            errors.append(RowError(code, "full_name", {"value": name, "max": NAME_MAX}))
+        return name
 
 
 def _check_year(raw: str, this_year: int, errors: list[RowError]) -> int | None:
@@ -182,12 +217,19 @@ def _check_year(raw: str, this_year: int, errors: list[RowError]) -> int | None:
     return year
 
 
-def _check_role(raw: str, has_team: bool, errors: list[RowError]) -> Role | None:
+def _check_role(
+    raw: str, has_team: bool, errors: list[RowError], warnings: list[RowError]
+) -> Role | None:
     if not raw:
         return Role.MEMBER if has_team else None
     role = ROLE_WORDS.get(fold(raw))
     if role is None:
         errors.append(RowError("bad_role", "role", {"value": raw}))
+    elif not has_team and role is Role.MEMBER:
+        # Clerks write "thành viên" for any participant: with no team to join
+        # the person is a plain learner, which the preview says.
+        warnings.append(RowError("member_without_team", "role", {"value": raw}))
+        return None
     elif not has_team:
         errors.append(RowError("role_without_team", "role", {"value": raw}))
     return role
@@ -233,7 +275,8 @@ def validate_rows(
         errors = outcome.errors
         outcomes.append(outcome)
 
-        _check_name(cells["full_name"], errors)
+        _check_controls(cells, errors)
+        full_name = _check_name(cells["full_name"], errors)
         phone = None
         if not cells["phone"]:
             errors.append(RowError("missing_phone", "phone"))
@@ -295,7 +338,7 @@ def validate_rows(
                         {"value": team.name, "village": cells["village"]},
                     )
                 )
-        role = _check_role(cells["role"], bool(cells["team"]), errors)
+        role = _check_role(cells["role"], bool(cells["team"]), errors, outcome.warnings)
         if role is Role.LEADER and team is not None:
             if team.id in leader_rows:
                 errors.append(
@@ -316,7 +359,7 @@ def validate_rows(
 
         if not errors:
             outcome.parsed = ParsedRow(
-                full_name=cells["full_name"],
+                full_name=full_name,
                 phone=phone,
                 birth_year=year,
                 unit_code=unit_code,

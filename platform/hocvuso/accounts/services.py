@@ -17,7 +17,7 @@ from hocvuso.orgunits.services import team_member_add, team_membership_set
 
 from .hashers import InitialPasswordHasher
 from .import_files import read_table
-from .import_messages import FILE_ERRORS, ROW_ERRORS
+from .import_messages import FILE_ERRORS, ROW_ERRORS, ROW_WARNINGS
 from .import_rows import (
     Action,
     HeaderError,
@@ -225,8 +225,8 @@ def _validate(*, rows: list[list[str]], scope: AdminScope) -> list[RowOutcome]:
     )
 
 
-def _message(error: RowError) -> str:
-    return str(ROW_ERRORS[error.code]) % dict(error.params)
+def _message(error: RowError, messages=ROW_ERRORS) -> str:
+    return str(messages[error.code]) % dict(error.params)
 
 
 def _outcome_dict(outcome: RowOutcome) -> dict:
@@ -234,6 +234,7 @@ def _outcome_dict(outcome: RowOutcome) -> dict:
         "n": outcome.number,
         "cells": outcome.cells,
         "errors": [_message(e) for e in outcome.errors],
+        "warnings": [_message(w, ROW_WARNINGS) for w in outcome.warnings],
         "action": str(outcome.action) if outcome.action else "",
     }
 

@@ -2,7 +2,13 @@ import csv
 import io
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from hocvuso.accounts.import_rows import COLUMNS as ACCOUNT_COLUMNS
+from hocvuso.accounts.import_rows import fold
+from hocvuso.core.form_fields import TextField
+from hocvuso.core.text import PLACE_MAX, place_name_clean
 
 VILLAGE_KINDS = [
     ("thôn", _("Thôn")),
@@ -12,8 +18,16 @@ VILLAGE_KINDS = [
 ]
 
 
+# The header words of a village list, and those of the account import's
+# template (a file often picked by mistake: its names are not villages).
+_VILLAGE_HEADERS = {"ten", "ten thon", "ten thon, to dan pho", "thon/to dan pho"}
+_ACCOUNT_HEADERS = {fold(label) for key, label in ACCOUNT_COLUMNS if key != "village"}
+_ERRORS_SHOWN = 5
+
+
 class VillageForm(forms.Form):
-    name = forms.CharField(
+    name = TextField(
+        multiline=True,
         label=_("Tên thôn, tổ dân phố (mỗi dòng một tên)"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
@@ -31,36 +45,73 @@ class VillageForm(forms.Form):
         if upload.size > 256 * 1024:
             raise forms.ValidationError(_("Tệp danh sách thôn lớn hơn 256 KB."))
         try:
-            rows = csv.reader(io.StringIO(upload.read().decode("utf-8-sig")))
-            names = [row[0] for row in rows if row]
+            rows = [
+                row
+                for row in csv.reader(
+                    io.StringIO(upload.read().decode("utf-8-sig"), newline="")
+                )
+                if row
+            ]
         except (UnicodeDecodeError, csv.Error) as exc:
             raise forms.ValidationError(
                 _("Tệp phải là CSV lưu theo mã UTF-8.")
             ) from exc
-        if names and names[0].strip().lower() in {"tên", "tên thôn", "ten"}:
-            names = names[1:]  # a header row
+        header = {fold(cell) for cell in rows[0]} if rows else set()
+        if header & _ACCOUNT_HEADERS:
+            raise forms.ValidationError(
+                _(
+                    "Tệp này là danh sách tài khoản (có cột “họ và tên”), không "
+                    "phải danh sách thôn: hãy nhập nó ở trang Nhập danh sách."
+                )
+            )
+        names = [row[0] for row in rows]
+        if names and fold(names[0]) in _VILLAGE_HEADERS:
+            names = names[1:]
         return names
 
     def clean(self):
         data = super().clean()
+        if self.errors:
+            # A field already failed (say, an unreadable file): its error is
+            # the one to fix, not "enter a name".
+            return data
         raw = (data.get("name") or "").splitlines() + (data.get("file") or [])
-        names = [n for n in (" ".join(n.split()) for n in raw) if n]
+        names, errors = [], []
+        for line in raw:
+            try:
+                name = place_name_clean(line, field=_("Tên thôn"), max_length=PLACE_MAX)
+            except ValidationError as error:
+                errors.append(error)
+            else:
+                if name:
+                    names.append(name)
+        if errors:
+            shown = errors[:_ERRORS_SHOWN]
+            if len(errors) > _ERRORS_SHOWN:
+                shown.append(
+                    ValidationError(
+                        _("và %(n)d tên khác không hợp lệ."),
+                        params={"n": len(errors) - _ERRORS_SHOWN},
+                    )
+                )
+            raise forms.ValidationError(shown)
         if not names:
             raise forms.ValidationError(
                 _("Vui lòng nhập tên thôn, tổ dân phố hoặc chọn tệp.")
             )
-        if any(len(n) > 200 for n in names):
-            raise forms.ValidationError(_("Mỗi tên dài tối đa 200 ký tự."))
         data["names"] = names
         return data
 
 
 class TeamForm(forms.Form):
-    name = forms.CharField(
+    name = TextField(
         label=_("Tên tổ"),
-        max_length=200,
+        max_length=PLACE_MAX,
         error_messages={"required": _("Vui lòng nhập tên tổ.")},
     )
+
+    def clean_name(self) -> str:
+        return place_name_clean(self.cleaned_data["name"], field=_("Tên tổ"))
 
 
 class AssignmentForm(forms.Form):

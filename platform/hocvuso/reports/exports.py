@@ -1,22 +1,22 @@
-"""XLSX and CSV files of a report. openpyxl in write-only mode: rows are
-streamed to the file, so memory stays flat however many rows there are
-(openpyxl is already a dependency; xlsxwriter would add one for the same)."""
+"""XLSX and CSV files of a report, written by core.export_writer (write-only
+openpyxl, streamed CSV; formula-looking text never goes out live)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Iterator
 
 from django.utils import timezone
 from django.utils.text import slugify
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+
+from hocvuso.core.export_writer import (
+    csv_lines,
+    xlsx_append,
+    xlsx_bytes,
+    xlsx_workbook,
+)
 
 from .figures import COUNT_COLUMNS, Row
-
-BOLD = Font(bold=True)
 
 
 def report_headers(with_target: bool) -> list[str]:
@@ -73,7 +73,7 @@ def learners_file_name(*, unit_code: str, ext: str) -> str:
 
 def report_xlsx(**kwargs) -> bytes:
     """`report_workbook` as bytes, for an export answered in the request."""
-    return _saved(report_workbook(**kwargs))
+    return xlsx_bytes(report_workbook(**kwargs))
 
 
 def report_workbook(
@@ -89,50 +89,33 @@ def report_workbook(
     is written; `save()` to a path zips them without loading them."""
     from .figures import total_row
 
-    wb = Workbook(write_only=True)
+    wb = xlsx_workbook()
     for level_name, rows in levels:
         ws = wb.create_sheet(title=level_name[:31])
         for line in _header_lines(title, filters, generated_at):
-            ws.append(line)
-        ws.append([_bold(ws, h) for h in report_headers(with_target)])
+            xlsx_append(ws, line)
+        xlsx_append(ws, report_headers(with_target), bold=True)
         for row in rows:
-            ws.append(report_line(row, with_target))
+            xlsx_append(ws, report_line(row, with_target))
         if len(rows) > 1:
             total = total_row(rows, code="", name="Tổng cộng", target=None)
             if with_target and all(r.target is not None for r in rows):
                 total.target = sum(r.target for r in rows)
-            ws.append([_bold(ws, v) for v in report_line(total, with_target)])
+            xlsx_append(ws, report_line(total, with_target), bold=True)
     return wb
-
-
-def _saved(wb: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
-
-
-def _bold(ws, value):
-    cell = WriteOnlyCell(ws, value=value)
-    cell.font = BOLD
-    return cell
-
-
-class _Echo:
-    def write(self, value):
-        return value
 
 
 def report_csv(
     *, rows: list[Row], total: Row, filters, generated_at, with_target: bool
 ) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff"  # Excel reads UTF-8 only with a BOM
-    for line in _header_lines("Báo cáo hoàn thành", filters, generated_at):
-        yield writer.writerow(line)
-    yield writer.writerow(report_headers(with_target))
-    for row in rows:
-        yield writer.writerow(report_line(row, with_target))
-    yield writer.writerow(report_line(total, with_target))
+    return csv_lines(
+        [
+            *_header_lines("Báo cáo hoàn thành", filters, generated_at),
+            report_headers(with_target),
+            *(report_line(row, with_target) for row in rows),
+            report_line(total, with_target),
+        ]
+    )
 
 
 LEARNER_HEADERS = [
@@ -162,28 +145,28 @@ def learner_line(row, status_labels) -> list:
 
 
 def learners_xlsx(**kwargs) -> bytes:
-    return _saved(learners_workbook(**kwargs))
+    return xlsx_bytes(learners_workbook(**kwargs))
 
 
 def learners_workbook(
     *, title, filters, generated_at, rows: Iterable, status_labels
 ) -> Workbook:
     """`rows` may be a generator: they are written one at a time."""
-    wb = Workbook(write_only=True)
+    wb = xlsx_workbook()
     ws = wb.create_sheet(title="Học viên")
     for line in _header_lines(title, filters, generated_at):
-        ws.append(line)
-    ws.append([_bold(ws, h) for h in LEARNER_HEADERS])
+        xlsx_append(ws, line)
+    xlsx_append(ws, LEARNER_HEADERS, bold=True)
     for row in rows:
-        ws.append(learner_line(row, status_labels))
+        xlsx_append(ws, learner_line(row, status_labels))
     return wb
 
 
 def learners_csv(*, filters, generated_at, rows, status_labels) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff"
-    for line in _header_lines("Danh sách học viên", filters, generated_at):
-        yield writer.writerow(line)
-    yield writer.writerow(LEARNER_HEADERS)
-    for row in rows:
-        yield writer.writerow(learner_line(row, status_labels))
+    def lines():
+        yield from _header_lines("Danh sách học viên", filters, generated_at)
+        yield LEARNER_HEADERS
+        for row in rows:
+            yield learner_line(row, status_labels)
+
+    return csv_lines(lines())

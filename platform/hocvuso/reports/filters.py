@@ -97,7 +97,9 @@ def _fmt(day: date | None) -> str:
 def filters_from_request(request) -> tuple[ReportFilterForm, Filters | None]:
     data = request.GET.copy()
     form = ReportFilterForm(data or None)
-    if not data:
+    # The default view's links carry only their own keys (format, page,
+    # status…): with none of the filters given, the default applies.
+    if not any(key in data for key in ReportFilterForm.base_fields):
         choices = form.fields["subject"].choices
         if not choices:
             return form, None

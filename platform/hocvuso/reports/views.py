@@ -231,6 +231,14 @@ def report_export_csv(request, code):
 PAGE_SIZE = 50
 
 
+def _page_number(raw: str) -> int:
+    """A hand-edited page number ("²", 25 digits) reads as the first page
+    rather than failing in int() or overflowing the SQL OFFSET."""
+    if raw.isascii() and raw.isdigit() and len(raw) <= 6:
+        return max(int(raw), 1)
+    return 1
+
+
 @unit_admin_required
 def learner_page(request, code):
     unit, form, filters = _filtered(request, code)
@@ -279,11 +287,7 @@ def learner_page(request, code):
         name = exports.learners_file_name(unit_code=unit.code, ext=fmt)
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
-    page_number = (
-        max(int(request.GET.get("page", "1") or 1), 1)
-        if request.GET.get("page", "1").isdigit()
-        else 1
-    )
+    page_number = _page_number(request.GET.get("page", ""))
     rows = learner_list(
         **kwargs, limit=PAGE_SIZE + 1, offset=(page_number - 1) * PAGE_SIZE
     )
