@@ -31,8 +31,6 @@ QUESTION_HEADER = [
     "đáp án đúng",
     "giải thích",
 ]
-# 60 four-byte characters: 60 characters, 240 bytes in UTF-8.
-FOUR_BYTE_STEM = "𝓗" * 60
 
 
 def _xlsx(rows: list[list[object]]) -> bytes:
@@ -180,8 +178,10 @@ def media() -> dict[str, Callable[[], tuple[str, bytes]]]:
     }
 
 
-def four_byte_name(extension: str) -> str:
-    return f"{FOUR_BYTE_STEM}.{extension}"
+def four_byte_name(extension: str, *, length: int = 60) -> str:
+    """`length` characters of 4 bytes each: 100 of them are 400 bytes, more
+    than any Linux file system takes in one name."""
+    return f"{'𝓗' * length}.{extension}"
 
 
 def main(folder: str) -> None:
