@@ -11,7 +11,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image, UnidentifiedImageError
+from wagtail.images.fields import WagtailImageField
 from wagtail.images.forms import BaseImageForm
 
 ANIMATED = {"GIF", "WEBP"}
@@ -44,14 +46,37 @@ def image_reencode(upload) -> SimpleUploadedFile:
     except Image.DecompressionBombError as exc:
         raise _too_many_pixels() from exc
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
-        raise ValidationError(
-            _("Tệp ảnh bị hỏng hoặc không phải ảnh. Hãy tải lên ảnh JPG, PNG, GIF hoặc WebP."),
-            code="invalid_image",
-        ) from exc
+        raise _invalid_image() from exc
     return SimpleUploadedFile(upload.name, out.getvalue(), content_type)
 
 
+def _invalid_image() -> ValidationError:
+    return ValidationError(
+        _(
+            "Tệp ảnh bị hỏng hoặc không phải ảnh. Hãy tải lên ảnh JPG, PNG, GIF hoặc WebP."
+        ),
+        code="invalid_image",
+    )
+
+
+class SafeImageField(WagtailImageField):
+    """Wagtail's checks, but a file Pillow cannot read after Willow could (a
+    cut-off PNG) is a form error, not an exception."""
+
+    def to_python(self, data):
+        try:
+            return super().to_python(data)
+        except ValidationError:
+            raise
+        except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+            raise _invalid_image() from exc
+
+
 class SafeImageForm(BaseImageForm):
+    file = SafeImageField(
+        label=gettext_lazy("Tệp ảnh"), widget=BaseImageForm.Meta.widgets["file"]
+    )
+
     def clean_file(self):
         upload = self.cleaned_data.get("file")
         # An edit that keeps the stored file gives the stored file back.
