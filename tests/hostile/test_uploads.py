@@ -103,6 +103,19 @@ def test_polyglot_png_is_stored_as_pixels_only(editor, path):
     assert (image.width, image.height) == (40, 30)
 
 
+def test_image_from_the_multiple_uploader_can_be_titled(editor):
+    post_file(editor, IMAGE_PATHS["multiple"], "anh.png", corpus.png())
+    image = Image.objects.get()
+    response = editor.post(
+        f"/cms/images/multiple/{image.pk}/",
+        {f"image-{image.pk}-title": "Ảnh bìa", f"image-{image.pk}-tags": ""},
+        headers={"x-requested-with": "XMLHttpRequest"},
+    )
+    assert response.json()["success"] is True
+    image.refresh_from_db()
+    assert image.title == "Ảnh bìa"
+
+
 @pytest.mark.parametrize(
     ("paths", "extension", "content", "model"),
     [

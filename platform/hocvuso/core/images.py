@@ -11,7 +11,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from PIL import Image, UnidentifiedImageError
 from wagtail.images.fields import WagtailImageField
 from wagtail.images.forms import BaseImageForm
@@ -73,9 +72,13 @@ class SafeImageField(WagtailImageField):
 
 
 class SafeImageForm(BaseImageForm):
-    file = SafeImageField(
-        label=gettext_lazy("Tệp ảnh"), widget=BaseImageForm.Meta.widgets["file"]
-    )
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Wagtail builds the file field itself (wagtail.images.forms.
+        # formfield_for_dbfield, no hook); declaring one here would also put it
+        # in the multiple uploader's edit form, which leaves the file out.
+        if "file" in self.fields:
+            self.fields["file"].__class__ = SafeImageField
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
