@@ -20,7 +20,7 @@ ANIMATED = {"GIF", "WEBP"}
 
 def _too_many_pixels() -> ValidationError:
     return ValidationError(
-        _("Ảnh quá lớn: tối đa %(max)s triệu điểm ảnh.")
+        _("Ảnh có quá nhiều điểm ảnh; tối đa %(max)s triệu điểm ảnh.")
         % {"max": settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS // 1_000_000},
         code="file_too_many_pixels",
     )
