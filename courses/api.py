@@ -2,6 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from hocvuso.core.api_types import Id, Seconds
 from ninja import Router, Schema, Status
 
 from .api_auth import SessionUserId
@@ -17,10 +18,10 @@ router = Router(auth=SessionUserId(), tags=["Video và âm thanh"])
 
 
 class HeartbeatIn(Schema):
-    media_id: int
-    lesson_id: int
-    position: float
-    watched: float
+    media_id: Id
+    lesson_id: Id
+    position: Seconds
+    watched: Seconds
 
 
 class HeartbeatOut(Schema):

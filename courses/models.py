@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -311,14 +313,31 @@ class MediaStatus(models.TextChoices):
     FAILED = "failed", _("Lỗi")
 
 
+MAX_CAPTIONS_BYTES = 1024 * 1024
+
+
 def _vtt_check(file) -> None:
     from django.core.exceptions import ValidationError
 
+    message = _("Phụ đề phải là tệp WebVTT (.vtt).")
+    if not file.name.lower().endswith(".vtt"):
+        raise ValidationError(message)
+    if file.size > MAX_CAPTIONS_BYTES:
+        raise ValidationError(_("Tệp phụ đề lớn quá 1 MB."))
     file.seek(0)
-    head = file.read(6)
+    content = file.read(MAX_CAPTIONS_BYTES)
     file.seek(0)
-    if head.lstrip(b"\xef\xbb\xbf")[:6] != b"WEBVTT":
-        raise ValidationError(_("Phụ đề phải là tệp WebVTT (.vtt)."))
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValidationError(message) from exc
+    if not text.startswith("WEBVTT") or "\0" in text:
+        raise ValidationError(message)
+
+
+def captions_upload_to(instance, filename: str) -> str:
+    # Never the editor's name: the file is served from the site's origin.
+    return f"media_captions/{uuid.uuid4().hex}.vtt"
 
 
 class LessonMedia(models.Model):
@@ -337,7 +356,7 @@ class LessonMedia(models.Model):
     )
     captions = models.FileField(
         _("phụ đề WebVTT"),
-        upload_to="media_captions/",
+        upload_to=captions_upload_to,
         blank=True,
         validators=[_vtt_check],
     )

@@ -17,6 +17,7 @@ Usage (from the repository root):
 """
 
 import argparse
+import io
 import os
 import resource
 import sys
@@ -115,7 +116,9 @@ def main() -> None:
         print(f"file: {len(data) / 2**20:.1f} MiB CSV")
 
         def dry_run():
-            return import_job_create(user=admin, file_name="10k.csv", data=data)
+            return import_job_create(
+                user=admin, file_name="10k.csv", file=io.BytesIO(data)
+            )
 
         def run(job):
             with TestCase.captureOnCommitCallbacks(execute=True):

@@ -43,7 +43,7 @@ def question_import(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            rows = sheet_rows(name=upload.name, content=upload.read())
+            rows = sheet_rows(name=upload.name, file=upload)
         except SheetError as error:
             form.add_error("file", str(error))
         else:
@@ -57,7 +57,10 @@ def question_import(request):
                     request, _("Đã thêm %(n)d câu hỏi.") % {"n": result.created}
                 )
     return TemplateResponse(
-        request, "quizzes/admin/question_import.html", {"form": form, "result": result}
+        request,
+        "quizzes/admin/question_import.html",
+        {"form": form, "result": result},
+        status=400 if form.errors else 200,
     )
 
 

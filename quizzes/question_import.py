@@ -2,13 +2,13 @@
 what is wrong with each in Vietnamese. Nothing here touches the database;
 quizzes.services.questions_import writes."""
 
-import csv
-import io
 from dataclasses import dataclass, field
+from typing import IO
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from hocvuso.core.export_writer import csv_bytes
+from hocvuso.core.spreadsheet import SpreadsheetError, spreadsheet_rows
 from hocvuso.core.text import text_clean
 
 from .engine.scoring import Kind
@@ -29,6 +29,9 @@ COLUMNS = [
     "chấm từng phần",
     "nguồn",
 ]
+REQUIRED = ["loại", "câu hỏi", "đáp án đúng", "giải thích"]
+# A course's bank holds tens of questions; thousands is a mistake or an attack.
+MAX_ROWS = 5_000
 KINDS = {
     "một đáp án": Kind.SINGLE,
     "nhiều đáp án": Kind.MULTIPLE,
@@ -86,39 +89,26 @@ class RowOutcome:
     errors: list[str] = field(default_factory=list)
 
 
-def sheet_rows(*, name: str, content: bytes) -> list[dict[str, str]]:
-    """Rows as {column: text}, from a .csv (UTF-8) or .xlsx file."""
-    if name.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
+def _cell(value: object) -> str:
+    return "" if value is None else str(value).strip()
 
-        try:
-            sheet = load_workbook(
-                io.BytesIO(content), read_only=True, data_only=True
-            ).active
-        except Exception as exc:  # openpyxl raises many kinds for a broken file
-            raise SheetError(_("Không đọc được tệp Excel (.xlsx).")) from exc
-        values = [
-            ["" if v is None else str(v).strip() for v in row]
-            for row in sheet.iter_rows(values_only=True)
-        ]
-    elif name.lower().endswith(".csv"):
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise SheetError(_("Tệp CSV phải được lưu theo mã UTF-8.")) from exc
-        values = [
-            [cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))
-        ]
-    else:
-        raise SheetError(_("Chỉ nhận tệp .xlsx hoặc .csv."))
-    if not values:
-        raise SheetError(_("Tệp trống."))
-    header = [h.lower() for h in values[0]]
-    missing = [
-        c for c in ("loại", "câu hỏi", "đáp án đúng", "giải thích") if c not in header
-    ]
+
+def _header_check(header: list[str]) -> None:
+    present = {h.lower() for h in header}
+    missing = [c for c in REQUIRED if c not in present]
     if missing:
         raise SheetError(_("Tệp thiếu cột: %(cols)s.") % {"cols": ", ".join(missing)})
+
+
+def sheet_rows(*, name: str, file: IO[bytes]) -> list[dict[str, str]]:
+    """Rows as {column: text}, from a .csv (UTF-8) or .xlsx file."""
+    try:
+        values = spreadsheet_rows(
+            file, name=name, max_rows=MAX_ROWS, cell=_cell, header_check=_header_check
+        )
+    except SpreadsheetError as error:
+        raise SheetError(str(error)) from error
+    header = [h.lower() for h in values[0]]
     return [dict(zip(header, row, strict=False)) for row in values[1:] if any(row)]
 
 

@@ -1,21 +1,18 @@
 """Reading the uploaded CSV or XLSX into rows of text, and writing the
 template and the failed rows (no Django)."""
 
-import csv
-import io
-import zipfile
 from collections.abc import Iterable, Sequence
-
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
+from typing import IO
 
 from hocvuso.core.export_writer import csv_bytes as export_csv_bytes
 from hocvuso.core.export_writer import xlsx_append, xlsx_bytes, xlsx_workbook
+from hocvuso.core.spreadsheet import spreadsheet_rows
 from hocvuso.core.text import control_marked
 
-from .import_rows import COLUMNS, HeaderError
+from .import_rows import COLUMNS, header_map
 
 MAX_ROWS = 20_000
+MAX_UPLOAD_MB = 10
 
 
 def _text(value) -> str:
@@ -29,41 +26,19 @@ def _text(value) -> str:
     return str(value)
 
 
-def read_table(data: bytes, filename: str) -> list[list[str]]:
-    """All rows, header first; raises HeaderError for an unreadable file."""
-    name = filename.lower()
-    if name.endswith(".csv"):
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise HeaderError("csv_encoding") from exc
-        sample = text[:4096]
-        delimiter = ";" if sample.count(";") > sample.count(",") else ","
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    elif name.endswith(".xlsx"):
-        try:
-            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
-            raise HeaderError("xlsx_unreadable") from exc
-        sheet = book.worksheets[0]
-        rows = [[_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        book.close()
-    else:
-        raise HeaderError("file_type")
+def read_table(file: IO[bytes], filename: str) -> list[list[str]]:
+    """All rows, header first; raises SpreadsheetError for a file that cannot
+    be imported and HeaderError for a wrong header."""
+    rows = spreadsheet_rows(
+        file, name=filename, max_rows=MAX_ROWS, cell=_text, header_check=header_map
+    )
     # The rows are stored as jsonb until the run, and jsonb refuses NUL: each
     # control character becomes a mark the row validation refuses (line
     # breaks and tabs are spacing, folded by the validation).
-    rows = [
+    return [
         [control_marked(str(c).replace("\r", "\n"), multiline=True) for c in row]
         for row in rows
     ]
-    while rows and not any(str(c).strip() for c in rows[-1]):
-        rows.pop()
-    if not rows:
-        raise HeaderError("empty")
-    if len(rows) - 1 > MAX_ROWS:
-        raise HeaderError("too_many_rows", max=MAX_ROWS)
-    return rows
 
 
 def headers() -> list[str]:

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .import_files import MAX_UPLOAD_MB
+from .import_messages import FILE_ERRORS
 from .models import LoginDelivery
 
 
@@ -10,6 +12,15 @@ class ImportUploadForm(forms.Form):
         error_messages={"required": _("Hãy chọn tệp danh sách cần nhập.")},
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        # Judged on the size the upload handler counted, before a byte is read.
+        if upload.size > MAX_UPLOAD_MB * 1024 * 1024:
+            raise forms.ValidationError(
+                FILE_ERRORS["too_large"] % {"max": MAX_UPLOAD_MB}
+            )
+        return upload
 
 
 class ImportConfirmForm(forms.Form):

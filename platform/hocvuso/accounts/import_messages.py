@@ -54,11 +54,6 @@ FILE_ERRORS = {
     "missing_columns": _(
         "Tệp thiếu cột: %(columns)s. Hãy dùng tệp mẫu và giữ nguyên dòng tiêu đề."
     ),
-    "csv_encoding": _("Tệp CSV phải được lưu theo mã UTF-8 (trong Excel: CSV UTF-8)."),
-    "xlsx_unreadable": _("Không đọc được tệp Excel; hãy lưu lại dưới dạng .xlsx."),
-    "file_type": _("Chỉ nhận tệp .xlsx hoặc .csv."),
-    "empty": _("Tệp không có dòng nào."),
-    "too_many_rows": _("Tệp có quá %(max)s dòng; hãy chia thành nhiều tệp."),
     "too_large": _("Tệp lớn quá %(max)s MB."),
 }
 

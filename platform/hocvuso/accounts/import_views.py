@@ -45,7 +45,7 @@ def import_start(request):
         upload = form.cleaned_data["file"]
         try:
             job = import_job_create(
-                user=request.user, file_name=upload.name, data=upload.read()
+                user=request.user, file_name=upload.name, file=upload
             )
         except ImportFileError as error:
             form.add_error("file", str(error))

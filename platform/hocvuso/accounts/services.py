@@ -1,5 +1,6 @@
 import secrets
 from datetime import datetime
+from typing import IO
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -11,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from hocvuso.core.spreadsheet import SpreadsheetError
 from hocvuso.orgunits.models import TeamMembership, Unit
 from hocvuso.orgunits.selectors import AdminScope, admin_scope_get
 from hocvuso.orgunits.services import team_member_add, team_membership_set
@@ -183,7 +185,6 @@ def profile_update(
 
 # --- Bulk import of learners and team members -------------------------------
 
-MAX_UPLOAD_MB = 10
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i
 PROGRESS_EVERY = 100
 
@@ -248,15 +249,15 @@ def _count(job: ImportJob, outcomes: list[RowOutcome]) -> None:
     job.failed = actions.count(None)
 
 
-def import_job_create(*, user: User, file_name: str, data: bytes) -> ImportJob:
-    """Read and check the file (the dry run); writes only the ImportJob."""
-    if len(data) > MAX_UPLOAD_MB * 1024 * 1024:
-        raise ImportFileError(FILE_ERRORS["too_large"] % {"max": MAX_UPLOAD_MB})
+def import_job_create(*, user: User, file_name: str, file: IO[bytes]) -> ImportJob:
+    """Read and check the file (the dry run); writes only the ImportJob. The
+    upload form has checked the file's size."""
     try:
-        rows = read_table(data, file_name)
-        header_map(rows[0])
+        rows = read_table(file, file_name)
     except HeaderError as error:
         raise ImportFileError(FILE_ERRORS[error.code] % error.params) from error
+    except SpreadsheetError as error:
+        raise ImportFileError(str(error)) from error
     outcomes = _validate(rows=rows, scope=admin_scope_get(user=user))
     job = ImportJob(created_by=user, file_name=file_name[:200], rows=rows)
     job.outcomes = [_outcome_dict(o) for o in outcomes]

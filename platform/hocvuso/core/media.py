@@ -1,7 +1,6 @@
 """Development only: serve MEDIA_ROOT with HTTP Range support, as nginx does
 in production (video players seek with Range requests)."""
 
-import mimetypes
 import os
 import re
 from pathlib import Path
@@ -11,13 +10,31 @@ from django.core.exceptions import SuspiciousFileOperation
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.utils._os import safe_join
 
+# Only these are served: a stored file of any other kind (an HTML page under
+# another name's extension) must never reach a browser from the site's origin.
 CONTENT_TYPES = {
     ".m3u8": "application/vnd.apple.mpegurl",
     ".ts": "video/mp2t",
     ".m4s": "video/iso.segment",
     ".mp4": "video/mp4",
     ".m4a": "audio/mp4",
+    ".mp3": "audio/mpeg",
+    ".wav": "audio/wav",
+    ".mov": "video/quicktime",
+    ".webm": "video/webm",
     ".vtt": "text/vtt",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".avif": "image/avif",
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ".odt": "application/vnd.oasis.opendocument.text",
+    ".txt": "text/plain; charset=utf-8",
 }
 RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 CHUNK = 64 * 1024
@@ -48,14 +65,10 @@ def media_serve(request, path: str):
     relative = full.relative_to(os.path.abspath(settings.MEDIA_ROOT)).as_posix()
     if relative.startswith(PRIVATE_PREFIXES):
         raise Http404
-    if not full.is_file():
+    content_type = CONTENT_TYPES.get(full.suffix.lower())
+    if content_type is None or not full.is_file():
         raise Http404
     size = full.stat().st_size
-    content_type = (
-        CONTENT_TYPES.get(full.suffix.lower())
-        or mimetypes.guess_type(full.name)[0]
-        or "application/octet-stream"
-    )
     match = RANGE.match(request.headers.get("Range", "").strip())
     if not match or (not match[1] and not match[2]):
         response = FileResponse(full.open("rb"), content_type=content_type)

@@ -42,6 +42,8 @@ class VillageForm(forms.Form):
         upload = self.cleaned_data.get("file")
         if not upload:
             return []
+        if not upload.name.lower().endswith(".csv"):
+            raise forms.ValidationError(_("Chỉ nhận tệp .csv."))
         if upload.size > 256 * 1024:
             raise forms.ValidationError(_("Tệp danh sách thôn lớn hơn 256 KB."))
         try:

@@ -317,7 +317,12 @@ SMS_SENDER_NAME = os.environ.get("SMS_SENDER_NAME", "HOCVUSO")
 # --- Internationalisation ----------------------------------------------------
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
-LOCALE_PATHS = [PROJECT_DIR / "locale", PROJECT_DIR / "locale_allauth"]
+LOCALE_PATHS = [
+    PROJECT_DIR / "locale",
+    PROJECT_DIR / "locale_allauth",
+    # Wagtail's vi catalogue misses most upload and error messages.
+    PROJECT_DIR / "locale_wagtail",
+]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
@@ -331,7 +336,7 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "static_collected"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "hocvuso.core.storage.MediaStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
     },
@@ -341,6 +346,9 @@ STORAGES = {
 WAGTAIL_SITE_NAME = "Bình dân học vụ số"
 WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"png": "webp", "jpeg": "webp"}
+# Checked before decoding (hocvuso.core.images); 40 million is a 7,300 × 5,500 photo.
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+WAGTAILIMAGES_IMAGE_FORM_BASE = "hocvuso.core.images.SafeImageForm"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "txt"]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 

@@ -368,7 +368,8 @@ def test_xlsx_template_round_trip_and_password_sheet(client, org_tree, commune_a
     out = io.BytesIO()
     book.save(out)
     upload = SimpleUploadedFile("danh-sach.xlsx", out.getvalue())
-    assert read_table(out.getvalue(), "danh-sach.xlsx")[2][1] == "0912000302"
+    rows = read_table(io.BytesIO(out.getvalue()), "danh-sach.xlsx")
+    assert rows[2][1] == "0912000302"
     job = _confirm(client, _upload(client, upload), delivery="sheet")
     assert (job.status, job.created) == ("done", 2)
     assert sms.outbox == []

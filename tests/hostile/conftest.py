@@ -1,0 +1,1 @@
+from tests.hocvuso.conftest import org_tree  # noqa: F401  (the shared tree)
