@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courses', '0004_completion_rule'),
+        ('courses', '0005_glossary_and_audiences'),
     ]
 
     operations = [
