@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "hocvuso.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "hocvuso.orgunits.middleware.UnitAdminCmsMiddleware",
 ]
 
 ROOT_URLCONF = "hocvuso.urls"
