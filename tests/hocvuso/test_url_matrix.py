@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.files.base import ContentFile
@@ -103,6 +104,16 @@ def _world(tree, build_catalog, make_quiz, notice) -> World:
         user=editor, role=AdminRoleKind.CONTENT_EDITOR, unit=tree.provinces[0]
     )
     users["editor"] = editor
+    if apps.is_installed("allauth.mfa"):
+        # Administrators without a TOTP authenticator are sent to set one up.
+        from allauth.mfa.models import Authenticator
+
+        for role in CMS_USERS | {"team_leader"}:
+            Authenticator.objects.create(
+                user=users[role],
+                type=Authenticator.Type.TOTP,
+                data={"secret": "JBSWY3DPEHPK3PXP"},
+            )
     for user in users.values():
         consent_give(user=user, notice=notice)
     learner = users["learner"]
