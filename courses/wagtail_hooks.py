@@ -10,6 +10,8 @@ from wagtail.admin.widgets.button import ListingButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 
+from courses.snippet_choosers import PermissionCheckedChooserViewSet
+
 from .forms import LessonMediaForm
 from .models import LessonMedia, MediaStatus
 from .services import media_retry, media_transcode_enqueue
@@ -31,6 +33,7 @@ class LessonMediaIndexView(IndexView):
 
 
 class LessonMediaViewSet(SnippetViewSet):
+    chooser_viewset_class = PermissionCheckedChooserViewSet
     model = LessonMedia
     icon = "media"
     menu_label = gettext_lazy("Video và âm thanh")

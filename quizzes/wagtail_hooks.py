@@ -6,12 +6,15 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from courses.snippet_choosers import PermissionCheckedChooserViewSet
+
 from . import admin_views
 from .bank import bank_invalidate
 from .models import Choice, Question
 
 
 class QuestionViewSet(SnippetViewSet):
+    chooser_viewset_class = PermissionCheckedChooserViewSet
     model = Question
     icon = "help"
     menu_label = _("Ngân hàng câu hỏi")

@@ -100,7 +100,7 @@ class ExistingAccount:
     unit_code: str | None
     learner_type: str
     teams: Mapping[int, str]  # team id → role
-    in_scope: bool  # no unit yet, or a unit inside the importer's scope
+    in_scope: bool  # a unit inside the importer's scope (any for a superuser)
     protected: bool  # staff, superuser or an administrator: never by file
 
 

@@ -156,7 +156,9 @@ def import_snapshot_get(
                 unit_code=user.unit.code if user.unit else None,
                 learner_type=user.learner_type,
                 teams=memberships.get(user.pk, {}),  # in the scope only
-                in_scope=user.unit is None or scope.contains(user.unit),
+                # An account with no unit (a citizen who signed up alone) is
+                # nobody's yet: importing its phone must not claim it.
+                in_scope=scope.everything or scope.contains(user.unit),
                 protected=user.is_staff or user.is_superuser or user.is_admin,
             )
     return commune_info, accounts

@@ -4,7 +4,12 @@ in one Wagtail group whose rights are set here, in code, not by hand."""
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from wagtail.models import GroupPagePermission, Page
+from wagtail.models import (
+    Collection,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Page,
+)
 
 from .models import AdminRole, AdminRoleKind
 
@@ -23,10 +28,28 @@ MODEL_PERMISSIONS = [
     ("wagtaildocs", "choose_document"),
 ]
 PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page"]
+COLLECTION_APPS = {"wagtailimages", "wagtaildocs"}
+
+
+def _collection_permissions(group: Group) -> None:
+    """Wagtail checks images and documents per collection, not by the model
+    permission: the group gets them on the root collection, which holds the
+    others. Idempotent, so a group made before this rule gets them too."""
+    root = Collection.get_first_root_node()
+    for app_label, codename in MODEL_PERMISSIONS:
+        if app_label in COLLECTION_APPS:
+            GroupCollectionPermission.objects.get_or_create(
+                group=group,
+                collection=root,
+                permission=Permission.objects.get(
+                    content_type__app_label=app_label, codename=codename
+                ),
+            )
 
 
 def _content_editors_group() -> Group:
     group, created = Group.objects.get_or_create(name=CONTENT_EDITORS_GROUP)
+    _collection_permissions(group)
     if created:
         for app_label, codename in MODEL_PERMISSIONS:
             group.permissions.add(

@@ -65,6 +65,30 @@ class ScopedDeleteView(ScopedQuerysetMixin, generic.DeleteView):
     pass
 
 
+class ScopedObjectMixin:
+    """For the views that look their object up themselves (history, usage):
+    outside the scope it does not exist."""
+
+    def get_base_object_queryset(self):
+        return (
+            super()
+            .get_base_object_queryset()
+            .filter(
+                pk__in=self.permission_policy.instances_user_has_permission_for(
+                    self.request.user, "view"
+                )
+            )
+        )
+
+
+class ScopedHistoryView(ScopedObjectMixin, generic.HistoryView):
+    pass
+
+
+class ScopedUsageView(ScopedObjectMixin, generic.UsageView):
+    pass
+
+
 # Units come from the national list or the commune's village form: no "add".
 register_permission_policy(
     Unit, ScopedPermissionPolicy(Unit, unit_field="", actions={"view", "change"})
@@ -91,6 +115,8 @@ class UnitViewSet(ModelViewSet):
     index_view_class = ScopedIndexView
     edit_view_class = ScopedEditView
     delete_view_class = ScopedDeleteView
+    history_view_class = ScopedHistoryView
+    usage_view_class = ScopedUsageView
 
 
 class TeamAdminForm(WagtailAdminModelForm):
@@ -123,6 +149,8 @@ class TeamViewSet(ModelViewSet):
     index_view_class = ScopedIndexView
     edit_view_class = ScopedEditView
     delete_view_class = ScopedDeleteView
+    history_view_class = ScopedHistoryView
+    usage_view_class = ScopedUsageView
 
     def get_form_class(self, for_update=False):
         return forms.modelform_factory(

@@ -16,14 +16,18 @@ def phone_masked(phone: str) -> str:
     return phone[:2] + "x" * max(len(phone) - 4, 0) + phone[-2:]
 
 
+def phone_visible_prefixes(*, admin_paths, steplen: int) -> list[str]:
+    """The unit paths under which the viewer sees full numbers: those of their
+    roles on a commune or a village (never a province). `admin_paths` are the
+    paths of the viewer's role units."""
+    return [path for path in admin_paths if len(path) >= 2 * steplen]
+
+
 def phone_visible(*, phone: str, learner_unit_path: str, admin_paths, steplen: int):
-    """The full number for admins whose role is on the learner's own commune
-    or one of its villages; the masked number for everyone else (a province
-    admin included). `admin_paths` are the paths of the viewer's role units."""
-    commune_path = learner_unit_path[: 2 * steplen]
-    for path in admin_paths:
-        own_commune = path == commune_path
-        own_village = len(path) > 2 * steplen and learner_unit_path.startswith(path)
-        if own_commune or own_village:
-            return phone
+    """The full number for a learner under one of the viewer's commune or
+    village roles; the masked number for everyone else (a province admin
+    included). The learner search matches numbers under the same rule."""
+    prefixes = phone_visible_prefixes(admin_paths=admin_paths, steplen=steplen)
+    if any(learner_unit_path.startswith(p) for p in prefixes):
+        return phone
     return phone_masked(phone)

@@ -5,7 +5,7 @@ number of learners. Written for both PostgreSQL and SQLite."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
 
@@ -202,9 +202,18 @@ def grouped_figures(
 
 
 def _learner_sql(
-    *, unit: Unit, subject: Subject, audience: str, status: str, search: str
+    *,
+    unit: Unit,
+    subject: Subject,
+    audience: str,
+    status: str,
+    search: str,
+    phone_paths: Sequence[str],
 ) -> tuple[str, list]:
-    """The learner list's SELECT (unordered) and its parameters."""
+    """The learner list's SELECT (unordered) and its parameters. `search`
+    matches names, and phone numbers only under `phone_paths`: where the
+    viewer sees them in full, or a masked number could be guessed digit by
+    digit."""
     cte, params = scope_cte(unit=unit, subject=subject, audience=audience, group_len=1)
     courses_in, course_params = _in(subject.course_ids)
     if subject.kind == "course":
@@ -238,8 +247,13 @@ def _learner_sql(
         sql += " AND status = %s"
         params.append(status)
     if search:
-        sql += " AND (LOWER(full_name) LIKE %s OR phone LIKE %s)"
-        params += [f"%{search.lower()}%", f"%{search}%"]
+        match = "LOWER(full_name) LIKE %s"
+        params.append(f"%{search.lower()}%")
+        if phone_paths:
+            under = " OR ".join(["path LIKE %s"] * len(phone_paths))
+            match += f" OR (phone LIKE %s AND ({under}))"
+            params += [f"%{search}%", *(f"{p}%" for p in phone_paths)]
+        sql += f" AND ({match})"
     return sql, params
 
 
@@ -250,13 +264,19 @@ def learner_rows(
     audience: str,
     status: str = "",
     search: str = "",
+    phone_paths: Sequence[str] = (),
     limit: int | None = None,
     offset: int = 0,
 ) -> list[tuple]:
     """(id, full_name, phone, unit name, unit path, status, best, last activity)
     for the learners in scope, ordered by name; one query."""
     sql, params = _learner_sql(
-        unit=unit, subject=subject, audience=audience, status=status, search=search
+        unit=unit,
+        subject=subject,
+        audience=audience,
+        status=status,
+        search=search,
+        phone_paths=phone_paths,
     )
     sql += " ORDER BY full_name, id"
     if limit is not None:
@@ -274,13 +294,19 @@ def learner_rows_iter(
     audience: str,
     status: str = "",
     search: str = "",
+    phone_paths: Sequence[str] = (),
     batch: int = 2000,
 ) -> Iterator[tuple]:
     """The same rows as `learner_rows`, fetched `batch` at a time. On
     PostgreSQL `chunked_cursor` is a server-side cursor, so an export of
     100,000 learners never holds them all in the worker's memory."""
     sql, params = _learner_sql(
-        unit=unit, subject=subject, audience=audience, status=status, search=search
+        unit=unit,
+        subject=subject,
+        audience=audience,
+        status=status,
+        search=search,
+        phone_paths=phone_paths,
     )
     sql += " ORDER BY full_name, id"
     with connection.chunked_cursor() as cursor:
@@ -290,11 +316,22 @@ def learner_rows_iter(
 
 
 def learner_count(
-    *, unit: Unit, subject: Subject, audience: str, status: str = "", search: str = ""
+    *,
+    unit: Unit,
+    subject: Subject,
+    audience: str,
+    status: str = "",
+    search: str = "",
+    phone_paths: Sequence[str] = (),
 ) -> int:
     """How many rows `learner_rows` would return; one query."""
     sql, params = _learner_sql(
-        unit=unit, subject=subject, audience=audience, status=status, search=search
+        unit=unit,
+        subject=subject,
+        audience=audience,
+        status=status,
+        search=search,
+        phone_paths=phone_paths,
     )
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) FROM ({sql}) n", params)

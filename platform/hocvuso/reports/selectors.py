@@ -25,7 +25,7 @@ from hocvuso.orgunits.selectors import AdminScope
 
 from . import report_sql
 from .figures import Figures, Row, total_row
-from .masking import phone_visible
+from .masking import phone_visible, phone_visible_prefixes
 from .models import ExportJob
 from .periods import Period
 from .report_sql import Subject
@@ -316,6 +316,9 @@ def learner_list(
         audience=audience,
         status=status if status in STATUS_LABELS else "",
         search=search.strip(),
+        phone_paths=phone_visible_prefixes(
+            admin_paths=role_paths, steplen=Unit.steplen
+        ),
         limit=limit,
         offset=offset,
     )
@@ -338,13 +341,18 @@ def learner_list_iter(
         return None
     role_paths = _role_paths(viewer)
     status = status if status in STATUS_LABELS else ""
-    search = search.strip()
-    count = report_sql.learner_count(
-        unit=unit, subject=subject, audience=audience, status=status, search=search
+    filters = dict(
+        unit=unit,
+        subject=subject,
+        audience=audience,
+        status=status,
+        search=search.strip(),
+        phone_paths=phone_visible_prefixes(
+            admin_paths=role_paths, steplen=Unit.steplen
+        ),
     )
-    rows = report_sql.learner_rows_iter(
-        unit=unit, subject=subject, audience=audience, status=status, search=search
-    )
+    count = report_sql.learner_count(**filters)
+    rows = report_sql.learner_rows_iter(**filters)
     return count, (_learner_row(raw, role_paths) for raw in rows)
 
 

@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "hocvuso.accounts.middleware.AdminSecondFactorRequiredMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "hocvuso.orgunits.middleware.UnitAdminCmsMiddleware",
 ]
 
 ROOT_URLCONF = "hocvuso.urls"

@@ -233,8 +233,13 @@ def _state() -> tuple:
 
 @pytest.fixture
 def commune_admin(client, org_tree):
-    # An account with a phone and no unit (signed up on its own): row G4 updates it.
-    User.objects.create_user(username="dung", phone="+84912000104", full_name="Dung")
+    # An account of the importer's commune (signed up on its own): row G4 updates it.
+    User.objects.create_user(
+        username="dung",
+        phone="+84912000104",
+        full_name="Dung",
+        unit=org_tree.communes[0],
+    )
     User.objects.create_user(
         username="staff", phone="+84912000225", full_name="Cán bộ", is_staff=True
     )
@@ -436,3 +441,31 @@ def test_progress_bar_polls_while_the_run_goes_on(client, commune_admin):
     ImportJob.objects.filter(pk=job.pk).update(status="done", processed=200)
     fragment = client.get(reverse("import_progress", args=[job.pk])).text
     assert "hx-trigger" not in fragment and "200/200 dòng (100%)" in fragment
+
+
+def test_commune_admin_cannot_take_over_an_account_with_no_unit(
+    client, org_tree, commune_admin
+):
+    """Issue 14.8: a self-registered citizen has no unit yet; importing their
+    phone moved them into the importer's commune and renamed them. An account
+    outside the importer's scope, unit or not, is not theirs to change."""
+    citizen = User.objects.create_user(
+        username="tu_dang_ky",
+        phone="+84912000300",
+        full_name="Người Tự Đăng Ký",
+        password="Matkhau@2025",
+    )
+    row = ["Tên Do Xã Đặt", "0912000300", "1990", "90000", "", "", ""]
+    before = _state()
+    job = _upload(client, _csv([row]))
+    assert job.outcomes[0]["errors"] == [
+        "Số điện thoại đã thuộc một tài khoản ngoài phạm vi quản lý của bạn."
+    ]
+    assert job.failed == 1 and job.updated == 0
+    page = client.get(reverse("import_detail", args=[job.pk]))
+    assert "ngoài phạm vi quản lý của bạn" in page.text
+    _confirm(client, job)
+    assert _state() == before
+    citizen.refresh_from_db()
+    assert citizen.unit is None and citizen.full_name == "Người Tự Đăng Ký"
+    assert citizen.check_password("Matkhau@2025")

@@ -18,8 +18,10 @@ from hocvuso.accounts.models import ImportJob
 from hocvuso.orgunits.models import Assignment, Team, Unit, UnitLevel
 from hocvuso.orgunits.selectors import admin_scope_get, teams_in_scope, units_in_scope
 from hocvuso.orgunits.services import team_create, village_create
+from wagtail.log_actions import log
 
 from courses.models import CoursePage, ProgrammePage
+from quizzes.models import Question
 
 pytestmark = pytest.mark.django_db
 
@@ -335,3 +337,53 @@ def test_unit_page_queries_do_not_grow_with_its_content(
             due_on=date(2026, 12, 31),
         )
     assert count() == before
+
+
+def test_cms_history_and_usage_views_of_units_and_teams_ignore_the_scope(
+    client, org_tree
+):
+    """Issue 14.6: the viewsets' history and usage views looked the object up
+    among every unit and team: a commune admin read other communes' and other
+    provinces' team names, editors and times."""
+    other_commune = org_tree.communes[4]  # Xã Thử 1.1, province 1
+    team = org_tree.teams[other_commune.code]
+    log(instance=team, action="wagtail.edit", user=org_tree.admins["province1"])
+    log(
+        instance=other_commune, action="wagtail.edit", user=org_tree.admins["province1"]
+    )
+    own_team = org_tree.teams[org_tree.communes[0].code]
+    client.force_login(org_tree.admins["commune0.0"])
+    for viewset, obj, own in (
+        ("orgunits_team", team, own_team),
+        ("orgunits_unit", other_commune, org_tree.communes[0]),
+    ):
+        for view in ("history", "history_results", "usage"):
+            response = client.get(reverse(f"{viewset}:{view}", args=[obj.pk]))
+            where = f"{viewset}:{view}"
+            assert response.status_code in DENIED, where
+            assert str(obj) not in response.text, where
+            assert "qt_tinh_1" not in response.text, where
+            response = client.get(reverse(f"{viewset}:{view}", args=[own.pk]))
+            assert response.status_code == 200, where
+
+
+def test_question_chooser_lists_every_bank_to_unit_admins(client, org_tree, make_quiz):
+    """Issue 14.6: the CMS question chooser had no permission check, so a unit
+    admin (let into the CMS for units and teams) read every bank's questions."""
+    make_quiz(questions=2, draw=2)
+    question = Question.objects.first()
+    for label in ("commune0.0", "province0"):
+        client.force_login(org_tree.admins[label])
+        for view, args in (
+            ("choose", []),
+            ("choose_results", []),
+            ("chosen", [question.pk]),
+        ):
+            url = reverse(f"wagtailsnippetchoosers_quizzes_question:{view}", args=args)
+            response = client.get(url)
+            assert response.status_code in DENIED, (label, view)
+            assert question.text not in response.text, (label, view)
+    client.force_login(org_tree.admins["superuser"])
+    response = client.get(reverse("wagtailsnippetchoosers_quizzes_question:choose"))
+    assert response.status_code == 200
+    assert question.text in response.json()["html"]

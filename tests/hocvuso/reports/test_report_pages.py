@@ -3,15 +3,17 @@ snapshot; each refused outside the admin's subtree."""
 
 import csv
 import io
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from hocvuso.accounts.models import User
 from hocvuso.reports.masking import phone_masked, phone_visible
 from hocvuso.reports.periods import PeriodError, quarter_parse
 from openpyxl import load_workbook
 
-from courses.models import CourseCompletion
+from courses.models import CourseCompletion, Enrolment
 
 pytestmark = pytest.mark.django_db
 
@@ -175,3 +177,34 @@ def test_quarter_parsing():
     assert quarter_parse("2026-q1").end.isoformat() == "2026-04-01"
     with pytest.raises(PeriodError):
         quarter_parse("2026-Q5")
+
+
+def test_masked_phones_cannot_be_recovered_through_the_learner_search(
+    client, org_tree, dataset
+):
+    """Issue 14.7: `q` matched the raw number, so a viewer who sees it masked
+    could read it back one digit at a time. The number is searched only where
+    the viewer may see it in full."""
+    learner = User.objects.create_user(
+        username="so_an",
+        full_name="Người Có Số Ẩn",
+        phone="+84987654321",
+        unit=org_tree.villages[0],  # in commune0.0
+    )
+    now = timezone.now()
+    Enrolment.objects.create(
+        user=learner, course=dataset.courses[0], enrolled_at=now, last_activity_at=now
+    )
+    url = reverse("report_learners", args=[org_tree.villages[0].code])
+
+    def found(label: str, q: str) -> bool:
+        client.force_login(org_tree.admins[label])
+        response = client.get(url + "?" + _q(dataset) + "&" + urlencode({"q": q}))
+        assert response.status_code == 200
+        return learner.pk in {row.pk for row in response.context["rows"]}
+
+    # Hidden digits ("+84 98x xxx x21") and a guess at the next one.
+    for q in ("765432", "98765", "4321"):
+        assert not found("province0", q), q
+        assert found("commune0.0", q), q
+    assert found("province0", "Có Số")  # the name still finds them
