@@ -2,6 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from hocvuso.core.numbers import DbId
 from ninja import Router, Schema, Status
 
 from .api_auth import SessionUserId
@@ -17,8 +18,8 @@ router = Router(auth=SessionUserId(), tags=["Video và âm thanh"])
 
 
 class HeartbeatIn(Schema):
-    media_id: int
-    lesson_id: int
+    media_id: DbId
+    lesson_id: DbId
     position: float
     watched: float
 

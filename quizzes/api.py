@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from hocvuso.core.numbers import DbId, Seq
 from ninja import Router, Schema, Status
 
 from courses.api_auth import SessionUserId
@@ -21,7 +22,7 @@ router = Router(auth=SessionUserId(), tags=["Bài kiểm tra"])
 
 
 class StartIn(Schema):
-    quiz_id: int
+    quiz_id: DbId
 
 
 class ChoiceOut(Schema):
@@ -57,8 +58,8 @@ class AttemptOut(Schema):
 
 
 class AnswerIn(Schema):
-    choice_ids: list[int]
-    seq: int
+    choice_ids: list[DbId]
+    seq: Seq
 
 
 class AutosaveOut(Schema):
@@ -70,9 +71,9 @@ class AutosaveOut(Schema):
 
 
 class SubmitAnswerIn(Schema):
-    question_id: int
-    choice_ids: list[int]
-    seq: int
+    question_id: DbId
+    choice_ids: list[DbId]
+    seq: Seq
 
 
 class SubmitIn(Schema):
@@ -168,7 +169,7 @@ def start(request, payload: StartIn):
     response={200: AttemptOut},
     summary="Đọc lượt làm bài: câu hỏi (không kèm đáp án), giờ máy chủ, thời gian còn lại",
 )
-def read(request, attempt_id: int):
+def read(request, attempt_id: DbId):
     return _attempt_out(_own(attempt_id, request.auth))
 
 
@@ -177,7 +178,7 @@ def read(request, attempt_id: int):
     response={200: AutosaveOut, 409: ErrorOut, 422: ErrorOut},
     summary="Tự động lưu một câu trả lời",
 )
-def autosave(request, attempt_id: int, question_id: int, payload: AnswerIn):
+def autosave(request, attempt_id: DbId, question_id: DbId, payload: AnswerIn):
     attempt = get_object_or_404(
         Attempt.objects.only("status", "deadline", "choice_order", "user_id"),
         pk=attempt_id,
@@ -205,7 +206,7 @@ def autosave(request, attempt_id: int, question_id: int, payload: AnswerIn):
     response={200: ResultOut, 409: ErrorOut, 422: ErrorOut},
     summary="Nộp bài",
 )
-def submit(request, attempt_id: int, payload: SubmitIn):
+def submit(request, attempt_id: DbId, payload: SubmitIn):
     attempt = _own(attempt_id, request.auth, finish_overdue=False)
     answers = [
         SubmittedAnswer(question_id=a.question_id, choice_ids=a.choice_ids, seq=a.seq)
@@ -219,7 +220,7 @@ def submit(request, attempt_id: int, payload: SubmitIn):
     response={200: ResultOut, 409: ErrorOut},
     summary="Kết quả sau khi nộp",
 )
-def result(request, attempt_id: int):
+def result(request, attempt_id: DbId):
     attempt = _own(attempt_id, request.auth)
     if attempt.status != AttemptStatus.FINISHED:
         return Status(409, {"detail": _("Bài làm chưa nộp.")})

@@ -248,3 +248,24 @@ def test_review_follows_the_quiz_policy(taker, make_quiz, policy, closes_in, sho
     assert bool(result["review"]) is shown
     page = taker.get(f"/kiem-tra/ket-qua/{attempt['id']}/").content.decode()
     assert ("Vì đó là đáp án đúng." in page) is shown
+
+
+def test_numbers_that_overflow_answer_4xx_not_500(taker, make_quiz):
+    quiz = make_quiz()
+    attempt = start(taker, quiz)
+    question = attempt["questions"][0]
+    choice = question["choices"][0]["id"]
+    response = autosave(taker, attempt["id"], question["id"], [choice], 2**63)
+    assert response.status_code == 422
+    assert response.json()["detail"] == "Dữ liệu gửi lên không hợp lệ."
+    response = submit(
+        taker,
+        attempt["id"],
+        [{"question_id": question["id"], "choice_ids": [choice], "seq": 2**63}],
+    )
+    assert response.status_code == 422
+    response = autosave(taker, attempt["id"], question["id"], [10**20], 1)
+    assert response.status_code == 422
+    assert taker.get(f"/api/attempts/{10**20}").status_code == 422
+    assert not Answer.objects.exists()
+    assert Attempt.objects.get().status == "open"

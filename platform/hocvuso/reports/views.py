@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from hocvuso.core.numbers import BIGINT_MAX
 from hocvuso.orgunits.decorators import unit_admin_required
 from hocvuso.orgunits.models import Unit
 from hocvuso.orgunits.selectors import (
@@ -231,6 +232,16 @@ def report_export_csv(request, code):
 PAGE_SIZE = 50
 
 
+def _page_number(raw: str) -> int:
+    """1 for anything that is not a number; a page whose offset would not fit
+    in a database integer does not exist."""
+    if not (raw.isascii() and raw.isdigit()):
+        return 1
+    if int(raw) > BIGINT_MAX // PAGE_SIZE:
+        raise Http404(_("Không có trang này."))
+    return max(int(raw), 1)
+
+
 @unit_admin_required
 def learner_page(request, code):
     unit, form, filters = _filtered(request, code)
@@ -279,11 +290,7 @@ def learner_page(request, code):
         name = exports.learners_file_name(unit_code=unit.code, ext=fmt)
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
-    page_number = (
-        max(int(request.GET.get("page", "1") or 1), 1)
-        if request.GET.get("page", "1").isdigit()
-        else 1
-    )
+    page_number = _page_number(request.GET.get("page", ""))
     rows = learner_list(
         **kwargs, limit=PAGE_SIZE + 1, offset=(page_number - 1) * PAGE_SIZE
     )

@@ -175,3 +175,13 @@ def test_quarter_parsing():
     assert quarter_parse("2026-q1").end.isoformat() == "2026-04-01"
     with pytest.raises(PeriodError):
         quarter_parse("2026-Q5")
+
+
+@pytest.mark.parametrize(("page", "status"), [(str(10**20), 404), ("²", 200)])
+def test_learner_list_page_number_that_overflows_answers_4xx_not_500(
+    client, org_tree, dataset, page, status
+):
+    village = org_tree.villages[0]
+    url = reverse("report_learners", args=[village.code]) + "?" + _q(dataset)
+    client.force_login(org_tree.admins["commune0.0"])
+    assert client.get(url + "&page=" + page).status_code == status

@@ -1,0 +1,12 @@
+"""The largest integers the database stores, so that an oversized number in a
+request is refused as bad input instead of overflowing a column (a 500)."""
+
+from typing import Annotated
+
+from pydantic import Field
+
+BIGINT_MAX = 2**63 - 1
+
+# For django-ninja schemas and path parameters.
+DbId = Annotated[int, Field(ge=1, le=BIGINT_MAX)]
+Seq = Annotated[int, Field(ge=0, le=BIGINT_MAX)]
