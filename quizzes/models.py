@@ -263,7 +263,13 @@ class Answer(models.Model):
 
 
 class ExtraTimeGrant(models.Model):
-    """Extra minutes for one learner or for every learner of a unit."""
+    """Extra minutes for one learner or for every learner of a unit.
+
+    A grant reaches the attempts open when it is given. Only a grant to a named
+    learner may also reach attempts they start later, until applies_until: a
+    learner picks their own unit, so a unit's grant must not follow whoever
+    moves there afterwards.
+    """
 
     quiz = models.ForeignKey(
         QuizPage, on_delete=models.CASCADE, related_name="extra_time_grants"
@@ -290,13 +296,18 @@ class ExtraTimeGrant(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     granted_at = models.DateTimeField(auto_now_add=True)
+    applies_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
             models.CheckConstraint(
                 condition=Q(user__isnull=False) ^ Q(unit__isnull=False),
                 name="extra_time_for_a_learner_or_a_unit",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(applies_until__isnull=True) | Q(user__isnull=False),
+                name="extra_time_window_only_for_a_learner",
+            ),
         ]
 
     def __str__(self) -> str:
