@@ -88,6 +88,12 @@ class ReviewOut(Schema):
     explanation: str
 
 
+class OutcomeOut(Schema):
+    question_id: int
+    number: int
+    points: float
+
+
 class ResultOut(Schema):
     id: int
     status: str
@@ -100,6 +106,7 @@ class ResultOut(Schema):
     pass_mark: int
     review_allowed: bool
     review: list[ReviewOut]
+    outcomes: list[OutcomeOut]
     result_url: str
 
 
@@ -148,6 +155,10 @@ def _result_out(attempt: Attempt) -> dict:
                 "explanation": r.explanation,
             }
             for r in result.review
+        ],
+        "outcomes": [
+            {"question_id": o.question_id, "number": o.number, "points": o.points}
+            for o in result.outcomes
         ],
         "result_url": reverse("quiz_result", args=[attempt.pk]),
     }

@@ -96,7 +96,7 @@ def test_autosave_refuses_foreign_questions_and_choices(taker, make_quiz):
 
 
 def test_submit_grades_on_the_server_and_is_idempotent(taker, make_quiz):
-    quiz = make_quiz()
+    quiz = make_quiz(review_policy="after_submit")
     attempt = start(taker, quiz)
     model = Attempt.objects.get()
     answers = []
@@ -233,6 +233,7 @@ def test_anonymous_calls_are_refused(client, make_quiz):
     ("policy", "closes_in", "shown"),
     [
         ("after_submit", None, True),
+        ("after_last", None, False),
         ("never", None, False),
         ("after_close", timedelta(hours=1), False),
     ],
