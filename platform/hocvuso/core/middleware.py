@@ -1,3 +1,5 @@
+from csp.constants import UNSAFE_INLINE
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.utils import translation
 
@@ -23,3 +25,15 @@ class VietnameseFirstLocaleMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's policy (settings.CONTENT_SECURITY_POLICY), with the one
+    exception Wagtail's admin needs: its panels and widgets set inline styles,
+    so /cms/ alone may use them. Scripts stay files-only everywhere."""
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only)
+        if request.path_info.startswith("/cms/"):
+            parts.update = {**(parts.update or {}), "style-src": UNSAFE_INLINE}
+        return parts
