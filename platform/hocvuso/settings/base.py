@@ -112,6 +112,9 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
     }
 }
+# The admin dashboard would fetch releases.wagtail.org, which connect-src
+# refuses; upgrades come through deploy/requirements.lock anyway.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 # Browser features no page here uses stay off; the video player may go
 # full screen.
 PERMISSIONS_POLICY = {
