@@ -270,3 +270,15 @@ def test_numbers_that_overflow_answer_4xx_not_500(taker, make_quiz):
     assert taker.get(f"/api/attempts/{10**20}").status_code == 422
     assert not Answer.objects.exists()
     assert Attempt.objects.get().status == "open"
+
+
+def test_the_plain_form_submit_with_odd_digits_answers_without_a_500(taker, make_quiz):
+    quiz = make_quiz()
+    attempt = start(taker, quiz)
+    qid = attempt["questions"][0]["id"]
+    response = taker.post(
+        f"/kiem-tra/lam-bai/{attempt['id']}/nop/", {f"q{qid}": ["²", str(10**20)]}
+    )
+    assert response.status_code == 302
+    assert Attempt.objects.get().status == "open"  # refused, nothing graded
+    assert not Answer.objects.exists()
