@@ -2,7 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from hocvuso.core.api_types import Id, Seconds
+from hocvuso.core.numbers import DbId, Seconds
 from ninja import Router, Schema, Status
 
 from .api_auth import SessionUserId
@@ -18,8 +18,8 @@ router = Router(auth=SessionUserId(), tags=["Video và âm thanh"])
 
 
 class HeartbeatIn(Schema):
-    media_id: Id
-    lesson_id: Id
+    media_id: DbId
+    lesson_id: DbId
     position: Seconds
     watched: Seconds
 

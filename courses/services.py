@@ -397,6 +397,9 @@ def media_heartbeat(
     required = lesson_media_flags(lesson=lesson)
     if media.pk not in required:
         raise MediaNotInLesson
+    course_path = lesson.path[: -CoursePage.steplen]
+    if not Enrolment.objects.filter(user_id=user_id, course__path=course_path).exists():
+        raise NotEnrolled
     watch, created = MediaWatch.objects.select_for_update().get_or_create(
         user_id=user_id, media=media, defaults={"last_heartbeat_at": now}
     )

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from hocvuso.core.api_types import Count, Id
+from hocvuso.core.numbers import DbId, Seq
 from ninja import Router, Schema, Status
 
 from courses.api_auth import SessionUserId
@@ -22,7 +22,7 @@ router = Router(auth=SessionUserId(), tags=["Bài kiểm tra"])
 
 
 class StartIn(Schema):
-    quiz_id: Id
+    quiz_id: DbId
 
 
 class ChoiceOut(Schema):
@@ -58,8 +58,8 @@ class AttemptOut(Schema):
 
 
 class AnswerIn(Schema):
-    choice_ids: list[Id]
-    seq: Count
+    choice_ids: list[DbId]
+    seq: Seq
 
 
 class AutosaveOut(Schema):
@@ -71,9 +71,9 @@ class AutosaveOut(Schema):
 
 
 class SubmitAnswerIn(Schema):
-    question_id: Id
-    choice_ids: list[Id]
-    seq: Count
+    question_id: DbId
+    choice_ids: list[DbId]
+    seq: Seq
 
 
 class SubmitIn(Schema):
@@ -90,6 +90,12 @@ class ReviewOut(Schema):
     source_url: str
 
 
+class OutcomeOut(Schema):
+    question_id: int
+    number: int
+    points: float
+
+
 class ResultOut(Schema):
     id: int
     status: str
@@ -102,6 +108,7 @@ class ResultOut(Schema):
     pass_mark: int
     review_allowed: bool
     review: list[ReviewOut]
+    outcomes: list[OutcomeOut]
     result_url: str
 
 
@@ -153,6 +160,10 @@ def _result_out(attempt: Attempt) -> dict:
             }
             for r in result.review
         ],
+        "outcomes": [
+            {"question_id": o.question_id, "number": o.number, "points": o.points}
+            for o in result.outcomes
+        ],
         "result_url": reverse("quiz_result", args=[attempt.pk]),
     }
 
@@ -173,7 +184,7 @@ def start(request, payload: StartIn):
     response={200: AttemptOut},
     summary="Đọc lượt làm bài: câu hỏi (không kèm đáp án), giờ máy chủ, thời gian còn lại",
 )
-def read(request, attempt_id: Id):
+def read(request, attempt_id: DbId):
     return _attempt_out(_own(attempt_id, request.auth))
 
 
@@ -182,7 +193,7 @@ def read(request, attempt_id: Id):
     response={200: AutosaveOut, 409: ErrorOut, 422: ErrorOut},
     summary="Tự động lưu một câu trả lời",
 )
-def autosave(request, attempt_id: Id, question_id: Id, payload: AnswerIn):
+def autosave(request, attempt_id: DbId, question_id: DbId, payload: AnswerIn):
     attempt = get_object_or_404(
         Attempt.objects.only("status", "deadline", "choice_order", "user_id"),
         pk=attempt_id,
@@ -210,7 +221,7 @@ def autosave(request, attempt_id: Id, question_id: Id, payload: AnswerIn):
     response={200: ResultOut, 409: ErrorOut, 422: ErrorOut},
     summary="Nộp bài",
 )
-def submit(request, attempt_id: Id, payload: SubmitIn):
+def submit(request, attempt_id: DbId, payload: SubmitIn):
     attempt = _own(attempt_id, request.auth, finish_overdue=False)
     answers = [
         SubmittedAnswer(question_id=a.question_id, choice_ids=a.choice_ids, seq=a.seq)
@@ -224,7 +235,7 @@ def submit(request, attempt_id: Id, payload: SubmitIn):
     response={200: ResultOut, 409: ErrorOut},
     summary="Kết quả sau khi nộp",
 )
-def result(request, attempt_id: Id):
+def result(request, attempt_id: DbId):
     attempt = _own(attempt_id, request.auth)
     if attempt.status != AttemptStatus.FINISHED:
         return Status(409, {"detail": _("Bài làm chưa nộp.")})

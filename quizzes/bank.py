@@ -104,6 +104,26 @@ def _bank_load(course_id: int) -> dict[int, BankQuestion]:
     }
 
 
+def _draw_rules(
+    bank: dict[int, BankQuestion], tags: list[str]
+) -> tuple[dict[str, int], list[BankQuestion]]:
+    """The quotas of the draw rules and the questions a draw may pick from."""
+    quotas = {}
+    limits = []
+    for rule in tags:
+        tag, _, number = rule.partition(":")
+        if number.strip().isdigit():
+            quotas[tag.strip()] = int(number)
+        else:
+            limits.append(tag.strip())
+    pool = [q for q in bank.values() if not limits or set(q.tags) & set(limits)]
+    return quotas, pool
+
+
+def draw_pool_size(bank: dict[int, BankQuestion], *, tags: list[str]) -> int:
+    return len(_draw_rules(bank, tags)[1])
+
+
 def questions_draw(
     bank: dict[int, BankQuestion],
     *,
@@ -118,15 +138,7 @@ def questions_draw(
     an-toan; a bare "an-toan" limits the whole draw to that tag. Quotas are
     filled first, the rest of `count` at random from what is left.
     """
-    quotas = {}
-    limits = []
-    for rule in tags:
-        tag, _, number = rule.partition(":")
-        if number.strip().isdigit():
-            quotas[tag.strip()] = int(number)
-        else:
-            limits.append(tag.strip())
-    pool = [q for q in bank.values() if not limits or set(q.tags) & set(limits)]
+    quotas, pool = _draw_rules(bank, tags)
     picked: list[BankQuestion] = []
     for tag, quota in quotas.items():
         candidates = [q for q in pool if tag in q.tags and q not in picked]

@@ -13,11 +13,24 @@ from wagtail.models import Orderable, Page, PreviewableMixin
 from courses.page_mixins import SingleQueryViewRestrictionsMixin
 
 from .engine.scoring import Kind
+from .panels import BankSizePanel
 
 
 class ReviewPolicy(models.TextChoices):
-    AFTER_SUBMIT = "after_submit", _("Xem đáp án và giải thích ngay sau khi nộp")
+    """Before the keys may be shown, a learner still sees the score and which
+    questions were wrong."""
+
+    AFTER_LAST_ATTEMPT = (
+        "after_last",
+        _("Xem đáp án khi đã dùng hết lượt làm bài hoặc khi bài kiểm tra đóng"),
+    )
     AFTER_CLOSE = "after_close", _("Xem đáp án sau khi bài kiểm tra đóng")
+    AFTER_SUBMIT = (
+        "after_submit",
+        _(
+            "Xem đáp án và giải thích ngay sau mỗi lần nộp (lượt sau có thể chép đáp án)"
+        ),
+    )
     NEVER = "never", _("Không cho xem đáp án")
 
 
@@ -58,7 +71,8 @@ class QuizPage(SingleQueryViewRestrictionsMixin, Page):
         _("xem lại bài"),
         max_length=20,
         choices=ReviewPolicy.choices,
-        default=ReviewPolicy.AFTER_SUBMIT,
+        # Keys shown after each submit let the next attempt copy them.
+        default=ReviewPolicy.AFTER_LAST_ATTEMPT,
     )
     counts_for_completion = models.BooleanField(
         _("tính vào hoàn thành khóa học"), default=True
@@ -68,6 +82,7 @@ class QuizPage(SingleQueryViewRestrictionsMixin, Page):
         FieldPanel("intro"),
         MultiFieldPanel(
             [
+                BankSizePanel(),
                 FieldRowPanel([FieldPanel("time_limit"), FieldPanel("question_count")]),
                 FieldPanel("draw_tags"),
                 FieldRowPanel(
@@ -275,7 +290,13 @@ class Answer(models.Model):
 
 
 class ExtraTimeGrant(models.Model):
-    """Extra minutes for one learner or for every learner of a unit."""
+    """Extra minutes for one learner or for every learner of a unit.
+
+    A grant reaches the attempts open when it is given. Only a grant to a named
+    learner may also reach attempts they start later, until applies_until: a
+    learner picks their own unit, so a unit's grant must not follow whoever
+    moves there afterwards.
+    """
 
     quiz = models.ForeignKey(
         QuizPage, on_delete=models.CASCADE, related_name="extra_time_grants"
@@ -302,13 +323,18 @@ class ExtraTimeGrant(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     granted_at = models.DateTimeField(auto_now_add=True)
+    applies_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
             models.CheckConstraint(
                 condition=Q(user__isnull=False) ^ Q(unit__isnull=False),
                 name="extra_time_for_a_learner_or_a_unit",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(applies_until__isnull=True) | Q(user__isnull=False),
+                name="extra_time_window_only_for_a_learner",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -108,46 +108,85 @@ class ReviewItem:
 
 
 @dataclass(frozen=True)
+class QuestionOutcome:
+    """Whether one question was right, without its key."""
+
+    question_id: int
+    number: int
+    text: str
+    points: float
+
+    @property
+    def outcome(self) -> str:
+        if self.points >= 1:
+            return "right"
+        return "partly" if self.points > 0 else "wrong"
+
+
+@dataclass(frozen=True)
 class AttemptResult:
     attempt: Attempt
     review_allowed: bool
     review: list[ReviewItem]
+    outcomes: list[QuestionOutcome]
 
 
-def review_allowed(*, quiz: QuizPage, now: datetime) -> bool:
+def review_allowed(*, quiz: QuizPage, now: datetime, attempts_finished: int) -> bool:
     if quiz.review_policy == ReviewPolicy.AFTER_SUBMIT:
         return True
+    closed = bool(quiz.closes_at and now >= quiz.closes_at)
     if quiz.review_policy == ReviewPolicy.AFTER_CLOSE:
-        return bool(quiz.closes_at and now >= quiz.closes_at)
+        return closed
+    if quiz.review_policy == ReviewPolicy.AFTER_LAST_ATTEMPT:
+        # Unlimited attempts have no last one: only the close shows the keys.
+        used_up = bool(
+            quiz.attempts_allowed and attempts_finished >= quiz.attempts_allowed
+        )
+        return closed or used_up
     return False
 
 
 def attempt_result_get(
     *, attempt: Attempt, now: datetime | None = None
 ) -> AttemptResult:
-    """Score and, when the quiz's policy allows, answers and explanations."""
+    """Score, which questions were wrong and, when the quiz's policy allows,
+    answers and explanations."""
     now = now or timezone.now()
     if attempt.status != AttemptStatus.FINISHED:
         raise ValueError("an open attempt has no result")
-    allowed = review_allowed(quiz=attempt.quiz, now=now)
+    finished = Attempt.objects.filter(
+        user_id=attempt.user_id, quiz_id=attempt.quiz_id, status=AttemptStatus.FINISHED
+    ).count()
+    allowed = review_allowed(quiz=attempt.quiz, now=now, attempts_finished=finished)
+    view = attempt_view_get(attempt=attempt, now=now)
+    outcomes = [
+        QuestionOutcome(
+            question_id=question.id,
+            number=question.number,
+            text=question.text,
+            points=attempt.per_question.get(str(question.id), 0.0),
+        )
+        for question in view.questions
+    ]
     review = []
     if allowed:
         bank = bank_get(course_id=attempt.course_id)
-        view = attempt_view_get(attempt=attempt, now=now)
-        for question in view.questions:
+        for question, outcome in zip(view.questions, outcomes, strict=True):
             saved = view.answers.get(question.id)
             review.append(
                 ReviewItem(
                     question=question,
                     chosen=saved.choice_ids if saved else [],
                     correct=[c.id for c in bank[question.id].choices if c.correct],
-                    points=attempt.per_question.get(str(question.id), 0.0),
+                    points=outcome.points,
                     explanation=bank[question.id].explanation,
                     source_title=bank[question.id].source_title,
                     source_url=bank[question.id].source_url,
                 )
             )
-    return AttemptResult(attempt=attempt, review_allowed=allowed, review=review)
+    return AttemptResult(
+        attempt=attempt, review_allowed=allowed, review=review, outcomes=outcomes
+    )
 
 
 def attempts_history(*, user, quiz: QuizPage) -> list[Attempt]:

@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -79,17 +78,12 @@ def _course_id(quiz: QuizPage) -> int:
     return CoursePage.objects.only("pk").get(path=quiz.path[: -QuizPage.steplen]).pk
 
 
-def _extra_time_for(*, quiz: QuizPage, user) -> timedelta:
-    unit_paths: list[str] = []
-    if getattr(user, "unit_id", None):
-        path = user.unit.path
-        step = len(path) // user.unit.depth
-        unit_paths = [path[:i] for i in range(step, len(path) + 1, step)]
-    minutes = (
-        ExtraTimeGrant.objects.filter(quiz=quiz)
-        .filter(Q(user=user) | Q(unit__path__in=unit_paths))
-        .values_list("minutes", flat=True)
-    )
+def _extra_time_for(*, quiz: QuizPage, user, now: datetime) -> timedelta:
+    """Only grants naming this learner whose window is still open (see
+    ExtraTimeGrant); a unit's grant already went to the attempts open then."""
+    minutes = ExtraTimeGrant.objects.filter(
+        quiz=quiz, user=user, applies_until__gt=now
+    ).values_list("minutes", flat=True)
     return timedelta(minutes=sum(minutes))
 
 
@@ -143,7 +137,7 @@ def attempt_start(
     )
     if not question_ids:
         raise QuizNotOpen(_("Bài kiểm tra chưa có câu hỏi."))
-    extra = _extra_time_for(quiz=quiz, user=user)
+    extra = _extra_time_for(quiz=quiz, user=user, now=now)
     try:
         with transaction.atomic():
             return Attempt.objects.create(
@@ -305,11 +299,19 @@ def attempts_overdue_finish(*, now: datetime | None = None, limit: int = 500) ->
 
 @transaction.atomic
 def extra_time_grant(
-    *, quiz: QuizPage, minutes: int, granted_by, user=None, unit=None, reason: str = ""
+    *,
+    quiz: QuizPage,
+    minutes: int,
+    granted_by,
+    user=None,
+    unit=None,
+    reason: str = "",
+    applies_until: datetime | None = None,
 ) -> list[int]:
     """Give extra minutes to a learner or a unit; open attempts get the new
-    deadline at once (pushed over the websocket after commit). Returns the
-    ids of the attempts that changed."""
+    deadline at once (pushed over the websocket after commit). A learner's
+    grant may also cover the attempts they start before applies_until.
+    Returns the ids of the attempts that changed."""
     ExtraTimeGrant.objects.create(
         quiz=quiz,
         user=user,
@@ -317,6 +319,7 @@ def extra_time_grant(
         minutes=minutes,
         reason=reason,
         granted_by=granted_by,
+        applies_until=applies_until,
     )
     attempts = (
         Attempt.objects.select_for_update(of=("self",))

@@ -95,7 +95,11 @@ def attempt_submit_form(request, attempt_id: int):
     answers = [
         SubmittedAnswer(
             question_id=qid,
-            choice_ids=[int(c) for c in request.POST.getlist(f"q{qid}") if c.isdigit()],
+            choice_ids=[
+                int(c)
+                for c in request.POST.getlist(f"q{qid}")
+                if c.isascii() and c.isdigit()
+            ],
             seq=2**62,
         )
         for qid in attempt.question_ids

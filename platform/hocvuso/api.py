@@ -1,7 +1,9 @@
 """The project's JSON API; each domain app contributes a router."""
 
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 
 from courses.api import router as media_router
 from quizzes.api import router as quiz_router
@@ -20,3 +22,12 @@ api.add_router("/", media_router)
 @api.exception_handler(QuizError)
 def quiz_error(request, exc: QuizError):
     return JsonResponse({"detail": str(exc)}, status=exc.status)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request, exc: ValidationError):
+    # The page shows "detail" to the learner; the field list is for developers.
+    return JsonResponse(
+        {"detail": _("Dữ liệu gửi lên không hợp lệ."), "errors": exc.errors},
+        status=422,
+    )

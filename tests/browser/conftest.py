@@ -64,3 +64,18 @@ def demo_site(transactional_db, settings):
 def screenshot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def wait_for_js(page, expression: str, *, timeout: float = 15_000, every=100) -> None:
+    """Wait until `expression` is truthy in the page.
+
+    Playwright's wait_for_function evaluates its predicate with eval() inside
+    the page, which the Content-Security-Policy (script-src 'self') forbids;
+    page.evaluate goes through the DevTools protocol and is not affected.
+    """
+    waited = 0.0
+    while not page.evaluate(expression):
+        if waited >= timeout:
+            raise TimeoutError(f"still false after {timeout} ms: {expression}")
+        page.wait_for_timeout(every)
+        waited += every

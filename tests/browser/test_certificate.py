@@ -6,7 +6,7 @@ import pytest
 from courses.models import CoursePage, LessonPage
 from quizzes.models import Attempt, Choice
 
-from .conftest import screenshot
+from .conftest import screenshot, wait_for_js
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,8 +39,9 @@ def test_finish_a_course_see_the_certificate_and_verify_it(
         page.locator(f'nav[data-nav] button[data-goto="{index}"]').click()
         for choice in Choice.objects.filter(question_id=qid, correct=True):
             page.locator(f'fieldset[data-q="{qid}"] input[value="{choice.pk}"]').check()
-    page.wait_for_function(
-        "document.querySelectorAll('nav[data-nav] button.answered:not(.pending)').length >= 4"
+    wait_for_js(
+        page,
+        "document.querySelectorAll('nav[data-nav] button.answered:not(.pending)').length >= 4",
     )
     page.get_by_role("button", name="Nộp bài").last.click()
     page.locator("dialog[data-confirm] button[value=submit]").click()

@@ -9,7 +9,7 @@ from courses.models import CoursePage, LessonPage, LessonProgress, MediaWatch
 from courses.services import enrolment_create, media_create
 
 from ..courses.media_helpers import make_clip, put_media_in_lesson
-from .conftest import screenshot
+from .conftest import screenshot, wait_for_js
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -63,10 +63,10 @@ def test_video_plays_through_hlsjs_and_completes_the_lesson(
     page.evaluate(
         "() => { const v = document.querySelector('video'); v.muted = true; v.play(); }"
     )
-    page.wait_for_function("document.querySelector('video').currentTime > 1")
+    wait_for_js(page, "document.querySelector('video').currentTime > 1")
     assert page.evaluate("document.querySelector('video').src").startswith("blob:")
-    page.wait_for_function(
-        "document.querySelector('video').ended", timeout=30_000, polling=500
+    wait_for_js(
+        page, "document.querySelector('video').ended", timeout=30_000, every=500
     )
     page.locator("[data-player-done]").wait_for(state="visible")
     screenshot(page, "lesson-video-done")

@@ -7,7 +7,7 @@ import pytest
 
 from quizzes.models import Answer, Attempt, Choice
 
-from .conftest import screenshot
+from .conftest import screenshot, wait_for_js
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,8 +38,9 @@ def _answer(page, attempt, index: int, *, right: bool) -> None:
 
 
 def _wait_saved(page, count: int) -> None:
-    page.wait_for_function(
-        f"document.querySelectorAll('nav[data-nav] button.answered:not(.pending)').length >= {count}"
+    wait_for_js(
+        page,
+        f"document.querySelectorAll('nav[data-nav] button.answered:not(.pending)').length >= {count}",
     )
 
 

@@ -142,3 +142,23 @@ def test_the_button_cannot_skip_a_required_video(client, learner, lesson):
     response = client.post(reverse("lesson_mark_done", args=[lesson.pk]), follow=True)
     assert "Hãy xem hoặc nghe ít nhất 90% “Video thử”" in response.content.decode()
     assert not LessonProgress.objects.filter(completed_at__isnull=False).exists()
+
+
+def test_heartbeat_for_a_lesson_not_enrolled_in_stores_nothing(
+    client, make_learner, lesson
+):
+    stranger = make_learner(username="khach")
+    client.force_login(stranger)
+    response = client.post(
+        reverse("api:media_heartbeat"),
+        {
+            "media_id": _media(lesson).pk,
+            "lesson_id": lesson.pk,
+            "position": 5,
+            "watched": 5,
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+    assert response.json()["detail"] == "Bạn chưa đăng ký khóa học này."
+    assert not MediaWatch.objects.filter(user=stranger).exists()

@@ -108,3 +108,10 @@ def test_originals_are_not_served_and_pages_need_the_application(nginx):
     assert _get(nginx + "/media/exports/2026/12/hoc-vien.csv").status == 404
     assert _get(nginx + "/media/certificates/pdf/abc.pdf").status == 404
     assert _get(nginx + "/").status == 502  # the app is down; segments were not
+
+
+def test_nginx_does_not_tell_its_version(nginx):
+    assert _get(nginx + "/media/hls/7/master.m3u8").headers["Server"] == "nginx"
+    assert _get(nginx + "/media/exports/2026/12/hoc-vien.csv").headers["Server"] == (
+        "nginx"
+    )

@@ -96,7 +96,7 @@ def test_autosave_refuses_foreign_questions_and_choices(taker, make_quiz):
 
 
 def test_submit_grades_on_the_server_and_is_idempotent(taker, make_quiz):
-    quiz = make_quiz()
+    quiz = make_quiz(review_policy="after_submit")
     attempt = start(taker, quiz)
     model = Attempt.objects.get()
     answers = []
@@ -233,6 +233,7 @@ def test_anonymous_calls_are_refused(client, make_quiz):
     ("policy", "closes_in", "shown"),
     [
         ("after_submit", None, True),
+        ("after_last", None, False),
         ("never", None, False),
         ("after_close", timedelta(hours=1), False),
     ],
@@ -248,3 +249,36 @@ def test_review_follows_the_quiz_policy(taker, make_quiz, policy, closes_in, sho
     assert bool(result["review"]) is shown
     page = taker.get(f"/kiem-tra/ket-qua/{attempt['id']}/").content.decode()
     assert ("Vì đó là đáp án đúng." in page) is shown
+
+
+def test_numbers_that_overflow_answer_4xx_not_500(taker, make_quiz):
+    quiz = make_quiz()
+    attempt = start(taker, quiz)
+    question = attempt["questions"][0]
+    choice = question["choices"][0]["id"]
+    response = autosave(taker, attempt["id"], question["id"], [choice], 2**63)
+    assert response.status_code == 422
+    assert response.json()["detail"] == "Dữ liệu gửi lên không hợp lệ."
+    response = submit(
+        taker,
+        attempt["id"],
+        [{"question_id": question["id"], "choice_ids": [choice], "seq": 2**63}],
+    )
+    assert response.status_code == 422
+    response = autosave(taker, attempt["id"], question["id"], [10**20], 1)
+    assert response.status_code == 422
+    assert taker.get(f"/api/attempts/{10**20}").status_code == 422
+    assert not Answer.objects.exists()
+    assert Attempt.objects.get().status == "open"
+
+
+def test_the_plain_form_submit_with_odd_digits_answers_without_a_500(taker, make_quiz):
+    quiz = make_quiz()
+    attempt = start(taker, quiz)
+    qid = attempt["questions"][0]["id"]
+    response = taker.post(
+        f"/kiem-tra/lam-bai/{attempt['id']}/nop/", {f"q{qid}": ["²", str(10**20)]}
+    )
+    assert response.status_code == 302
+    assert Attempt.objects.get().status == "open"  # refused, nothing graded
+    assert not Answer.objects.exists()

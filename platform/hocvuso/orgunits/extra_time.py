@@ -1,12 +1,16 @@
 """Extra time for a learner or a whole unit (a commune lost power), granted
 by the admins whose subtree it is."""
 
+from datetime import timedelta
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import HttpResponseForbidden
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -16,6 +20,10 @@ from quizzes.services import extra_time_grant
 
 from .models import Unit
 from .selectors import admin_scope_get
+
+# Long enough for a make-up session, short enough that a grant cannot outlive
+# the reason it was given.
+WINDOW_MAX = timedelta(days=30)
 
 
 class ExtraTimeForm(forms.Form):
@@ -32,9 +40,26 @@ class ExtraTimeForm(forms.Form):
     unit_code = forms.CharField(
         label=gettext_lazy("Hoặc cả một đơn vị (mã xã, mã thôn)"), required=False
     )
+    applies_until = forms.DateTimeField(
+        label=gettext_lazy(
+            "Cũng áp dụng cho các lượt học viên này bắt đầu trước (tùy chọn)"
+        ),
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(
+            attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+        ),
+    )
     reason = forms.CharField(
         label=gettext_lazy("Lý do"), max_length=300, required=False
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["applies_until"].help_text = _(
+            "Chỉ dùng khi cộng giờ cho một học viên, tối đa %(days)d ngày. Bỏ "
+            "trống thì chỉ các lượt đang làm bài được cộng."
+        ) % {"days": WINDOW_MAX.days}
 
     def clean(self):
         data = super().clean()
@@ -48,6 +73,21 @@ class ExtraTimeForm(forms.Form):
             )
         if not who and not code:
             raise forms.ValidationError(_("Hãy chọn một học viên hoặc một đơn vị."))
+        until = data.get("applies_until")
+        if until and code:
+            self.add_error(
+                "applies_until",
+                _(
+                    "Thời hạn chỉ dùng khi cộng giờ cho một học viên; cộng giờ "
+                    "cho một đơn vị chỉ áp dụng cho các lượt đang làm bài."
+                ),
+            )
+        elif until and not timezone.now() < until <= timezone.now() + WINDOW_MAX:
+            self.add_error(
+                "applies_until",
+                _("Thời hạn phải trong vòng %(days)d ngày tới.")
+                % {"days": WINDOW_MAX.days},
+            )
         data["user"] = data["unit"] = None
         if who:
             users = get_user_model().objects
@@ -89,11 +129,23 @@ def extra_time(request):
             unit=data["unit"],
             granted_by=request.user,
             reason=data["reason"],
+            applies_until=data["applies_until"],
         )
         messages.success(
             request,
             _("Đã cộng %(m)d phút cho %(n)d lượt đang làm bài.")
             % {"m": data["minutes"], "n": len(changed)},
         )
+        if data["applies_until"]:
+            messages.success(
+                request,
+                _("Các lượt bắt đầu trước %(t)s cũng được cộng %(m)d phút.")
+                % {
+                    "t": date_format(
+                        timezone.localtime(data["applies_until"]), "H:i d/m/Y"
+                    ),
+                    "m": data["minutes"],
+                },
+            )
         return redirect("extra_time")
     return TemplateResponse(request, "orgunits/admin/extra_time.html", {"form": form})

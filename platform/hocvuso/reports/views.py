@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from hocvuso.core.numbers import BIGINT_MAX
 from hocvuso.orgunits.decorators import unit_admin_required
 from hocvuso.orgunits.models import Unit
 from hocvuso.orgunits.selectors import (
@@ -232,11 +233,13 @@ PAGE_SIZE = 50
 
 
 def _page_number(raw: str) -> int:
-    """A hand-edited page number ("²", 25 digits) reads as the first page
-    rather than failing in int() or overflowing the SQL OFFSET."""
-    if raw.isascii() and raw.isdigit() and len(raw) <= 6:
-        return max(int(raw), 1)
-    return 1
+    """1 for anything that is not a number; a page whose offset would not fit
+    in a database integer does not exist."""
+    if not (raw.isascii() and raw.isdigit()):
+        return 1
+    if int(raw) > BIGINT_MAX // PAGE_SIZE:
+        raise Http404(_("Không có trang này."))
+    return max(int(raw), 1)
 
 
 @unit_admin_required

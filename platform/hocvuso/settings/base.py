@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent  # platform/hocvuso
@@ -75,6 +76,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "hocvuso.core.middleware.ContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "hocvuso.core.site_cache.CachedSiteMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -91,6 +94,43 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "hocvuso.orgunits.middleware.UnitAdminCmsMiddleware",
 ]
+
+# Scripts only from our own files (no inline script, no eval), so an injected
+# <script> or on* attribute does not run. hls.js plays from blob: URLs; the
+# quiz page's websocket is same-origin ('self' covers ws:/wss: in CSP 3).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:"],
+        "media-src": [SELF, "blob:"],
+        "connect-src": [SELF],
+        "worker-src": [SELF, "blob:"],
+        "font-src": [SELF, "data:"],
+        "frame-src": [SELF],
+        "frame-ancestors": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    }
+}
+# The admin dashboard would fetch releases.wagtail.org, which connect-src
+# refuses; upgrades come through deploy/requirements.lock anyway.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Browser features no page here uses stay off; the video player may go
+# full screen.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "camera": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+    "fullscreen": ["self"],
+}
 
 ROOT_URLCONF = "hocvuso.urls"
 WSGI_APPLICATION = "hocvuso.wsgi.application"

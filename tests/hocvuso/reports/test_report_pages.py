@@ -208,3 +208,13 @@ def test_masked_phones_cannot_be_recovered_through_the_learner_search(
         assert not found("province0", q), q
         assert found("commune0.0", q), q
     assert found("province0", "Có Số")  # the name still finds them
+
+
+@pytest.mark.parametrize(("page", "status"), [(str(10**20), 404), ("²", 200)])
+def test_learner_list_page_number_that_overflows_answers_4xx_not_500(
+    client, org_tree, dataset, page, status
+):
+    village = org_tree.villages[0]
+    url = reverse("report_learners", args=[village.code]) + "?" + _q(dataset)
+    client.force_login(org_tree.admins["commune0.0"])
+    assert client.get(url + "&page=" + page).status_code == status
