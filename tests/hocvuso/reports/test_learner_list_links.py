@@ -35,13 +35,3 @@ def test_learner_list_download_links_work_from_the_default_view(
 def test_a_hand_edited_id_answers_404(client, org_tree, path):
     client.force_login(org_tree.admins["commune0.0"])
     assert client.get(path.format(id="9" * 25)).status_code == 404
-
-
-@pytest.mark.parametrize("page", ["9" * 25, "²"])
-def test_a_hand_edited_learner_list_page_number_answers(
-    client, org_tree, catalog_and_quiz, page
-):
-    client.force_login(org_tree.admins["commune0.0"])
-    url = reverse("report_learners", args=[org_tree.villages[0].code])
-    subject = f"programme:{catalog_and_quiz.programme.pk}"
-    assert client.get(url, {"subject": subject, "page": page}).status_code == 200
