@@ -641,6 +641,7 @@ SNIPPET_VIEWS = (
 )
 CHOOSER_VIEWS = ("choose", "choose_results", "chosen", "chosen_multiple", "create")
 DJANGO_ADMIN_MODELS = (
+    "mfa_authenticator",
     "auth_group",
     "accounts_user",
     "accounts_consent",
@@ -727,6 +728,18 @@ RULES: dict[str, Rule] = {
         "account_reauthenticate",
         rule=LOGGED_IN,
     ),
+    # ---- allauth's two-factor pages: anyone's own account
+    **_names(
+        "mfa_index",
+        "mfa_activate_totp",
+        "mfa_deactivate_totp",
+        "mfa_download_recovery_codes",
+        "mfa_generate_recovery_codes",
+        "mfa_view_recovery_codes",
+        "mfa_reauthenticate",
+        "mfa_authenticate",
+        rule=LOGGED_IN,
+    ),
     # ---- Wagtail's public side
     "wagtail_serve": PUBLIC,
     "wagtaildocs_serve": PUBLIC,
@@ -753,7 +766,11 @@ RULES: dict[str, Rule] = {
         f"django-admin/{model.replace('_', '/', 1)}/<path:object_id>/": SUPERUSER
         for model in DJANGO_ADMIN_MODELS
     },
-    **_names("admin:login", "admin:logout", rule=PUBLIC),
+    "admin:logout": PUBLIC,
+    # ---- password logins outside allauth only send to allauth's page
+    **_names(
+        "admin:login", "cms/login/", "_util/login/", "django-admin/login/", rule=CLOSED
+    ),
     # No ModelAdmin declares autocomplete_fields, no model get_absolute_url.
     **_names("admin:autocomplete", "admin:view_on_site", rule=CLOSED),
     "django-admin/(?P<url>.*)$": CLOSED,
@@ -1127,6 +1144,13 @@ def test_every_registered_url_allows_exactly_its_rule_for_every_role(
     )
     with capsys.disabled():
         print("\n" + summary)
+        for kind, rows in (
+            ("unexpected allow", unexpected_allows),
+            ("unexpected denial", unexpected_denials),
+            ("error", errors),
+        ):
+            for row in rows:
+                print(f"  {kind}: {row}")
     assert unruled == [], f"URLs without a rule: {unruled}\n{summary}"
     assert stale == [], f"Rules for URLs no longer registered: {stale}"
     assert errors == [], summary + "\n" + "\n".join(errors)

@@ -318,9 +318,13 @@ ACCOUNT_RATE_LIMITS = {
     # by hand; 100 takes a script. The account comes first, so tries at an
     # account already locked do not count against the address.
     "login_failed": "5/300s/key,100/10m/ip",
-    "signup": "20/m/ip",
-    "request_login_code": "20/m/ip,3/m/key",
-    "verify_phone": "1/30s/key,3/m/ip",
+    # Sign-ups and SMS codes: a classroom's worth a minute per address (each
+    # sign-up sends a code); a number gets one code per 30 s and three login
+    # codes a minute. What an address may cost in SMS is bounded by the daily
+    # caps below, not by these.
+    "signup": "60/m/ip",
+    "request_login_code": "60/m/ip,3/m/key",
+    "verify_phone": "1/30s/key,60/m/ip",
 }
 
 # Daily caps, counted per calendar day (Asia/Ho_Chi_Minh) in the cache. The

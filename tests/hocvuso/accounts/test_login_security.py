@@ -107,6 +107,8 @@ def test_production_has_no_django_admin():
         cwd=Path(__file__).parents[3] / "platform",
         env={
             **os.environ,
+            # This checkout's code, as pytest's pythonpath gives it.
+            "PYTHONPATH": os.pathsep.join(sys.path),
             "DJANGO_SETTINGS_MODULE": "hocvuso.settings.production",
             "SECRET_KEY": "x" * 60,
         },
@@ -246,6 +248,23 @@ def test_a_classroom_logging_in_at_once_is_not_turned_away(make_learner):
             LOGIN, {"login": learner.username, "password": PASSWORD}
         )
         assert response.status_code == 302
+
+
+def test_a_classroom_signing_up_at_once_is_not_turned_away(privacy_notice):
+    """A training day: forty citizens sign up on the school's network in the
+    same minute; each gets the page for their code and the code itself."""
+    for n in range(40):
+        response = Client().post(
+            SIGNUP,
+            {
+                "full_name": f"Học Viên Lớp {chr(65 + n % 26)}",
+                "phone": f"0912 000 {n:03d}",
+                "password1": PASSWORD,
+            },
+        )
+        assert response.status_code == 302, n
+        assert response["Location"] == VERIFY, n
+    assert len(sms.outbox) == 40
 
 
 def test_password_guessing_from_one_address_is_still_stopped(make_learner):
