@@ -1,3 +1,4 @@
+import logging
 import secrets
 from datetime import datetime
 from typing import IO
@@ -41,6 +42,9 @@ from .models import (
 from .phone import phone_normalize
 from .selectors import day_count_get, day_counter_key, import_snapshot_get
 from .tasks import import_job_run_task, sms_send_task
+
+# Refusals an operator should see (README, "Security"): never a full number.
+security_log = logging.getLogger("hocvuso.security")
 
 
 def sms_send(*, to: str, text: str) -> None:
@@ -91,6 +95,11 @@ def _sms_daily_budget_take(*, phone: str, address: str) -> None:
     ]
     for key, cap, message in limits:
         if day_count_get(key=key) >= cap:
+            security_log.warning(
+                "SMS daily cap reached (%s) for number …%s",
+                key.split(":")[2],
+                phone[-3:],
+            )
             raise SmsDailyCapReached(message)
     for key, _cap, _message in limits:
         _day_count_add(key)

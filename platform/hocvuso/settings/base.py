@@ -234,6 +234,21 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# --- Logging -------------------------------------------------------------------
+# Warnings and errors go to standard error, where gunicorn, uvicorn, Celery
+# and Kubernetes collect them: refused and failed requests (django.request:
+# method, path, status; no bodies), and the security events of
+# hocvuso.security (daily SMS caps reached, with the number's last digits).
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
+    },
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
+}
+
 # --- Auth and accounts -------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -59,7 +59,9 @@ def minutes_pass():
 # --- Finding 4: no daily SMS cap ----------------------------------------------
 
 
-def test_sms_codes_per_number_are_capped_per_day(learner, minutes_pass, settings):
+def test_sms_codes_per_number_are_capped_per_day(
+    learner, minutes_pass, settings, caplog
+):
     cap = settings.SMS_CODES_PER_NUMBER_PER_DAY
     # Each request from its own address: the number alone is what is capped.
     for n in range(cap):
@@ -77,6 +79,12 @@ def test_sms_codes_per_number_are_capped_per_day(learner, minutes_pass, settings
     )
     assert len(sms.outbox) == cap
     assert not response.wsgi_request.user.is_authenticated
+    # The operator sees the refusal, never the whole number.
+    logged = [r.getMessage() for r in caplog.records if r.name == "hocvuso.security"]
+    assert logged == [
+        f"SMS daily cap reached (sms-number) for number …{learner.phone[-3:]}"
+    ]
+    assert learner.phone[3:] not in caplog.text
 
 
 def test_sms_telling_whether_a_number_has_an_account_share_the_daily_cap(
