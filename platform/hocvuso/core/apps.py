@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "hocvuso.core"
     label = "core"
     verbose_name = _("Trang chung")
+
+    def ready(self) -> None:
+        from .wagtail_fixes import wagtail_fixes_apply
+
+        wagtail_fixes_apply()
