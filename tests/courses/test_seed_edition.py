@@ -172,6 +172,9 @@ def test_review_after_the_test_shows_each_questions_source(learner, client):
     course, quiz = second_edition(*first_edition())
     quiz["questions"] = [q for q in quiz["questions"] if q["key"] == "dvc-moi"]
     seed(course, quiz)
+    # The review (keys, explanations, sources) is shown once the learner has
+    # used every attempt: give them one.
+    QuizPage.objects.update(attempts_allowed=1)
     attempt = take_the_test(learner, course["slug"])
     client.force_login(learner)
     page = client.get(f"/kiem-tra/ket-qua/{attempt.pk}/").content.decode()
