@@ -47,10 +47,11 @@ def test_wagtail_editor_and_snippet_form_work_under_the_policy(
         lambda m: console_errors.append(m.text) if m.type == "error" else None,
     )
 
+    # The CMS's login sends to the site's one login page, and back.
     page.goto(live_server.url + "/cms/login/")
-    page.fill("input[name=username]", "bientap")
+    page.fill("input[name=login]", "bientap")
     page.fill("input[name=password]", "Matkhau@2025")
-    page.locator("form button[type=submit]").first.click()
+    page.locator("main form button[type=submit]").first.click()
     page.wait_for_url(live_server.url + "/cms/")
 
     page.goto(live_server.url + f"/cms/pages/{quiz.pk}/edit/")
