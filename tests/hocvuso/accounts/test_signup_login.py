@@ -11,22 +11,17 @@ from django.urls import reverse
 from hocvuso.accounts import sms
 from hocvuso.accounts.models import User
 
-SIGNUP = "/tai-khoan/signup/"
-VERIFY = "/tai-khoan/phone/verify/"
-LOGIN = "/tai-khoan/login/"
-LOGIN_CODE = "/tai-khoan/login/code/"
-LOGIN_CODE_CONFIRM = "/tai-khoan/login/code/confirm/"
+from .auth_flows import (
+    LOGIN,
+    LOGIN_CODE,
+    LOGIN_CODE_CONFIRM,
+    SIGNUP,
+    VERIFY,
+    last_code,
+    page_text,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def last_code() -> str:
-    assert sms.outbox, "no SMS was sent"
-    return re.search(r"\b(\d{6})\b", sms.outbox[-1].text).group(1)
-
-
-def page_text(response) -> str:
-    return re.sub(r"\s+", " ", response.content.decode())
 
 
 def test_signup_by_phone_sends_a_six_digit_code_and_logs_in(client, privacy_notice):
