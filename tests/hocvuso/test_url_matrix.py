@@ -1101,6 +1101,8 @@ def test_every_registered_url_allows_exactly_its_rule_for_every_role(
 ):
     # Test media live in memory, where Wagtail's file streaming finds no file.
     settings.WAGTAILDOCS_SERVE_METHOD = "redirect"
+    # As deployed: administrators need a second factor (every account has one).
+    settings.ADMIN_MFA_REQUIRED = True
     client.raise_request_exception = False
     world = _world(org_tree, build_catalog, make_quiz, privacy_notice)
     routes = _routes()
