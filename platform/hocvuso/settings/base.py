@@ -315,7 +315,7 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = True
 # Sign-up, login by code and password reset answer the same whether or not a
 # number (or address) has an account; the SMS (or e-mail) tells its owner.
-# What is still revealed, and why: README, "Accounts and sign-in".
+# What is still revealed, and why: README, "Security".
 ACCOUNT_PREVENT_ENUMERATION = True
 # Six digits: what an SMS code looks like to everyone in Vietnam.
 ALLAUTH_USER_CODE_FORMAT = {"numeric": True, "dashed": False, "length": 6}
