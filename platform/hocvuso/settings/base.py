@@ -247,6 +247,9 @@ LOGGING = {
     },
     "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["stderr"], "level": "WARNING"},
+    # The embedded default's in-memory broker has no host, which kombu warns
+    # about on every start.
+    "loggers": {"kombu.connection": {"level": "ERROR"}},
 }
 
 # --- Auth and accounts -------------------------------------------------------
