@@ -464,3 +464,13 @@ CERTIFICATES_VERIFY_PER_MINUTE = int(
 CERTIFICATES_ADMIN_SCOPE = "hocvuso.orgunits.certificate_scope.certificates_in_scope"
 # Test-only: the render waits while this file exists (see certificates.services).
 CERTIFICATES_RENDER_PAUSE_FILE = os.environ.get("CERTIFICATES_RENDER_PAUSE_FILE", "")
+
+# --- Backups (hocvuso.core.backups, deploy/backup, deploy/restore-drill) ---------
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "var" / "backups"))
+# The newest backup of each of the last BACKUP_KEEP_DAILY days that have one,
+# and of each of the last BACKUP_KEEP_WEEKLY ISO weeks; older ones are deleted.
+BACKUP_KEEP_DAILY = int(os.environ.get("BACKUP_KEEP_DAILY", "7"))
+BACKUP_KEEP_WEEKLY = int(os.environ.get("BACKUP_KEEP_WEEKLY", "5"))
+# Where pg_dump and pg_restore are (empty: on PATH); the same major version as
+# the server or newer.
+PG_BIN = os.environ.get("PG_BIN", "")
