@@ -217,7 +217,106 @@ def test_disruption_budgets_cover_the_scaled_deployments(rendered):
         ]
         assert len(matched) == 1, f"budget {name} selects {matched}"
         covered.update(matched)
-    assert {"web", "ws", "worker"} <= covered
+    assert {"web", "ws", "worker", "media"} <= covered
+
+
+def _option_value(command: list[str], name: str, default: int) -> int:
+    values = [int(w.split("=", 1)[1]) for w in command if w.startswith(name + "=")]
+    return values[-1] if values else default
+
+
+def test_a_rolling_deploy_drains_a_pod_before_its_server_stops(rendered):
+    # During an exam a deploy must lose no request: a new pod is ready before
+    # an old one goes, and the old one leaves the Service (preStop) before
+    # its server stops, with time to finish what it holds.
+    deployments = _of_kind(rendered, "Deployment")
+    # gunicorn's graceful timeout, uvicorn's, nginx's (SIGQUIT: in flight)
+    server_stop = {
+        "web": lambda c: 30,
+        "ws": lambda c: _option_value(c["command"], "--timeout-graceful-shutdown", 0),
+        "media": lambda c: 10,
+    }
+    for name, stop_time in server_stop.items():
+        deployment = deployments[name]
+        strategy = deployment["spec"].get("strategy", {"type": "RollingUpdate"})
+        if name != "media":
+            assert strategy["rollingUpdate"]["maxUnavailable"] == 0, name
+        pod = _pod_spec(deployment)
+        grace = pod.get("terminationGracePeriodSeconds", 30)
+        container = pod["containers"][0]
+        assert "readinessProbe" in container, name
+        sleep = container["lifecycle"]["preStop"]["exec"]["command"]
+        assert sleep[0] == "sleep" and int(sleep[1]) >= 5, name
+        assert grace >= int(sleep[1]) + stop_time(container), name
+    # an idle quiz socket is closed on purpose, not cut by SIGKILL
+    assert server_stop["ws"](_pod_spec(deployments["ws"])["containers"][0]) > 0
+    worker = deployments["worker"]["spec"]["strategy"]["rollingUpdate"]
+    assert worker["maxUnavailable"] == 0
+
+
+def _cron_minutes(schedule: str) -> int:
+    minute, hour, *_ = schedule.split()
+    return int(hour) * 60 + int(minute)
+
+
+def _claim_mounts(pod: dict, container: dict) -> dict[str, dict]:
+    """claim name → the container's mount of it"""
+    claims = {
+        v["name"]: v["persistentVolumeClaim"]["claimName"]
+        for v in pod.get("volumes", [])
+        if "persistentVolumeClaim" in v
+    }
+    return {
+        claims[m["name"]]: m
+        for m in container.get("volumeMounts", [])
+        if m["name"] in claims
+    }
+
+
+def test_the_restore_drill_reads_where_the_backup_writes(rendered):
+    config = _config(rendered)
+    jobs = _of_kind(rendered, "CronJob")
+    backup_pod, drill_pod = _pod_spec(jobs["backup"]), _pod_spec(jobs["restore-drill"])
+    (backup,) = backup_pod["containers"]
+    (drill,) = drill_pod["containers"]
+    assert backup["command"][:2] == ["django-admin", "backup_create"]
+    assert drill["command"][:2] == ["django-admin", "backup_restore_drill"]
+
+    written = _claim_mounts(backup_pod, backup)
+    read = _claim_mounts(drill_pod, drill)
+    assert written["backups"]["mountPath"] == config["BACKUP_DIR"]
+    assert not written["backups"].get("readOnly")
+    assert drill["command"][2] == read["backups"]["mountPath"]
+    assert read["backups"]["readOnly"] is True
+    # the media that cannot be rebuilt, read where the application writes it
+    assert written["media"]["mountPath"] == config["MEDIA_ROOT"]
+    assert written["media"]["readOnly"] is True
+    assert (
+        int(config["BACKUP_KEEP_DAILY"]) >= 1 and int(config["BACKUP_KEEP_WEEKLY"]) >= 1
+    )
+
+    # the drill restores into its own empty PostgreSQL, never the live one
+    env = {e["name"]: e for e in drill.get("env", [])}
+    assert urlsplit(env["DATABASE_URL"]["value"]).hostname == "127.0.0.1"
+    assert not any("secretRef" in source for source in drill.get("envFrom", []))
+    (sidecar,) = drill_pod["initContainers"]
+    assert sidecar["restartPolicy"] == "Always" and "startupProbe" in sidecar
+    assert sidecar["image"] == _compose()["services"]["db"]["image"]
+    assert "listen_addresses=127.0.0.1" in sidecar["args"]
+
+    # the backups claim is ReadWriteOnce: the drill starts after the backup's
+    # longest run, in the same time zone, and neither overlaps itself
+    for job in jobs["backup"], jobs["restore-drill"]:
+        assert job["spec"]["concurrencyPolicy"] == "Forbid"
+        assert job["spec"]["timeZone"] == jobs["backup"]["spec"]["timeZone"]
+    backup_end = _cron_minutes(jobs["backup"]["spec"]["schedule"]) + (
+        jobs["backup"]["spec"]["jobTemplate"]["spec"]["activeDeadlineSeconds"] // 60
+    )
+    assert backup_end <= _cron_minutes(jobs["restore-drill"]["spec"]["schedule"])
+    # the drill is bounded in time and a failure is not retried into a pass
+    drill_job = jobs["restore-drill"]["spec"]["jobTemplate"]["spec"]
+    assert drill_job["activeDeadlineSeconds"] <= 3600
+    assert drill_job["backoffLimit"] == 0
 
 
 def test_beat_is_one_pod_replaced_never_doubled(rendered):
@@ -593,6 +692,9 @@ def test_the_image_collects_static_files_and_translations_at_build_time():
     assert "root /srv/hocvuso;" in NGINX_CONF.read_text()
     runtime = " ".join(args for op, args in _final_stage() if op == "RUN")
     assert "ffmpeg" in runtime and "fonts-dejavu-core" in runtime
+    # pg_dump and pg_restore of the server's major version (bookworm: 15)
+    assert "postgresql-client" in runtime
+    assert "bookworm" in DOCKERFILE.read_text()
 
 
 def test_everything_the_image_copies_is_in_the_build_context():
