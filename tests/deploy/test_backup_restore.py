@@ -239,7 +239,24 @@ def _write(folder: Path, content: bytes) -> Path:
     return path
 
 
-@pytest.mark.parametrize("text", ["", "{", "[]", '{"format": 1}', '{"format": 2}'])
+_WHOLE = '"format": 1, "database": {}, "counts": {}, "media": {}'
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "{",
+        "[]",
+        '{"format": 1}',
+        '{"format": 2}',
+        "{" + _WHOLE + ', "certificate": {"code": "../../admin"}}',
+        "{"
+        + _WHOLE
+        + ', "certificate": {"code": "abc", "holder_name": 1, "status": "valid"}}',
+        "{" + _WHOLE + ', "certificate": []}',
+    ],
+)
 def test_a_broken_manifest_is_a_message_not_a_crash(tmp_path, text):
     (tmp_path / "manifest.json").write_text(text)
     with pytest.raises(backups.BackupError):

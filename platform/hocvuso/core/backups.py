@@ -21,6 +21,7 @@ prove, and README says how to add WAL archiving where a day's loss is too much.
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 from datetime import UTC, datetime
@@ -301,6 +302,12 @@ def manifest_load(backup: Path) -> dict:
         for key in ("database", "counts", "media"):
             if not isinstance(manifest[key], dict):
                 raise TypeError(key)
+        certificate = manifest.get("certificate")
+        if certificate is not None and not (
+            re.fullmatch(r"[A-Za-z0-9_-]{1,32}", str(certificate["code"]))
+            and all(isinstance(certificate[k], str) for k in ("holder_name", "status"))
+        ):
+            raise TypeError("certificate")
         return manifest
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise BackupError(f"{backup / MANIFEST} không đọc được: {error!r}") from error
