@@ -12,6 +12,8 @@ from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
 from allauth.mfa.totp.forms import ActivateTOTPForm
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
@@ -89,12 +91,49 @@ class ReauthenticateDigitsForm(_NumericCodeMixin, ReauthenticateForm):
     code_length = 8
 
 
+# ?ban-phim=chu on the login page: the letter keyboard, for a username.
+LETTER_KEYBOARD_PARAM = "ban-phim"
+
+
 class PhoneLoginForm(LoginForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Password reset works by e-mail, which learners here do not have;
         # the way back in is a login code by SMS, offered under the form.
         self.fields["password"].help_text = ""
+        self._fit_login_keyboard()
+
+    def _fit_login_keyboard(self) -> None:
+        """Citizens log in with their number, so the field opens the phone
+        keypad (inputmode=tel; type=tel would hint a phone-only value to
+        browsers and password managers). The keypad has no letters, so
+        whoever logs in with a username (administrators, the demo accounts)
+        gets a link to the same form with the letter keyboard; no script."""
+        field = self.fields["login"]
+        query = (
+            self.request.GET.copy()
+            if self.request is not None
+            else QueryDict(mutable=True)
+        )
+        letters = query.pop(LETTER_KEYBOARD_PARAM, None) is not None
+        field.widget.attrs["autocomplete"] = "username"
+        field.widget.attrs["inputmode"] = "text" if letters else "tel"
+        field.label = (
+            _("Số điện thoại hoặc tên tài khoản") if letters else _("Số điện thoại")
+        )
+        field.widget.attrs["placeholder"] = (
+            _("0901 234 567 hoặc tên tài khoản") if letters else "0901 234 567"
+        )
+        if not letters:
+            query[LETTER_KEYBOARD_PARAM] = "chu"
+        field.help_text = format_html(
+            '{} <a href="?{}" class="keyboard-switch">{}</a>',
+            _("Đăng nhập bằng tên tài khoản?")
+            if not letters
+            else _("Đăng nhập bằng số điện thoại?"),
+            query.urlencode(),
+            _("Dùng bàn phím chữ") if not letters else _("Dùng bàn phím số"),
+        )
 
 
 class PhoneSignupForm(SignupForm):
