@@ -78,9 +78,7 @@ def test_login_opens_the_phone_keypad_and_code_login_is_a_button(
     page.wait_for_url(live_server.url + "/")
 
 
-def test_code_page_cancel_is_quiet_and_says_where_it_leads(
-    live_server, phone, learner
-):
+def test_code_page_cancel_is_quiet_and_says_where_it_leads(live_server, phone, learner):
     page = phone
     page.goto(live_server.url + "/tai-khoan/login/")
     page.get_by_role("link", name="Gửi mã đăng nhập cho tôi").click()

@@ -109,30 +109,39 @@ class PhoneLoginForm(LoginForm):
         browsers and password managers). The keypad has no letters, so
         whoever logs in with a username (administrators, the demo accounts)
         gets a link to the same form with the letter keyboard; no script."""
-        field = self.fields["login"]
         query = (
             self.request.GET.copy()
             if self.request is not None
             else QueryDict(mutable=True)
         )
         letters = query.pop(LETTER_KEYBOARD_PARAM, None) is not None
-        field.widget.attrs["autocomplete"] = "username"
-        field.widget.attrs["inputmode"] = "text" if letters else "tel"
-        field.label = (
-            _("Số điện thoại hoặc tên tài khoản") if letters else _("Số điện thoại")
-        )
-        field.widget.attrs["placeholder"] = (
-            _("0901 234 567 hoặc tên tài khoản") if letters else "0901 234 567"
-        )
-        if not letters:
+        if letters:
+            label, question, switch = (
+                _("Số điện thoại hoặc tên đăng nhập"),
+                _("Chỉ có số điện thoại?"),
+                _("Dùng bàn phím số"),
+            )
+        else:
             query[LETTER_KEYBOARD_PARAM] = "chu"
+            label, question, switch = (
+                _("Số điện thoại"),
+                _("Có tên đăng nhập?"),
+                _("Dùng bàn phím chữ"),
+            )
+        field = self.fields["login"]
+        field.label = label
+        field.widget.attrs.update(
+            {
+                "inputmode": "text" if letters else "tel",
+                "autocomplete": "username",
+                "placeholder": "0901 234 567",
+            }
+        )
         field.help_text = format_html(
             '{} <a href="?{}" class="keyboard-switch">{}</a>',
-            _("Đăng nhập bằng tên tài khoản?")
-            if not letters
-            else _("Đăng nhập bằng số điện thoại?"),
+            question,
             query.urlencode(),
-            _("Dùng bàn phím chữ") if not letters else _("Dùng bàn phím số"),
+            switch,
         )
 
 
