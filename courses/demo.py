@@ -157,6 +157,7 @@ def _cover_image(course: dict, counts: SeedCounts):
     title = f"Ảnh bìa chuyên đề {course['topic']}"
     image = image_model.objects.filter(title=title).first()
     if image:
+        counts.unchanged += 1
         return image
     data = cover_png(
         topic=course["topic"],
@@ -188,10 +189,11 @@ def course_create(
 ) -> CoursePage:
     """Bring one course and its lessons to the edition in the definition."""
     extra = {}
+    # The cover is looked up on every run, so that a re-run counts it as
+    # unchanged and reports the same total as the run that drew it.
+    cover = _cover_image(course, counts) if course.get("cover") else None
     if not CoursePage.objects.child_of(catalog).filter(slug=course["slug"]).exists():
-        extra["cover_image"] = (
-            _cover_image(course, counts) if course.get("cover") else None
-        )
+        extra["cover_image"] = cover
     page = _page_sync(
         parent=catalog,
         model=CoursePage,

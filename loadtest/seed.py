@@ -81,7 +81,7 @@ def content_seed() -> None:
 
 def video_seed(lesson: LessonPage) -> LessonMedia:
     """One 60-second test-pattern video through the project's own checks and
-    transcoding (HLS 240p + 720p ladder), shown optional in `lesson`."""
+    transcoding (HLS ladder up to the source's height), shown optional in `lesson`."""
     media = LessonMedia.objects.filter(title=VIDEO_TITLE).first()
     if media is None or media.status != MediaStatus.READY:
         with tempfile.TemporaryDirectory() as tmp:

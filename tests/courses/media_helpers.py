@@ -11,10 +11,10 @@ def ffmpeg(*args: str) -> None:
     subprocess.run(["ffmpeg", "-nostdin", "-y", "-v", "error", *args], check=True)
 
 
-def make_clip(path: Path, *, seconds: int = 10) -> Path:
+def make_clip(path: Path, *, seconds: int = 10, size: str = "320x180") -> Path:
     """A small H.264 + AAC clip: test pattern and a tone."""
     ffmpeg(
-        "-f", "lavfi", "-i", f"testsrc=size=320x180:rate=25:duration={seconds}",
+        "-f", "lavfi", "-i", f"testsrc=size={size}:rate=25:duration={seconds}",
         "-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}",
         "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
         "-c:a", "aac", "-shortest", str(path),

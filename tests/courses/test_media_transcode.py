@@ -46,8 +46,9 @@ def test_video_becomes_hls_ladder_poster_and_fallback(
 
     out = media_root / "hls" / str(media.pk)
     master = (out / "master.m3u8").read_text()
-    assert master.count("#EXT-X-STREAM-INF") >= 2
-    for rendition in ("240p", "720p"):
+    # the 180p source is not upscaled: one rendition at its own height
+    assert master.count("#EXT-X-STREAM-INF") == 1
+    for rendition in ("180p",):
         playlist = (out / rendition / "index.m3u8").read_text()
         assert "#EXT-X-TARGETDURATION:6" in playlist
         assert "#EXT-X-PLAYLIST-TYPE:VOD" in playlist
@@ -68,6 +69,50 @@ def test_video_becomes_hls_ladder_poster_and_fallback(
     media.refresh_from_db()
     assert media.status == MediaStatus.READY
     assert _tree(media_root / "hls").keys() == before.keys()
+
+
+def _renditions(out: Path) -> dict[str, tuple[int, int]]:
+    """name -> (height, measured kbps of its segments) from what was written."""
+    master = (out / "master.m3u8").read_text()
+    found = {}
+    for height, playlist in re.findall(
+        r"RESOLUTION=\d+x(\d+).*\n(\S+)/index.m3u8", master
+    ):
+        text = (out / playlist / "index.m3u8").read_text()
+        seconds = sum(float(d) for d in re.findall(r"#EXTINF:([\d.]+)", text))
+        size = sum(p.stat().st_size for p in (out / playlist).glob("seg_*.ts"))
+        found[playlist] = (int(height), round(size * 8 / seconds / 1000))
+    return found
+
+
+def test_240p_source_is_never_upscaled_and_fits_3g(
+    tmp_path, media_root, django_capture_on_commit_callbacks
+):
+    source = make_clip(tmp_path / "240p.mp4", seconds=6, size="426x240")
+    with django_capture_on_commit_callbacks(execute=True):
+        media = media_create(title="Nhỏ", kind=MediaKind.VIDEO, path=source)
+    media.refresh_from_db()
+    assert media.status == MediaStatus.READY, media.failure_reason
+    renditions = _renditions(media_root / "hls" / str(media.pk))
+    assert list(renditions) == ["240p"]
+    height, kbps = renditions["240p"]
+    assert height == 240
+    # what a 3G phone holds: about 300 kbps with audio and transport overhead
+    assert 100 < kbps < 450, kbps
+
+
+def test_360p_source_ladder_stops_at_its_height(
+    tmp_path, media_root, django_capture_on_commit_callbacks
+):
+    source = make_clip(tmp_path / "360p.mp4", seconds=6, size="640x360")
+    with django_capture_on_commit_callbacks(execute=True):
+        media = media_create(title="Vừa", kind=MediaKind.VIDEO, path=source)
+    media.refresh_from_db()
+    renditions = _renditions(media_root / "hls" / str(media.pk))
+    assert sorted(renditions) == ["240p", "360p"]
+    assert renditions["240p"][0] == 240 and renditions["360p"][0] == 360
+    # each rung above the lowest spends more bits on its larger picture
+    assert renditions["240p"][1] < renditions["360p"][1] < 1000
 
 
 def test_audio_becomes_aac_hls_and_m4a(

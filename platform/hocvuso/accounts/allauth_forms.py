@@ -12,6 +12,8 @@ from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
 from allauth.mfa.totp.forms import ActivateTOTPForm
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
@@ -89,12 +91,58 @@ class ReauthenticateDigitsForm(_NumericCodeMixin, ReauthenticateForm):
     code_length = 8
 
 
+# ?ban-phim=chu on the login page: the letter keyboard, for a username.
+LETTER_KEYBOARD_PARAM = "ban-phim"
+
+
 class PhoneLoginForm(LoginForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Password reset works by e-mail, which learners here do not have;
         # the way back in is a login code by SMS, offered under the form.
         self.fields["password"].help_text = ""
+        self._fit_login_keyboard()
+
+    def _fit_login_keyboard(self) -> None:
+        """Citizens log in with their number, so the field opens the phone
+        keypad (inputmode=tel; type=tel would hint a phone-only value to
+        browsers and password managers). The keypad has no letters, so
+        whoever logs in with a username (administrators, the demo accounts)
+        gets a link to the same form with the letter keyboard; no script."""
+        query = (
+            self.request.GET.copy()
+            if self.request is not None
+            else QueryDict(mutable=True)
+        )
+        letters = query.pop(LETTER_KEYBOARD_PARAM, None) is not None
+        if letters:
+            label, question, switch = (
+                _("Số điện thoại hoặc tên đăng nhập"),
+                _("Chỉ có số điện thoại?"),
+                _("Dùng bàn phím số"),
+            )
+        else:
+            query[LETTER_KEYBOARD_PARAM] = "chu"
+            label, question, switch = (
+                _("Số điện thoại"),
+                _("Có tên đăng nhập?"),
+                _("Dùng bàn phím chữ"),
+            )
+        field = self.fields["login"]
+        field.label = label
+        field.widget.attrs.update(
+            {
+                "inputmode": "text" if letters else "tel",
+                "autocomplete": "username",
+                "placeholder": "0901 234 567",
+            }
+        )
+        field.help_text = format_html(
+            '{} <a href="?{}" class="keyboard-switch">{}</a>',
+            question,
+            query.urlencode(),
+            switch,
+        )
 
 
 class PhoneSignupForm(SignupForm):

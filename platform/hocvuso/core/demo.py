@@ -12,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from wagtail.models import Collection, Locale, Page, Site
 
+from courses.demo import SeedCounts
 from hocvuso.accounts.models import LearnerType, PrivacyNotice, User
 from hocvuso.orgunits.models import AdminRole, AdminRoleKind, Unit
 from hocvuso.orgunits.services import village_create
@@ -164,11 +165,14 @@ def demo_villages_seed() -> list[Unit]:
 
 
 @transaction.atomic
-def demo_accounts_seed(*, village: Unit) -> list[User]:
+def demo_accounts_seed(*, village: Unit, counts: SeedCounts) -> list[User]:
     users = []
     for account in DEMO_ACCOUNTS:
         user = User.objects.filter(username=account.username).first()
-        if user is None:
+        if user is not None:
+            counts.unchanged += 1
+        else:
+            counts.created += 1
             user = User(
                 username=account.username,
                 full_name=account.full_name,
@@ -188,7 +192,10 @@ def demo_accounts_seed(*, village: Unit) -> list[User]:
             )
         users.append(user)
     admin = User.objects.filter(username="admin").first()
-    if admin is None:
+    if admin is not None:
+        counts.unchanged += 1
+    else:
+        counts.created += 1
         admin = User.objects.create_superuser(
             username="admin", password=DEMO_PASSWORD, full_name="Quản trị nội dung"
         )

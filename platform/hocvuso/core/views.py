@@ -1,6 +1,7 @@
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -46,3 +47,15 @@ def text_size_toggle(request):
             LARGE_TEXT_COOKIE, "1", max_age=LARGE_TEXT_MAX_AGE, samesite="Lax"
         )
     return response
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: Django's own page is in English and outside the
+    site's look; a learner mostly meets it after leaving a form open too long,
+    so it offers the form's page again."""
+    referer = request.headers.get("Referer") or "/"
+    if not url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        referer = "/"
+    return render(request, "403_csrf.html", {"retry_url": referer}, status=403)

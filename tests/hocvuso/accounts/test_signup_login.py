@@ -97,7 +97,11 @@ def test_forms_speak_to_phone_users(client):
     signup = page_text(client.get(SIGNUP))
     assert "Mật khẩu (không bắt buộc)" in signup
     login = page_text(client.get(LOGIN))
-    assert "Số điện thoại hoặc tên đăng nhập" in login
+    assert "Số điện thoại" in login
+    assert "Có tên đăng nhập?" in login  # the letter keyboard is one tap away
+    assert "Số điện thoại hoặc tên đăng nhập" in page_text(
+        client.get(LOGIN + "?ban-phim=chu")
+    )
     assert "Gửi mã đăng nhập cho tôi" in login
     # Reset by e-mail is no use to learners without e-mail: not offered.
     assert "Quên mật khẩu" not in login

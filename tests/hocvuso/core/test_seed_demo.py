@@ -1,11 +1,19 @@
 import re
+from io import StringIO
 
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.utils import timezone
 from hocvuso.accounts.models import User
+from hocvuso.core.demo import DEMO_COMMUNE
+from hocvuso.orgunits.models import Assignment, Team, TeamRole, Unit, UnitTarget
+from hocvuso.reports.periods import Period
+from hocvuso.reports.selectors import level_rows, subject_get
 
-from courses.models import CoursePage, LessonPage, ProgrammePage
+from certificates.models import Certificate
+from courses.models import CoursePage, LessonPage, LessonProgress, ProgrammePage
+from quizzes.models import ExtraTimeGrant
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +106,79 @@ def test_every_course_ends_in_a_final_test_with_a_sound_bank(seeded):
                     "Đúng",
                     "Sai",
                 ]
+
+
+SUMMARY = re.compile(
+    r"^\s*(?P<label>[^:\n]+): (?:tạo mới|thêm mới) (?P<created>\d+), "
+    r"(?:cập nhật|đổi tên) (?P<updated>\d+), không đổi (?P<unchanged>\d+)"
+    r"(?:, gỡ bỏ (?P<retired>\d+))?",
+    re.MULTILINE,
+)
+
+
+def _summaries(output: str) -> dict[str, tuple[int, int]]:
+    """label → (created, total) for every summary line the seed printed."""
+    found = {}
+    for m in SUMMARY.finditer(output):
+        counts = [int(m[g] or 0) for g in ("created", "updated", "unchanged")]
+        found[m["label"].strip()] = (counts[0], sum(counts))
+    return found
+
+
+def test_a_rerun_says_what_was_already_there_with_the_same_totals(settings):
+    settings.DEBUG = True
+    first, second = StringIO(), StringIO()
+    call_command("seed_demo", "--no-media", stdout=first)
+    call_command("seed_demo", "--no-media", stdout=second)
+    before, after = _summaries(first.getvalue()), _summaries(second.getvalue())
+    assert {"tài khoản", "số liệu mẫu", "trang và ảnh bìa"} <= before.keys()
+    assert before.keys() == after.keys()
+    for label, (created, total) in before.items():
+        assert created > 0, label  # the first run made everything
+        assert after[label] == (0, total), label  # then found it all, same total
+
+
+def test_the_demo_tells_every_user_group_story(seeded):
+    commune = Unit.objects.get(code=DEMO_COMMUNE)
+    team = Team.objects.get(unit=commune)
+    assert team.memberships.filter(role=TeamRole.LEADER).count() == 1
+    assert team.memberships.count() >= 5
+    assignment = Assignment.objects.get(unit=commune)
+    assert assignment.due_on > timezone.localdate()
+    assert UnitTarget.objects.filter(unit=commune).count() == 2
+    learner = User.objects.get(username="hocvien")
+    assert ExtraTimeGrant.objects.filter(user=learner, minutes=10).exists()
+    assert Certificate.objects.filter(user=learner).count() == 1
+
+    course = CoursePage.objects.get(topic_number=1)
+    lessons = LessonPage.objects.live().child_of(course).count()
+    done = LessonProgress.objects.filter(
+        user__username="thanhvien", course=course
+    ).exclude(completed_at=None)
+    assert 0 < done.count() < lessons  # half-way
+
+    # The commune's row of the province report has numbers in it.
+    programme = ProgrammePage.objects.get(slug="to-cong-nghe-so-cong-dong")
+    province = commune.get_parent()
+    rows = level_rows(
+        unit=province,
+        subject=subject_get(kind="programme", pk=programme.pk),
+        period=Period(),
+        audience="",
+        depth=commune.depth,
+    )
+    figures = next(r for r in rows if r.code == commune.code).figures
+    assert figures.in_scope >= 6 and figures.started >= 5
+    citizens = ProgrammePage.objects.get(slug="nguoi-dan")
+    rows = level_rows(
+        unit=province,
+        subject=subject_get(
+            kind="course", pk=CoursePage.objects.get(topic_number=2).pk
+        ),
+        period=Period(),
+        audience="",
+        depth=commune.depth,
+    )
+    figures = next(r for r in rows if r.code == commune.code).figures
+    assert (figures.completed, figures.passed) == (1, 1)
+    assert citizens.unit_targets.filter(unit=commune).exists()

@@ -3,6 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from courses.demo import (
+    SeedCounts,
     course_definitions_load,
     demo_catalog_seed,
     demo_glossary_seed,
@@ -17,6 +18,7 @@ from hocvuso.core.demo import (
     demo_site_seed,
     demo_villages_seed,
 )
+from hocvuso.core.demo_story import demo_story_seed
 from quizzes.demo import demo_quizzes_seed
 
 
@@ -28,6 +30,12 @@ class Command(BaseCommand):
             "--allow-production",
             action="store_true",
             help="Cho phép chạy khi DEBUG tắt (không dùng cho hệ thống thật).",
+        )
+        parser.add_argument(
+            "--no-story",
+            action="store_true",
+            help="Không tạo tổ, giao khóa học, chỉ tiêu và tiến độ học mẫu "
+            "(kiểm thử cần đơn vị trống).",
         )
         parser.add_argument(
             "--no-media",
@@ -47,15 +55,15 @@ class Command(BaseCommand):
             raise CommandError(
                 "seed_demo tạo tài khoản có mật khẩu công khai; chỉ chạy ở môi trường thử."
             )
-        self.stdout.write("1/4 Danh mục đơn vị hành chính…")
+        self.stdout.write("1/5 Danh mục đơn vị hành chính…")
         call_command("import_units", province=[DEMO_PROVINCE], stdout=self.stdout)
         villages = demo_villages_seed()
-        self.stdout.write("2/4 Trang chủ và thông báo dữ liệu cá nhân…")
+        self.stdout.write("2/5 Trang chủ và thông báo dữ liệu cá nhân…")
         home = demo_site_seed()
         demo_privacy_notice_seed()
-        self.stdout.write("3/4 Khóa học…")
+        self.stdout.write("3/5 Khóa học…")
         counts = demo_catalog_seed(home=home, courses=course_definitions_load())
-        self.stdout.write(f"    trang: {self._summary(counts)}")
+        self.stdout.write(f"    trang và ảnh bìa: {self._summary(counts)}")
         glossary = demo_glossary_seed(catalog=CatalogPage.objects.get())
         self.stdout.write(f"    thuật ngữ: {self._summary(glossary)}")
         quizzes = demo_quizzes_seed()
@@ -65,8 +73,16 @@ class Command(BaseCommand):
             courses = list(CoursePage.objects.live().order_by("topic_number"))
             media = demo_media_seed(courses=courses)
             self.stdout.write(f"    video và âm thanh: {self._summary(media)}")
-        self.stdout.write("4/4 Tài khoản mẫu…")
-        users = demo_accounts_seed(village=villages[0])
+        self.stdout.write("4/5 Tài khoản mẫu…")
+        accounts = SeedCounts()
+        users = demo_accounts_seed(village=villages[0], counts=accounts)
+        self.stdout.write(f"    tài khoản: {self._summary(accounts)}")
+        if not options["no_story"]:
+            self.stdout.write(
+                "5/5 Tổ, giao khóa học, chỉ tiêu, cộng giờ và tiến độ học mẫu…"
+            )
+            story = demo_story_seed(villages=villages)
+            self.stdout.write(f"    số liệu mẫu: {self._summary(story)}")
         names = ", ".join(u.username for u in users)
         self.stdout.write(
             self.style.SUCCESS(
