@@ -297,6 +297,29 @@ def test_a_deletion_is_refused_by_the_service_outside_the_scope(world):
         )
 
 
+def test_a_learner_without_a_place_is_answered_by_a_superuser(world, make_learner):
+    tree = world["tree"]
+    nowhere = make_learner(full_name="Không Nơi Ở", unit=None)
+    request = erasure_request(user=nowhere)
+    province = tree.admins["province0"]
+    with pytest.raises(Exception, match="phạm vi"):
+        erasure_carry_out(
+            actor=province, scope=admin_scope_get(user=province), request=request
+        )
+    superuser = tree.admins["superuser"]
+    erasure_carry_out(
+        actor=superuser, scope=admin_scope_get(user=superuser), request=request
+    )
+    assert User.objects.get(pk=nowhere.pk).full_name == ""
+
+
+def test_the_request_page_never_shows_a_phone_number(client, world):
+    request = erasure_request(user=world["learner"])
+    client.force_login(world["tree"].admins["province0"])
+    page = client.get(reverse("privacy_request_detail", args=[request.pk]))
+    assert "000 111" not in page.text and "000111" not in page.text
+
+
 def test_erasure_removes_the_person_but_keeps_the_figures_true(client, world):
     tree, learner = world["tree"], world["learner"]
     commune_admin = _commune_admin(world)
