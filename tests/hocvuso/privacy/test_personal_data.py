@@ -481,6 +481,25 @@ def test_viewing_a_list_with_full_phones_is_logged_masked_is_not(client, world):
     ]
 
 
+def test_a_learner_list_exported_in_the_background_is_logged(
+    client, world, settings, django_capture_on_commit_callbacks
+):
+    settings.REPORTS_EXPORT_ASYNC_FROM = 1
+    commune = world["tree"].communes[0]
+    admin = _commune_admin(world)
+    client.force_login(admin)
+    url = reverse("report_learners", args=[commune.code])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(
+            url + f"?subject=course:{world['course'].pk}&audience=&format=xlsx"
+        )
+    assert response.status_code == 302
+    assert ExportJob.objects.get().status == "done"
+    assert [
+        (e.kind, e.actor, e.unit, e.people) for e in AccessLogEntry.objects.all()
+    ] == [(AccessKind.LIST_EXPORTED, admin, commune, 2)]
+
+
 def test_province_admins_read_their_subtree_log_only(client, world):
     tree = world["tree"]
     AccessLogEntry.objects.create(
