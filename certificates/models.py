@@ -70,6 +70,9 @@ class CertificateStatus(models.TextChoices):
     VALID = "valid", _("Hợp lệ")
     REVOKED = "revoked", _("Đã thu hồi")
     REPLACED = "replaced", _("Đã được thay thế")
+    # The holder had their personal data deleted (Law 91/2025): the code was
+    # genuine, but nothing about the person is shown any more.
+    ERASED = "erased", _("Không còn hiển thị")
 
 
 class Certificate(models.Model):

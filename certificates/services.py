@@ -160,6 +160,8 @@ def _pause_for_tests() -> None:
 
 def certificate_render(*, certificate: Certificate, brand=None) -> Certificate:
     """Draw the PDF and PNG and store them; replaces earlier files."""
+    if certificate.status == CertificateStatus.ERASED:
+        return certificate  # nothing about the holder may be drawn again
     brand = brand or branding_get()
     content = _content(certificate, brand)
     _pause_for_tests()
@@ -234,6 +236,28 @@ def certificate_reissue(
     return new
 
 
+@transaction.atomic
+def certificates_holder_erase(*, user, now=None) -> int:
+    """The holder's personal data was deleted: their certificates keep their
+    codes (a printed one still verifies as genuine, "no longer shown") but
+    lose the name, the score and the drawn files. Returns how many."""
+    certificates = list(Certificate.objects.select_for_update().filter(user=user))
+    for certificate in certificates:
+        for stored in (certificate.pdf, certificate.png):
+            if stored:
+                stored.storage.delete(stored.name)
+    Certificate.objects.filter(user=user).update(
+        status=CertificateStatus.ERASED,
+        holder_name="",
+        score_percent=None,
+        status_reason="",
+        status_changed_at=now or timezone.now(),
+        pdf="",
+        png="",
+    )
+    return len(certificates)
+
+
 def regeneration_start(*, user) -> RegenerationJob:
     job = RegenerationJob.objects.create(
         started_by=user, total=Certificate.objects.count()
@@ -251,7 +275,11 @@ def certificates_regenerate(
     again (a redelivered task) continues where it stopped."""
     job = RegenerationJob.objects.get(pk=job_id)
     brand = branding_get()
-    todo = Certificate.objects.exclude(rendered_at__gte=job.created_at).order_by("pk")
+    todo = (
+        Certificate.objects.exclude(rendered_at__gte=job.created_at)
+        .exclude(status=CertificateStatus.ERASED)
+        .order_by("pk")
+    )
     for certificate in todo.iterator(chunk_size=200):
         certificate_render(certificate=certificate, brand=brand)
         RegenerationJob.objects.filter(pk=job.pk).update(

@@ -13,6 +13,7 @@ from hocvuso.accounts import views as account_views
 from hocvuso.api import api
 from hocvuso.core import views as core_views
 from hocvuso.orgunits import urls as orgunit_urls
+from hocvuso.privacy import urls as privacy_urls
 from hocvuso.reports import urls as report_urls
 from quizzes import urls as quiz_urls
 
@@ -27,6 +28,7 @@ urlpatterns = [
     path("_util/login/", account_views.login_elsewhere),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("tai-khoan/du-lieu/", include(privacy_urls.learner_urlpatterns)),
     path("tai-khoan/", include(account_urls)),
     path("tai-khoan/", include("allauth.urls")),
     path("hoc/", include(course_urls)),
@@ -36,6 +38,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("quan-tri/nhap/", include(import_urls)),
     path("quan-tri/bao-cao/", include(report_urls)),
+    path("quan-tri/", include(privacy_urls.admin_urlpatterns)),
     path("quan-tri/", include(orgunit_urls)),
 ]
 

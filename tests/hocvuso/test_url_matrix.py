@@ -24,6 +24,7 @@ from hocvuso.accounts.models import ImportJob, User
 from hocvuso.accounts.services import consent_give
 from hocvuso.orgunits.models import AdminRole, AdminRoleKind, Assignment, Unit
 from hocvuso.orgunits.services import team_create
+from hocvuso.privacy.services import erasure_request
 from hocvuso.reports.models import ExportJob, ReportSnapshot
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents.models import Document
@@ -153,6 +154,7 @@ def _world(tree, build_catalog, make_quiz, notice) -> World:
         file=ContentFile(b"PK", name="bao-cao.xlsx"),
     )
     objects = {
+        "data_request": erasure_request(user=learner),
         "quiz": quiz,
         "course": course,
         "lesson": lesson,
@@ -300,7 +302,23 @@ def _fresh_image(w: World) -> dict:
     }
 
 
+def _fresh_erasure_requests(w: World) -> list[tuple[Callable, Unit]]:
+    """A new learner of the first village asking for deletion, per request:
+    carrying a deletion out is what the view does."""
+    counter = iter(range(1, 10_000))
+
+    def fresh():
+        n = next(counter)
+        person = User.objects.create_user(
+            username=f"xoa_{n}", full_name="Người Xin Xóa", unit=w.tree.villages[0]
+        )
+        return {"pk": erasure_request(user=person).pk}
+
+    return [(fresh, w.tree.villages[0])]
+
+
 BY_NAME: dict[str, Callable[[World], list]] = {
+    "privacy_request_erase": _fresh_erasure_requests,
     "team_detail": lambda w: _team_pks(w, "team_id"),
     "orgunits_team:edit": _team_pks,
     "orgunits_team:delete": _team_pks,
@@ -338,6 +356,8 @@ BY_NAME_KWARG: dict[tuple[str, str], Callable[[World], Any]] = {
     ("certificate_png", "code"): lambda w: w.objects["certificate"].code,
     ("certificates_admin_detail", "pk"): _pk("certificate"),
     ("certificates_admin_regenerate", "pk"): _pk("regeneration"),
+    ("privacy_my_data_download", "fmt"): lambda w: "json",
+    ("privacy_request_detail", "pk"): _pk("data_request"),
     ("report_snapshot", "pk"): _pk("snapshot"),
     ("report_snapshot_xlsx", "pk"): _pk("snapshot"),
     ("report_export_job", "pk"): _pk("export_job"),
@@ -599,6 +619,10 @@ def _snapshot(w, role, unit) -> bool:
     return w.in_scope(role, w.tree.communes[0])
 
 
+def _province_admin(w, role, unit) -> bool:
+    return role in ("provinceA", "provinceB", "superuser")
+
+
 def _names(*names: str, rule: Rule) -> dict[str, Rule]:
     return dict.fromkeys(names, rule)
 
@@ -689,6 +713,19 @@ RULES: dict[str, Rule] = {
     "report_home": UNIT_ADMIN,
     **_names("report_snapshot", "report_snapshot_xlsx", rule=Rule(_snapshot)),
     **_names("report_export_job", "report_export_download", rule=Rule(_export_owner)),
+    # ---- personal data: the learner's own, the requests, the access log
+    **_names(
+        "privacy_my_data",
+        "privacy_my_data_download",
+        "privacy_my_data_correct",
+        "privacy_consent_withdraw",
+        "privacy_erasure_request",
+        rule=LOGGED_IN,
+    ),
+    "privacy_requests": UNIT_ADMIN,
+    "privacy_request_detail": Rule(_learner_village),
+    "privacy_request_erase": Rule(_scoped, data={}),
+    "privacy_access_log": Rule(_province_admin),
     **_names(
         "report_unit",
         "report_xlsx",

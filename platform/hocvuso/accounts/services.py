@@ -1,5 +1,6 @@
 import logging
 import secrets
+from collections import Counter
 from datetime import datetime
 from typing import IO
 
@@ -374,6 +375,7 @@ def import_job_run(*, job: ImportJob) -> ImportJob:
             for user in User.objects.filter(phone__in=phones[start : start + 1000]):
                 users[user.phone] = user
         passwords = []
+        written_units: list[int] = []
         ImportJob.objects.filter(pk=job.pk).update(total=len(outcomes))
         for index, outcome in enumerate(outcomes, start=1):
             if outcome.ok and outcome.action != Action.UNCHANGED:
@@ -390,6 +392,7 @@ def import_job_run(*, job: ImportJob) -> ImportJob:
                 except IntegrityError:
                     outcome.errors.append(RowError("write_failed"))
                 else:
+                    written_units.append(units[row.unit_code])
                     if password:
                         passwords.append([user.full_name, user.phone_local, password])
                     elif outcome.action == Action.CREATE:
@@ -398,6 +401,11 @@ def import_job_run(*, job: ImportJob) -> ImportJob:
                 ImportJob.objects.filter(pk=job.pk).update(processed=index)
         job.outcomes = [_outcome_dict(o) for o in outcomes]
         _count(job, outcomes)
+        from hocvuso.privacy.services import imports_log_record
+
+        imports_log_record(
+            actor=job.created_by, people_by_unit_id=Counter(written_units)
+        )
         job.processed = job.total
         job.passwords = passwords
         job.status = ImportStatus.DONE

@@ -20,6 +20,7 @@ from courses.models import (
 )
 from hocvuso.accounts.models import User
 from hocvuso.orgunits.models import Assignment, TeamMembership, Unit
+from hocvuso.privacy.models import DataRequest, RequestKind, RequestStatus
 from quizzes.models import Attempt
 
 from .figures import BANDS, Figures
@@ -240,9 +241,18 @@ def _learner_sql(
            AND e.course_id IN {courses_in}) AS last_activity
       FROM su JOIN {_t(User)} u ON u.id = su.uid
       JOIN {_t(Unit)} un ON un.id = u.unit_id
+      WHERE NOT EXISTS (SELECT 1 FROM {_t(DataRequest)} dr WHERE dr.user_id = u.id
+                        AND dr.kind = %s AND dr.status = %s)
     )
     SELECT * FROM lst WHERE 1 = 1"""
-    params = params + [subject.pk] + course_params * 3
+    # A deleted person (hocvuso.privacy) still counts in the unit's figures
+    # but is nobody in a list.
+    params = (
+        params
+        + [subject.pk]
+        + course_params * 3
+        + [RequestKind.ERASE.value, RequestStatus.DONE.value]
+    )
     if status:
         sql += " AND status = %s"
         params.append(status)

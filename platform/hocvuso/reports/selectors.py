@@ -249,6 +249,7 @@ class LearnerRow:
     status: str
     best_score: float | None
     last_activity: datetime | None
+    phone_full: bool  # the viewer sees the whole number (the access log counts it)
 
 
 STATUS_LABELS = {
@@ -277,15 +278,17 @@ def _role_paths(viewer) -> list[str]:
 
 def _learner_row(raw: tuple, role_paths: list[str]) -> LearnerRow:
     pk, name, phone, unit_name, path, status, best, last = raw
+    shown = phone_visible(
+        phone=phone or "",
+        learner_unit_path=path,
+        admin_paths=role_paths,
+        steplen=Unit.steplen,
+    )
     return LearnerRow(
         pk=pk,
         full_name=name,
-        phone=phone_visible(
-            phone=phone or "",
-            learner_unit_path=path,
-            admin_paths=role_paths,
-            steplen=Unit.steplen,
-        ),
+        phone=shown,
+        phone_full=bool(phone) and shown == phone,
         unit_name=unit_name,
         status=status,
         best_score=best,

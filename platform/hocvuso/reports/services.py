@@ -15,6 +15,7 @@ from django.utils.translation import gettext_noop
 
 from hocvuso.orgunits.models import Unit
 from hocvuso.orgunits.selectors import AdminScope, admin_scope_get
+from hocvuso.privacy.services import learner_list_access_record
 
 from . import exports
 from .figures import Figures, Row
@@ -291,7 +292,8 @@ def _build_learners(*, job, scope, filters: Filters, path: Path) -> str:
         search=job.filters.get("q", ""),
     )
     _export_progress(job, done=0, total=count)
-    rows = _export_counted(job, rows)
+    full_phones = [0]
+    rows = _export_counted(job, _phones_counted(rows, full_phones))
     describe = filters.describe() + [(_("Đơn vị"), unit.name)]
     if job.kind == ExportKind.LEARNERS_XLSX:
         exports.learners_workbook(
@@ -313,7 +315,21 @@ def _build_learners(*, job, scope, filters: Filters, path: Path) -> str:
             ),
         )
         ext = "csv"
+    learner_list_access_record(
+        actor=job.requested_by,
+        unit=unit,
+        people_with_full_phone=full_phones[0],
+        exported=True,
+    )
     return exports.learners_file_name(unit_code=unit.code, ext=ext)
+
+
+def _phones_counted(rows: Iterable, full_phones: list[int]) -> Iterator:
+    """Passes the rows on, counting in `full_phones[0]` those shown with a
+    full number, for the access log."""
+    for row in rows:
+        full_phones[0] += row.phone_full
+        yield row
 
 
 _BUILDERS = {

@@ -19,6 +19,7 @@ from hocvuso.orgunits.selectors import (
     unit_ancestry_get,
     unit_in_scope_get,
 )
+from hocvuso.privacy.services import learner_list_access_record
 
 from . import charts, exports
 from .figures import COUNT_COLUMNS, rows_sorted
@@ -265,6 +266,12 @@ def learner_page(request, code):
         if job := _in_background(request, unit, filters, kind, extra):
             return job
         rows = learner_list(**kwargs)
+        learner_list_access_record(
+            actor=request.user,
+            unit=unit,
+            people_with_full_phone=sum(row.phone_full for row in rows),
+            exported=True,
+        )
         describe = filters.describe() + [(_("Đơn vị"), unit.name)]
         if fmt == "xlsx":
             response = HttpResponse(
@@ -295,6 +302,12 @@ def learner_page(request, code):
         **kwargs, limit=PAGE_SIZE + 1, offset=(page_number - 1) * PAGE_SIZE
     )
     has_next = len(rows) > PAGE_SIZE
+    learner_list_access_record(
+        actor=request.user,
+        unit=unit,
+        people_with_full_phone=sum(row.phone_full for row in rows[:PAGE_SIZE]),
+        exported=False,
+    )
     return render(
         request,
         "reports/learner_list.html",

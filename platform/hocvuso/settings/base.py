@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "hocvuso.accounts",
     "hocvuso.orgunits",
     "hocvuso.reports",
+    "hocvuso.privacy",
     "courses",
     "quizzes",
     "certificates",
@@ -232,6 +233,12 @@ CELERY_BEAT_SCHEDULE = {
     "assignment-reminders": {
         "task": "hocvuso.orgunits.tasks.assignment_reminders_send_task",
         "schedule": crontab(hour=8, minute=0),
+    },
+    # Reminds commune/province admins of personal-data requests near their
+    # legal deadline (hocvuso/privacy/deadlines.py).
+    "data-request-reminders": {
+        "task": "hocvuso.privacy.tasks.data_request_reminders_send_task",
+        "schedule": crontab(hour=7, minute=30),
     },
 }
 
@@ -453,6 +460,10 @@ UNITS_CSV = Path(
         "UNITS_CSV", PROJECT_DIR / "orgunits" / "data" / "don-vi-hanh-chinh-2025.csv"
     )
 )
+
+# --- Personal data (Law 91/2025, Decree 356/2025) -----------------------------
+# The deadlines themselves are the law's: hocvuso/privacy/deadlines.py.
+PRIVACY_REMIND_DAYS_BEFORE = int(os.environ.get("PRIVACY_REMIND_DAYS_BEFORE", "3"))
 
 # --- Certificates --------------------------------------------------------------
 # Printed in the QR code and on the PDF: the public address of the site.
