@@ -77,6 +77,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "hocvuso.core.middleware.ContentSecurityPolicyMiddleware",
+    "hocvuso.core.middleware.PersonalPagesNoStoreMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "hocvuso.core.site_cache.CachedSiteMiddleware",
@@ -131,6 +132,22 @@ PERMISSIONS_POLICY = {
     "usb": [],
     "fullscreen": ["self"],
 }
+
+# Pages that show personal data, sent with Cache-Control: no-store
+# (core.middleware.PersonalPagesNoStoreMiddleware). The quiz's service worker
+# and offline page (/kiem-tra/sw.js, /kiem-tra/ngoai-tuyen/) are left out.
+PERSONAL_DATA_PATHS = [
+    "/tai-khoan/",
+    "/quan-tri/",
+    "/cms/",
+    "/django-admin/",
+    "/api/",
+    "/hoc/cua-toi/",
+    "/kiem-tra/bat-dau/",
+    "/kiem-tra/lam-bai/",
+    "/kiem-tra/ket-qua/",
+    "/chung-nhan/",
+]
 
 ROOT_URLCONF = "hocvuso.urls"
 WSGI_APPLICATION = "hocvuso.wsgi.application"
