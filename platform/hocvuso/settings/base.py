@@ -325,6 +325,7 @@ ACCOUNT_FORMS = {
     "signup": "hocvuso.accounts.allauth_forms.PhoneSignupForm",
     "verify_phone": "hocvuso.accounts.allauth_forms.VerifyPhoneCodeForm",
     "confirm_login_code": "hocvuso.accounts.allauth_forms.ConfirmLoginCodeDigitsForm",
+    "request_login_code": "hocvuso.accounts.allauth_forms.PhoneRequestLoginCodeForm",
 }
 ACCOUNT_PHONE_VERIFICATION_ENABLED = True
 ACCOUNT_PHONE_VERIFICATION_TIMEOUT = 10 * 60
@@ -332,7 +333,10 @@ ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 10 * 60
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_GET = False
-ACCOUNT_SESSION_REMEMBER = True
+# None: the login form asks. Ours asks the other way round, "Đây là điện
+# thoại dùng chung" (accounts.allauth_forms): ticked, the session ends when
+# the browser closes; otherwise it lasts SESSION_COOKIE_AGE (two weeks).
+ACCOUNT_SESSION_REMEMBER = None
 # Sign-up, login by code and password reset answer the same whether or not a
 # number (or address) has an account; the SMS (or e-mail) tells its owner.
 # What is still revealed, and why: README, "Security".
