@@ -12,9 +12,7 @@ from .test_attempt_lifecycle import autosave, start, submit
 
 pytestmark = pytest.mark.django_db
 
-REFUSAL = (
-    "Bạn cần đồng ý với thông báo xử lý dữ liệu cá nhân trước khi học và làm bài."
-)
+REFUSAL = "Bạn cần đồng ý với thông báo xử lý dữ liệu cá nhân trước khi học và làm bài."
 
 
 def test_a_learner_who_never_consented_cannot_start_a_test(
@@ -38,7 +36,10 @@ def test_a_new_notice_stops_answering_and_submitting_until_agreed(
     attempt = start(client, quiz)
     question = attempt["questions"][0]
     PrivacyNotice.objects.create(
-        version="2.0", title="Thông báo mới", body="<p>Mới</p>", published_at=timezone.now()
+        version="2.0",
+        title="Thông báo mới",
+        body="<p>Mới</p>",
+        published_at=timezone.now(),
     )
 
     answered = autosave(client, attempt["id"], question["id"], [], 1)

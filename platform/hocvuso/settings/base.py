@@ -245,11 +245,32 @@ CELERY_BEAT_SCHEDULE = {
         "task": "quizzes.tasks.attempts_overdue_finish_task",
         "schedule": 60.0,
     },
+    # Retention of personal data (README, "Personal data"), each night.
+    "import-retention": {
+        "task": "hocvuso.accounts.tasks.import_jobs_expire_task",
+        "schedule": crontab(hour=2, minute=0),
+    },
+    "export-retention": {
+        "task": "hocvuso.reports.tasks.export_jobs_expire_task",
+        "schedule": crontab(hour=2, minute=10),
+    },
     "assignment-reminders": {
         "task": "hocvuso.orgunits.tasks.assignment_reminders_send_task",
         "schedule": crontab(hour=8, minute=0),
     },
 }
+
+# --- Retention of personal data (days; README, "Personal data") --------------
+# A printed initial password is needed until its learner first logs in; a
+# week covers handing the sheets out after a training day.
+INITIAL_PASSWORD_RETENTION_DAYS = int(
+    os.environ.get("INITIAL_PASSWORD_RETENTION_DAYS", "7")
+)
+# An uploaded list (every name and phone of the file) serves to check and fix
+# the import; after a month only its counts are kept.
+IMPORT_UPLOAD_RETENTION_DAYS = int(os.environ.get("IMPORT_UPLOAD_RETENTION_DAYS", "30"))
+# An export file is downloaded within minutes; a new one can be made any time.
+EXPORT_FILE_RETENTION_DAYS = int(os.environ.get("EXPORT_FILE_RETENTION_DAYS", "7"))
 
 # --- Logging -------------------------------------------------------------------
 # Warnings and errors go to standard error, where gunicorn, uvicorn, Celery
