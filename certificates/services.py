@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from wagtail.models import Site
 
 from courses.models import CourseCompletion, ProgrammeCompletion
@@ -30,8 +30,8 @@ from .models import (
 
 # Across a certificate that no longer counts, on the picture and the PDF.
 STATUS_MARKS = {
-    CertificateStatus.REVOKED: _lazy("ĐÃ THU HỒI — KHÔNG CÒN GIÁ TRỊ"),
-    CertificateStatus.REPLACED: _lazy("ĐÃ ĐƯỢC THAY THẾ"),
+    CertificateStatus.REVOKED: gettext_lazy("ĐÃ THU HỒI — KHÔNG CÒN GIÁ TRỊ"),
+    CertificateStatus.REPLACED: gettext_lazy("ĐÃ ĐƯỢC THAY THẾ"),
 }
 
 
