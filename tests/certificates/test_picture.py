@@ -46,7 +46,9 @@ def drawn_texts(certificate) -> list[str]:
 
 
 def red_pixels(image: Image.Image) -> int:
-    return sum(1 for r, g, b in image.getdata() if r > 150 and g < 80 and b < 90)
+    return sum(
+        1 for r, g, b in image.get_flattened_data() if r > 150 and g < 80 and b < 90
+    )
 
 
 def test_the_picture_never_shows_the_score(client, certificate):
