@@ -3,12 +3,20 @@
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from hocvuso.accounts.selectors import consent_is_current
+from ninja import Schema
 from ninja.security import APIKeyCookie
 
 
 class ConsentRequired(Exception):
     """A logged-in learner who has not agreed to the personal-data notice in
     force: the API answers 403 (hocvuso.api), as the pages send to consent."""
+
+
+class ConsentRequiredOut(Schema):
+    """The 403 of ConsentRequired, in the schema of every learner call."""
+
+    detail: str
+    consent_url: str
 
 
 class SessionUserId(APIKeyCookie):

@@ -65,3 +65,17 @@ def test_lesson_heartbeat_follows_the_same_gate(client, make_learner):
     )
     assert response.status_code == 403
     assert response.json()["detail"] == REFUSAL
+
+
+def test_the_schema_documents_the_refusal(client):
+    paths = client.get("/api/openapi.json").json()["paths"]
+    for path, method in [
+        ("/api/attempts", "post"),
+        ("/api/attempts/{attempt_id}", "get"),
+        ("/api/attempts/{attempt_id}/answers/{question_id}", "put"),
+        ("/api/attempts/{attempt_id}/submit", "post"),
+        ("/api/attempts/{attempt_id}/result", "get"),
+    ]:
+        refusal = paths[path][method]["responses"]["403"]
+        schema = refusal["content"]["application/json"]["schema"]
+        assert schema["$ref"].endswith("/ConsentRequiredOut"), path
