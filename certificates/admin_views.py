@@ -64,9 +64,7 @@ def certificate_detail(request, pk: int):
         if form.is_valid():
             try:
                 if action == "revoke":
-                    certificate_revoke(
-                        certificate=certificate, reason=form.cleaned_data["reason"]
-                    )
+                    certificate_revoke(certificate=certificate, **form.cleaned_data)
                     messages.success(request, _("Đã thu hồi chứng nhận."))
                     return redirect("certificates_admin_detail", pk=certificate.pk)
                 new = certificate_reissue(certificate=certificate, **form.cleaned_data)

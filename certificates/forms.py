@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .models import RevocationCategory
+
 
 class VerifyForm(forms.Form):
     code = forms.CharField(
@@ -16,8 +18,13 @@ class VerifyForm(forms.Form):
 
 
 class RevokeForm(forms.Form):
+    category = forms.ChoiceField(
+        label=_("Loại lý do (hiện công khai trên trang xác minh)"),
+        choices=RevocationCategory.choices,
+        widget=forms.RadioSelect,
+    )
     reason = forms.CharField(
-        label=_("Lý do thu hồi"),
+        label=_("Ghi chú nội bộ (không công khai)"),
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
     )

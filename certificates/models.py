@@ -75,6 +75,16 @@ class CertificateStatus(models.TextChoices):
     ERASED = "erased", _("Không còn hiển thị")
 
 
+class RevocationCategory(models.TextChoices):
+    """Why a certificate was revoked, as the public may read it; the
+    administrator's own words (status_reason) stay internal."""
+
+    ISSUED_IN_ERROR = "issued_in_error", _("Cấp nhầm")
+    RESULT_INVALID = "result_invalid", _("Kết quả bài kiểm tra không hợp lệ")
+    HOLDER_REQUEST = "holder_request", _("Theo đề nghị của người được cấp")
+    OTHER = "other", _("Lý do khác")
+
+
 class Certificate(models.Model):
     """The platform's own confirmation that a learner completed a course or a
     programme (not a VNeID record). Looked up only by its random code."""
@@ -122,7 +132,13 @@ class Certificate(models.Model):
         choices=CertificateStatus.choices,
         default=CertificateStatus.VALID,
     )
-    status_reason = models.TextField(_("lý do"), blank=True)
+    status_reason = models.TextField(_("lý do (nội bộ)"), blank=True)
+    revocation_category = models.CharField(
+        _("loại lý do thu hồi"),
+        max_length=20,
+        choices=RevocationCategory.choices,
+        blank=True,
+    )
     status_changed_at = models.DateTimeField(null=True, blank=True)
     replaced_by = models.ForeignKey(
         "self",

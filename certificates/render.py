@@ -33,7 +33,7 @@ class CertificateContent:
     holder_name: str
     wording: str
     title: str
-    details: str  # score and completion date
+    details: str  # completion date: public, on the picture too
     issued_line: str
     signer_title: str
     signer_name: str
@@ -42,6 +42,17 @@ class CertificateContent:
     disclaimer: str
     verify_url: str
     seal_png: bytes | None = None
+    score_line: str = ""  # the PDF only: the picture is public, as the page is
+    status_mark: str = ""  # "ĐÃ THU HỒI …" across both, unless valid
+
+
+@dataclass(frozen=True)
+class PngLine:
+    text: str
+    bold: bool
+    size: int
+    gap: int  # above the line
+    fill: tuple[int, int, int]
 
 
 @lru_cache(maxsize=1)
@@ -117,7 +128,8 @@ def pdf_render(content: CertificateContent) -> bytes:
     c.setFillColorRGB(0.1, 0.1, 0.1)
     _centred(c, content.wording, REGULAR, 14, page_h - 258, text_w, page_w)
     y = _centred(c, content.title, BOLD, 20, page_h - 290, text_w, page_w)
-    _centred(c, content.details, REGULAR, 12, y - 34, text_w, page_w)
+    details = " · ".join(filter(None, (content.score_line, content.details)))
+    _centred(c, details, REGULAR, 12, y - 34, text_w, page_w)
 
     qr = 112
     c.drawImage(
@@ -140,9 +152,25 @@ def pdf_render(content: CertificateContent) -> bytes:
     c.setFont(REGULAR, 7.5)
     c.setFillColorRGB(0.35, 0.35, 0.35)
     c.drawCentredString(page_w / 2, 38, content.disclaimer)
+    if content.status_mark:
+        _pdf_status_mark(c, content.status_mark, page_w, page_h)
     c.showPage()
     c.save()
     return out.getvalue()
+
+
+def _pdf_status_mark(c, mark: str, page_w: float, page_h: float) -> None:
+    c.saveState()
+    c.translate(page_w / 2, page_h / 2)
+    c.rotate(18)
+    size = _fit(mark, BOLD, 40, page_w - 120)
+    c.setFillColorRGB(*(v / 255 for v in RED))
+    c.setStrokeColorRGB(*(v / 255 for v in RED))
+    c.setLineWidth(3)
+    c.rect(-page_w / 2 + 40, -size, page_w - 80, size * 2.2)
+    c.setFont(BOLD, size)
+    c.drawCentredString(0, -size / 3, mark)
+    c.restoreState()
 
 
 @lru_cache(maxsize=16)
@@ -159,6 +187,20 @@ def _pil_centred(draw, text, *, bold, size, y, width, centre_x, fill):
     return y + size + 14
 
 
+def png_lines(content: CertificateContent) -> list[PngLine]:
+    """What the picture says, top down: the PDF's lines without the score."""
+    dark = (25, 25, 25)
+    return [
+        PngLine(content.issuer.upper(), True, 24, 0, dark),
+        PngLine(content.heading.upper(), True, 50, 16, BLUE),
+        PngLine(content.intro, False, 26, 8, dark),
+        PngLine(content.holder_name, True, 48, 4, RED),
+        PngLine(content.wording, False, 24, 8, dark),
+        PngLine(content.title, True, 32, 0, dark),
+        PngLine(content.details, False, 22, 4, dark),
+    ]
+
+
 def png_render(content: CertificateContent) -> bytes:
     """1200 × 630, the size Zalo and Facebook show for a shared link."""
     w, h = 1200, 630
@@ -167,28 +209,17 @@ def png_render(content: CertificateContent) -> bytes:
     draw.rectangle((10, 10, w - 11, h - 11), outline=BLUE, width=8)
     qr_size = 300
     text_w, cx = w - qr_size - 120, (w - qr_size - 40) // 2
-    dark = (25, 25, 25)
-    # (text, bold, size, gap above, colour): the PDF's lines, top down.
-    lines = [
-        (content.issuer.upper(), True, 24, 0, dark),
-        (content.heading.upper(), True, 50, 16, BLUE),
-        (content.intro, False, 26, 8, dark),
-        (content.holder_name, True, 48, 4, RED),
-        (content.wording, False, 24, 8, dark),
-        (content.title, True, 32, 0, dark),
-        (content.details, False, 22, 4, dark),
-    ]
     y = 48
-    for text, bold, size, gap, fill in lines:
+    for line in png_lines(content):
         y = _pil_centred(
             draw,
-            text,
-            bold=bold,
-            size=size,
-            y=y + gap,
+            line.text,
+            bold=line.bold,
+            size=line.size,
+            y=y + line.gap,
             width=text_w,
             centre_x=cx,
-            fill=fill,
+            fill=line.fill,
         )
     _pil_centred(
         draw,
@@ -203,6 +234,21 @@ def png_render(content: CertificateContent) -> bytes:
     qr = Image.open(io.BytesIO(qr_png(content.verify_url, scale=8))).convert("RGB")
     qr = qr.resize((qr_size, qr_size), Image.NEAREST)
     img.paste(qr, (w - qr_size - 50, (h - qr_size) // 2))
+    if content.status_mark:
+        # A solid band across the name and the course, so a thumbnail in a
+        # chat cannot pass for valid; the QR code stays readable and leads
+        # to the verification page, which says the same.
+        draw.rectangle((10, 250, w - qr_size - 60, 380), fill=RED)
+        _pil_centred(
+            draw,
+            content.status_mark,
+            bold=True,
+            size=48,
+            y=290,
+            width=text_w,
+            centre_x=cx,
+            fill=(255, 255, 255),
+        )
     out = io.BytesIO()
     img.save(out, format="PNG", optimize=False)
     return out.getvalue()

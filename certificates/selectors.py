@@ -26,7 +26,8 @@ def certificate_by_code(*, code: str) -> Certificate | None:
             "completed_at",
             "issuer_name",
             "status",
-            "status_reason",
+            # Not status_reason: the administrator's words stay internal.
+            "revocation_category",
             "status_changed_at",
             "replaced_by__code",
             "replaced_by__serial",

@@ -14,12 +14,25 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.models import Site
 
 from courses.models import CourseCompletion, ProgrammeCompletion
 
 from . import render
-from .models import Certificate, CertificateSettings, CertificateStatus, RegenerationJob
+from .models import (
+    Certificate,
+    CertificateSettings,
+    CertificateStatus,
+    RegenerationJob,
+    RevocationCategory,
+)
+
+# Across a certificate that no longer counts, on the picture and the PDF.
+STATUS_MARKS = {
+    CertificateStatus.REVOKED: gettext_lazy("ĐÃ THU HỒI — KHÔNG CÒN GIÁ TRỊ"),
+    CertificateStatus.REPLACED: gettext_lazy("ĐÃ ĐƯỢC THAY THẾ"),
+}
 
 
 class CertificateError(Exception):
@@ -110,16 +123,19 @@ def certificate_issue(
     return certificate
 
 
-def _content(certificate: Certificate, brand: CertificateSettings):
+def certificate_content(
+    certificate: Certificate, brand: CertificateSettings
+) -> render.CertificateContent:
+    """What the PDF and the picture say. The score is for the PDF, which only
+    the holder and their administrators download; the picture is public."""
     with translation.override(settings.LANGUAGE_CODE):
         completed = date_format(timezone.localtime(certificate.completed_at), "d/m/Y")
         issued = date_format(timezone.localtime(certificate.issued_at), "d/m/Y")
-        details = _("Ngày hoàn thành: %(date)s") % {"date": completed}
+        score_line = ""
         if certificate.score_percent is not None:
-            details = (
-                _("Điểm: %(score)s%%") % {"score": f"{certificate.score_percent:.0f}"}
-                + f" · {details}"
-            )
+            score_line = _("Điểm: %(score)s%%") % {
+                "score": f"{certificate.score_percent:.0f}"
+            }
         url = verify_url(certificate)
         seal = None
         if brand.seal_id:
@@ -134,7 +150,9 @@ def _content(certificate: Certificate, brand: CertificateSettings):
             if certificate.course_id
             else _("Đã hoàn thành chương trình"),
             title=certificate.title,
-            details=details,
+            details=_("Ngày hoàn thành: %(date)s") % {"date": completed},
+            score_line=score_line,
+            status_mark=str(STATUS_MARKS.get(certificate.status, "")),
             issued_line=_("Cấp ngày %(date)s") % {"date": issued},
             signer_title=certificate.signer_title,
             signer_name=certificate.signer_name,
@@ -163,7 +181,7 @@ def certificate_render(*, certificate: Certificate, brand=None) -> Certificate:
     if certificate.status == CertificateStatus.ERASED:
         return certificate  # nothing about the holder may be drawn again
     brand = brand or branding_get()
-    content = _content(certificate, brand)
+    content = certificate_content(certificate, brand)
     _pause_for_tests()
     pdf, png = render.pdf_render(content), render.png_render(content)
     old = [f.name for f in (certificate.pdf, certificate.png) if f]
@@ -189,18 +207,50 @@ def _reason_check(reason: str) -> str:
     return reason
 
 
+def certificate_picture_get(*, certificate: Certificate):
+    """The stored picture, drawn again first when it predates the last change
+    of status (revoked before the mark existed, or its render task is still
+    queued): a revoked certificate's picture never looks valid."""
+    stale = certificate.status != CertificateStatus.VALID and (
+        certificate.rendered_at is None
+        or certificate.rendered_at < (certificate.status_changed_at or timezone.now())
+    )
+    if stale:
+        certificate = certificate_render(certificate=certificate)
+    return certificate.png
+
+
+def _render_on_commit(certificate: Certificate) -> None:
+    from .tasks import certificate_render_task
+
+    transaction.on_commit(lambda: certificate_render_task.delay(certificate.pk))
+
+
 @transaction.atomic
 def certificate_revoke(
-    *, certificate: Certificate, reason: str, now=None
+    *, certificate: Certificate, category: str, reason: str, now=None
 ) -> Certificate:
+    """`category` is what the public reads; `reason`, the administrator's own
+    words, stays internal."""
+    if category not in RevocationCategory.values:
+        raise CertificateError(_("Hãy chọn loại lý do thu hồi."))
     reason = _reason_check(reason)
     locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
     if locked.status != CertificateStatus.VALID:
         raise CertificateError(_("Chỉ thu hồi được chứng nhận đang hợp lệ."))
     locked.status = CertificateStatus.REVOKED
+    locked.revocation_category = category
     locked.status_reason = reason
     locked.status_changed_at = now or timezone.now()
-    locked.save(update_fields=["status", "status_reason", "status_changed_at"])
+    locked.save(
+        update_fields=[
+            "status",
+            "revocation_category",
+            "status_reason",
+            "status_changed_at",
+        ]
+    )
+    _render_on_commit(locked)
     return locked
 
 
@@ -230,9 +280,8 @@ def certificate_reissue(
         holder_name=holder_name,
     )
     Certificate.objects.filter(pk=old.pk).update(replaced_by=new)
-    from .tasks import certificate_render_task
-
-    transaction.on_commit(lambda: certificate_render_task.delay(new.pk))
+    _render_on_commit(new)
+    _render_on_commit(old)
     return new
 
 

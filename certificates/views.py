@@ -8,13 +8,14 @@ from django.views.decorators.http import require_GET
 from courses.access import learner_required
 
 from .forms import VerifyForm
+from .models import Certificate
 from .ratelimit import client_ip, hit_allowed
 from .selectors import (
     certificate_by_code,
     certificate_download_get,
     my_certificates_list,
 )
-from .services import verify_url
+from .services import certificate_picture_get, verify_url
 
 
 def _too_many(request):
@@ -56,16 +57,19 @@ def certificate_pdf(request, code: str):
 @require_GET
 def certificate_png(request, code: str):
     """The preview picture shared on Zalo or Facebook: it shows no more than
-    the public verification page does."""
+    the public verification page does, and a revoked or replaced
+    certificate's is marked so."""
     if not _allowed(request):
         return _too_many(request)
     certificate = certificate_by_code(code=code)
     if certificate is None:
         raise Http404
-    full = type(certificate).objects.only("png").get(pk=certificate.pk)
-    if not full.png:
+    png = certificate_picture_get(
+        certificate=Certificate.objects.get(pk=certificate.pk)
+    )
+    if not png:
         raise Http404
-    return FileResponse(full.png.open("rb"), content_type="image/png")
+    return FileResponse(png.open("rb"), content_type="image/png")
 
 
 @require_GET

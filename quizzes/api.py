@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from hocvuso.core.numbers import DbId, Seq
 from ninja import Router, Schema, Status
 
-from courses.api_auth import SessionUserId
+from courses.api_auth import ConsentRequiredOut, SessionUserId
 
 from .engine.clock import remaining_seconds
 from .models import Attempt, AttemptStatus, QuizPage
@@ -170,7 +170,7 @@ def _result_out(attempt: Attempt) -> dict:
 
 @router.post(
     "/attempts",
-    response={201: AttemptOut, 409: ErrorOut},
+    response={201: AttemptOut, 403: ConsentRequiredOut, 409: ErrorOut},
     summary="Bắt đầu (hoặc tiếp tục) một lượt làm bài",
 )
 def start(request, payload: StartIn):
@@ -181,7 +181,7 @@ def start(request, payload: StartIn):
 
 @router.get(
     "/attempts/{attempt_id}",
-    response={200: AttemptOut},
+    response={200: AttemptOut, 403: ConsentRequiredOut},
     summary="Đọc lượt làm bài: câu hỏi (không kèm đáp án), giờ máy chủ, thời gian còn lại",
 )
 def read(request, attempt_id: DbId):
@@ -190,7 +190,12 @@ def read(request, attempt_id: DbId):
 
 @router.put(
     "/attempts/{attempt_id}/answers/{question_id}",
-    response={200: AutosaveOut, 409: ErrorOut, 422: ErrorOut},
+    response={
+        200: AutosaveOut,
+        403: ConsentRequiredOut,
+        409: ErrorOut,
+        422: ErrorOut,
+    },
     summary="Tự động lưu một câu trả lời",
 )
 def autosave(request, attempt_id: DbId, question_id: DbId, payload: AnswerIn):
@@ -218,7 +223,12 @@ def autosave(request, attempt_id: DbId, question_id: DbId, payload: AnswerIn):
 
 @router.post(
     "/attempts/{attempt_id}/submit",
-    response={200: ResultOut, 409: ErrorOut, 422: ErrorOut},
+    response={
+        200: ResultOut,
+        403: ConsentRequiredOut,
+        409: ErrorOut,
+        422: ErrorOut,
+    },
     summary="Nộp bài",
 )
 def submit(request, attempt_id: DbId, payload: SubmitIn):
@@ -232,7 +242,7 @@ def submit(request, attempt_id: DbId, payload: SubmitIn):
 
 @router.get(
     "/attempts/{attempt_id}/result",
-    response={200: ResultOut, 409: ErrorOut},
+    response={200: ResultOut, 403: ConsentRequiredOut, 409: ErrorOut},
     summary="Kết quả sau khi nộp",
 )
 def result(request, attempt_id: DbId):

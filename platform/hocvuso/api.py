@@ -1,11 +1,13 @@
 """The project's JSON API; each domain app contributes a router."""
 
 from django.http import JsonResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
 from courses.api import router as media_router
+from courses.api_auth import ConsentRequired
 from quizzes.api import router as quiz_router
 from quizzes.services import QuizError
 
@@ -30,4 +32,18 @@ def validation_error(request, exc: ValidationError):
     return JsonResponse(
         {"detail": _("Dữ liệu gửi lên không hợp lệ."), "errors": exc.errors},
         status=422,
+    )
+
+
+@api.exception_handler(ConsentRequired)
+def consent_required(request, exc: ConsentRequired):
+    return JsonResponse(
+        {
+            "detail": _(
+                "Bạn cần đồng ý với thông báo xử lý dữ liệu cá nhân trước khi "
+                "học và làm bài."
+            ),
+            "consent_url": reverse("consent"),
+        },
+        status=403,
     )

@@ -4,6 +4,8 @@ the timer submits by itself."""
 from datetime import timedelta
 
 import pytest
+from django.utils import timezone
+from hocvuso.accounts.models import PrivacyNotice
 
 from quizzes.models import Answer, Attempt, Choice
 
@@ -100,3 +102,37 @@ def test_the_timer_submits_by_itself(live_server, phone, learner, make_quiz, set
     assert page.locator("[data-score]").inner_text().startswith("Điểm: 25%")
     finished = Attempt.objects.get()
     assert finished.status == "finished" and finished.finished_at <= finished.deadline
+
+
+def test_a_notice_published_during_the_test_asks_consent_then_saves(
+    live_server, phone, learner, make_quiz
+):
+    page = phone
+    quiz = make_quiz(questions=4, draw=4)
+    _login(page, live_server, learner)
+    attempt = _start(page, live_server, quiz)
+    _answer(page, attempt, 0, right=True)
+    _wait_saved(page, 1)
+
+    PrivacyNotice.objects.create(
+        version="2.0",
+        title="Thông báo xử lý dữ liệu cá nhân (sửa đổi)",
+        body="<p>Nội dung mới.</p>",
+        published_at=timezone.now(),
+    )
+    # The API refuses the next answer, and the page goes to the consent page
+    # (a click, not check(): the page is gone before the box could be read).
+    qid = attempt.question_ids[1]
+    choice = Choice.objects.filter(question_id=qid).first()
+    page.locator('nav[data-nav] button[data-goto="1"]').click()
+    page.locator(f'fieldset[data-q="{qid}"] input[value="{choice.pk}"]').click(
+        no_wait_after=True
+    )
+    page.wait_for_url("**/tai-khoan/dong-y/**")
+    assert Answer.objects.filter(attempt=attempt).count() == 1
+    page.check("input[name=agree]")
+    page.get_by_role("button", name="Xác nhận và bắt đầu học").click()
+
+    page.wait_for_url(f"**/kiem-tra/lam-bai/{attempt.pk}/")
+    _wait_saved(page, 2)  # the answer kept on the phone is sent now
+    assert Answer.objects.filter(attempt=attempt).count() == 2

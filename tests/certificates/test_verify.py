@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from certificates.models import Certificate, CertificateStatus
+from certificates.models import Certificate, CertificateStatus, RevocationCategory
 from certificates.services import certificate_reissue, certificate_revoke
 
 pytestmark = pytest.mark.django_db
@@ -58,11 +58,16 @@ def test_tampered_and_random_codes_are_unknown(client, certificate):
         assert 'data-status="unknown"' in body
 
 
-def test_revoked_shows_revoked_with_reason_never_valid(client, certificate):
-    certificate_revoke(certificate=certificate, reason="Gian lận khi làm bài")
+def test_revoked_shows_revoked_with_its_category_never_valid(client, certificate):
+    certificate_revoke(
+        certificate=certificate,
+        category=RevocationCategory.RESULT_INVALID,
+        reason="Gian lận khi làm bài",
+    )
     body = _page(client, certificate.code).content.decode()
     assert 'data-status="revoked"' in body
-    assert "Gian lận khi làm bài" in body
+    assert "Lý do: Kết quả bài kiểm tra không hợp lệ" in body
+    assert "Gian lận khi làm bài" not in body  # the free text stays internal
     assert "Chứng nhận hợp lệ" not in body
 
 

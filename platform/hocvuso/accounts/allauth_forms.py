@@ -4,12 +4,14 @@ allauth imports while it builds its own forms (ACCOUNT_SIGNUP_FORM_CLASS)."""
 from allauth.account.forms import (
     ConfirmLoginCodeForm,
     LoginForm,
+    RequestLoginCodeForm,
     SignupForm,
     VerifyPhoneForm,
 )
 from allauth.core import context
 from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
 from allauth.mfa.totp.forms import ActivateTOTPForm
+from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
@@ -95,13 +97,30 @@ class ReauthenticateDigitsForm(_NumericCodeMixin, ReauthenticateForm):
 LETTER_KEYBOARD_PARAM = "ban-phim"
 
 
+def _shared_device_field() -> forms.BooleanField:
+    return forms.BooleanField(
+        label=_("Đây là điện thoại dùng chung"),
+        help_text=_(
+            "Bạn sẽ tự đăng xuất khi đóng trình duyệt. Dùng xong, hãy bấm "
+            "“Đăng xuất” để người sau không vào được tài khoản của bạn."
+        ),
+        required=False,
+    )
+
+
 class PhoneLoginForm(LoginForm):
+    """allauth's "remember me" (ACCOUNT_SESSION_REMEMBER = None), asked the
+    other way round: a family's or the commune's phone is the exception, and
+    ticking it makes the session end when the browser closes."""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Password reset works by e-mail, which learners here do not have;
         # the way back in is a login code by SMS, offered under the form.
         self.fields["password"].help_text = ""
         self._fit_login_keyboard()
+        del self.fields["remember"]
+        self.fields["shared_device"] = _shared_device_field()
 
     def _fit_login_keyboard(self) -> None:
         """Citizens log in with their number, so the field opens the phone
@@ -143,6 +162,28 @@ class PhoneLoginForm(LoginForm):
             query.urlencode(),
             switch,
         )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        cleaned_data["remember"] = not cleaned_data.get("shared_device")
+        return cleaned_data
+
+
+class PhoneRequestLoginCodeForm(RequestLoginCodeForm):
+    """The same choice for a login by SMS code. allauth sets no expiry on that
+    path, so it is set here on the session the login will keep (Django's
+    login() changes the session key but keeps its data, expiry included)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["shared_device"] = _shared_device_field()
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if not self.errors:
+            shared = cleaned_data.get("shared_device")
+            context.request.session.set_expiry(0 if shared else None)
+        return cleaned_data
 
 
 class PhoneSignupForm(SignupForm):

@@ -148,8 +148,11 @@ class ImportJob(models.Model):
     updated = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
-    # [name, phone, password] for the printable sheet, until it is cleared.
+    # [name, phone, password] for the printable sheet, until it is cleared
+    # (by hand, or by services.import_jobs_expire).
     passwords = models.JSONField(default=list, blank=True)
+    # When the retention rule emptied rows, outcomes and passwords.
+    rows_deleted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("lượt nhập danh sách")

@@ -1,7 +1,7 @@
 import logging
 import secrets
 from collections import Counter
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import IO
 
 from django.conf import settings
@@ -421,3 +421,44 @@ def import_job_run(*, job: ImportJob) -> ImportJob:
 def import_job_passwords_clear(*, job: ImportJob) -> None:
     job.passwords = []
     job.save(update_fields=["passwords"])
+
+
+def _phones_logged_in(entries: list[list[str]]) -> set[str]:
+    """The sheet's numbers (as printed) whose account has logged in."""
+    phones = {}
+    for _name, printed, _password in entries:
+        try:
+            phones[phone_normalize(printed)] = printed
+        except ValidationError:
+            continue
+    logged_in = User.objects.filter(
+        phone__in=phones, last_login__isnull=False
+    ).values_list("phone", flat=True)
+    return {phones[phone] for phone in logged_in}
+
+
+def import_jobs_expire(*, now: datetime) -> None:
+    """Retention (README, "Personal data"), run each night. A printed initial
+    password leaves the sheet once its learner has logged in (it has done its
+    work) and every one goes INITIAL_PASSWORD_RETENTION_DAYS after the run;
+    the uploaded rows and their outcomes (every name and phone of the file)
+    go IMPORT_UPLOAD_RETENTION_DAYS after the upload, leaving the counts. A
+    preview never confirmed by then is deleted; a queued or running import
+    is left to finish."""
+    upload_cutoff = now - timedelta(days=settings.IMPORT_UPLOAD_RETENTION_DAYS)
+    ImportJob.objects.filter(
+        status=ImportStatus.PREVIEW, created_at__lt=upload_cutoff
+    ).delete()
+    ImportJob.objects.filter(
+        status__in=[ImportStatus.DONE, ImportStatus.FAILED],
+        created_at__lt=upload_cutoff,
+        rows_deleted_at__isnull=True,
+    ).update(rows=[], outcomes=[], passwords=[], rows_deleted_at=now)
+    password_cutoff = now - timedelta(days=settings.INITIAL_PASSWORD_RETENTION_DAYS)
+    with_passwords = ImportJob.objects.exclude(passwords=[])
+    with_passwords.filter(finished_at__lt=password_cutoff).update(passwords=[])
+    for job in with_passwords.only("pk", "passwords"):
+        used = _phones_logged_in(job.passwords)
+        if used:
+            job.passwords = [entry for entry in job.passwords if entry[1] not in used]
+            job.save(update_fields=["passwords"])

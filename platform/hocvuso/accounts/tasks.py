@@ -16,3 +16,12 @@ def import_job_run_task(job_id: int) -> None:
     job = ImportJob.objects.filter(pk=job_id).first()
     if job is not None:
         import_job_run(job=job)
+
+
+@shared_task
+def import_jobs_expire_task() -> None:
+    from django.utils import timezone
+
+    from .services import import_jobs_expire
+
+    import_jobs_expire(now=timezone.now())

@@ -2,6 +2,7 @@ from csp.constants import UNSAFE_INLINE
 from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 
 
 class VietnameseFirstLocaleMiddleware:
@@ -43,3 +44,21 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
                 "style-src": UNSAFE_INLINE,
             }
         return parts
+
+
+class PersonalPagesNoStoreMiddleware:
+    """Pages with personal data (settings.PERSONAL_DATA_PATHS: account and
+    admin pages, a learner's own courses, tests and certificates, the API)
+    are sent with Cache-Control: no-store, so neither a shared phone's browser
+    (back button, saved pages) nor a school's caching proxy keeps a copy of a
+    profile, a learner list or a password sheet. Public pages stay cacheable."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.prefixes = tuple(settings.PERSONAL_DATA_PATHS)
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path_info.startswith(self.prefixes):
+            add_never_cache_headers(response)
+        return response

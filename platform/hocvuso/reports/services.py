@@ -4,9 +4,10 @@ import logging
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
@@ -338,3 +339,18 @@ _BUILDERS = {
     ExportKind.LEARNERS_XLSX: _build_learners,
     ExportKind.LEARNERS_CSV: _build_learners,
 }
+
+
+def export_jobs_expire(*, now: datetime) -> None:
+    """Retention (README, "Personal data"), run each night: an export (a
+    learner list with phones, a report) and its file are deleted
+    EXPORT_FILE_RETENTION_DAYS after the request; one still being built is
+    left to finish."""
+    cutoff = now - timedelta(days=settings.EXPORT_FILE_RETENTION_DAYS)
+    expired = ExportJob.objects.filter(created_at__lt=cutoff).exclude(
+        status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING]
+    )
+    for job in expired.only("pk", "file"):
+        if job.file:
+            job.file.delete(save=False)
+        job.delete()

@@ -9,3 +9,12 @@ def export_job_run_task(job_id: int) -> None:
     from .services import export_job_run
 
     export_job_run(job_id=job_id)
+
+
+@shared_task
+def export_jobs_expire_task() -> None:
+    from django.utils import timezone
+
+    from .services import export_jobs_expire
+
+    export_jobs_expire(now=timezone.now())

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "hocvuso.core.middleware.ContentSecurityPolicyMiddleware",
+    "hocvuso.core.middleware.PersonalPagesNoStoreMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "hocvuso.core.site_cache.CachedSiteMiddleware",
@@ -133,6 +134,22 @@ PERMISSIONS_POLICY = {
     "usb": [],
     "fullscreen": ["self"],
 }
+
+# Pages that show personal data, sent with Cache-Control: no-store
+# (core.middleware.PersonalPagesNoStoreMiddleware). The quiz's service worker
+# and offline page (/kiem-tra/sw.js, /kiem-tra/ngoai-tuyen/) are left out.
+PERSONAL_DATA_PATHS = [
+    "/tai-khoan/",
+    "/quan-tri/",
+    "/cms/",
+    "/django-admin/",
+    "/api/",
+    "/hoc/cua-toi/",
+    "/kiem-tra/bat-dau/",
+    "/kiem-tra/lam-bai/",
+    "/kiem-tra/ket-qua/",
+    "/chung-nhan/",
+]
 
 ROOT_URLCONF = "hocvuso.urls"
 WSGI_APPLICATION = "hocvuso.wsgi.application"
@@ -230,6 +247,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "quizzes.tasks.attempts_overdue_finish_task",
         "schedule": 60.0,
     },
+    # Retention of personal data (README, "Personal data"), each night.
+    "import-retention": {
+        "task": "hocvuso.accounts.tasks.import_jobs_expire_task",
+        "schedule": crontab(hour=2, minute=0),
+    },
+    "export-retention": {
+        "task": "hocvuso.reports.tasks.export_jobs_expire_task",
+        "schedule": crontab(hour=2, minute=10),
+    },
     "assignment-reminders": {
         "task": "hocvuso.orgunits.tasks.assignment_reminders_send_task",
         "schedule": crontab(hour=8, minute=0),
@@ -241,6 +267,18 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=30),
     },
 }
+
+# --- Retention of personal data (days; README, "Personal data") --------------
+# A printed initial password is needed until its learner first logs in; a
+# week covers handing the sheets out after a training day.
+INITIAL_PASSWORD_RETENTION_DAYS = int(
+    os.environ.get("INITIAL_PASSWORD_RETENTION_DAYS", "7")
+)
+# An uploaded list (every name and phone of the file) serves to check and fix
+# the import; after a month only its counts are kept.
+IMPORT_UPLOAD_RETENTION_DAYS = int(os.environ.get("IMPORT_UPLOAD_RETENTION_DAYS", "30"))
+# An export file is downloaded within minutes; a new one can be made any time.
+EXPORT_FILE_RETENTION_DAYS = int(os.environ.get("EXPORT_FILE_RETENTION_DAYS", "7"))
 
 # --- Logging -------------------------------------------------------------------
 # Warnings and errors go to standard error, where gunicorn, uvicorn, Celery
@@ -316,6 +354,7 @@ ACCOUNT_FORMS = {
     "signup": "hocvuso.accounts.allauth_forms.PhoneSignupForm",
     "verify_phone": "hocvuso.accounts.allauth_forms.VerifyPhoneCodeForm",
     "confirm_login_code": "hocvuso.accounts.allauth_forms.ConfirmLoginCodeDigitsForm",
+    "request_login_code": "hocvuso.accounts.allauth_forms.PhoneRequestLoginCodeForm",
 }
 ACCOUNT_PHONE_VERIFICATION_ENABLED = True
 ACCOUNT_PHONE_VERIFICATION_TIMEOUT = 10 * 60
@@ -323,7 +362,10 @@ ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 10 * 60
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_GET = False
-ACCOUNT_SESSION_REMEMBER = True
+# None: the login form asks. Ours asks the other way round, "Đây là điện
+# thoại dùng chung" (accounts.allauth_forms): ticked, the session ends when
+# the browser closes; otherwise it lasts SESSION_COOKIE_AGE (two weeks).
+ACCOUNT_SESSION_REMEMBER = None
 # Sign-up, login by code and password reset answer the same whether or not a
 # number (or address) has an account; the SMS (or e-mail) tells its owner.
 # What is still revealed, and why: README, "Security".

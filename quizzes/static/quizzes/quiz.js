@@ -99,6 +99,13 @@ async function call(method, url, body) {
   return { response, data };
 }
 
+// A new personal-data notice came into force during the test: agree to it,
+// then come back here; the answers wait on the phone, unsent.
+function consentFirst(data) {
+  const next = encodeURIComponent(window.location.pathname);
+  window.location.assign(`${data.consent_url}?next=${next}`);
+}
+
 function adoptDeadline(deadline, serverNow) {
   if (serverNow) state.offset = Date.parse(serverNow) - Date.now();
   const newDeadline = Date.parse(deadline);
@@ -122,6 +129,9 @@ async function flush() {
         // The attempt is closed (submitted elsewhere or time is up).
         warn(data.detail);
         window.location.assign(resultUrl);
+        return;
+      } else if (response.status === 403 && data.consent_url) {
+        consentFirst(data);
         return;
       } else if (response.status >= 500 || response.status === 429) {
         throw new Error(`HTTP ${response.status}`);
@@ -229,7 +239,11 @@ async function submit(answers = null) {
   }
   for (let delay = 1000; ; delay = Math.min(delay * 2, 15000)) {
     try {
-      const { response } = await call("POST", `${api}/submit`, { answers });
+      const { response, data } = await call("POST", `${api}/submit`, { answers });
+      if (response.status === 403 && data.consent_url) {
+        consentFirst(data);
+        return;
+      }
       if (response.ok || response.status === 409) {
         localStorage.removeItem(storeKey);
         window.location.assign(resultUrl);

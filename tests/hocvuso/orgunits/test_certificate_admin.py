@@ -59,20 +59,32 @@ def test_commune_admin_revokes_with_a_reason(client, org_tree, certs):
     certificate = certs[commune.code]
     client.force_login(org_tree.admins["commune0.0"])
     url = reverse("certificates_admin_detail", args=[certificate.pk])
-    empty = client.post(url, {"action": "revoke", "reason": "  "})
-    assert empty.status_code == 200
-    certificate.refresh_from_db()
-    assert certificate.status == CertificateStatus.VALID
-    client.post(url, {"action": "revoke", "reason": "Cấp nhầm người"})
-    certificate.refresh_from_db()
-    assert (certificate.status, certificate.status_reason) == (
-        CertificateStatus.REVOKED,
-        "Cấp nhầm người",
+    form = client.get(url).content.decode()
+    assert "Loại lý do (hiện công khai trên trang xác minh)" in form
+    assert "Ghi chú nội bộ (không công khai)" in form
+    for refused in (
+        {"category": "issued_in_error", "reason": "  "},
+        {"reason": "Cấp nhầm người"},  # no category
+        {"category": "gian-lan'; --", "reason": "Cấp nhầm người"},
+    ):
+        response = client.post(url, {"action": "revoke", **refused})
+        assert response.status_code == 200, refused
+        certificate.refresh_from_db()
+        assert certificate.status == CertificateStatus.VALID, refused
+    client.post(
+        url,
+        {"action": "revoke", "category": "issued_in_error", "reason": "Cấp nhầm người"},
     )
+    certificate.refresh_from_db()
+    assert (
+        certificate.status,
+        certificate.revocation_category,
+        certificate.status_reason,
+    ) == (CertificateStatus.REVOKED, "issued_in_error", "Cấp nhầm người")
     other = certs[org_tree.communes[1].code]
     client.post(
         reverse("certificates_admin_detail", args=[other.pk]),
-        {"action": "revoke", "reason": "x"},
+        {"action": "revoke", "category": "other", "reason": "x"},
     )
     other.refresh_from_db()
     assert other.status == CertificateStatus.VALID
