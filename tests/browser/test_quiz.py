@@ -3,6 +3,8 @@ the timer submits by itself."""
 
 from datetime import timedelta
 
+from django.utils import timezone
+
 import pytest
 
 from quizzes.models import Answer, Attempt, Choice
@@ -100,3 +102,35 @@ def test_the_timer_submits_by_itself(live_server, phone, learner, make_quiz, set
     assert page.locator("[data-score]").inner_text().startswith("Điểm: 25%")
     finished = Attempt.objects.get()
     assert finished.status == "finished" and finished.finished_at <= finished.deadline
+
+
+def _shown_seconds(page) -> int:
+    minutes, seconds = page.locator("[data-timer]").inner_text().split(":")
+    return int(minutes) * 60 + int(seconds)
+
+
+def test_after_an_offline_reload_the_timer_counts_down_from_the_servers_deadline(
+    live_server, phone, learner, make_quiz
+):
+    page = phone
+    quiz = make_quiz(questions=4, draw=4)
+    _login(page, live_server, learner)
+    attempt_pages = []
+    page.on(
+        "request",
+        lambda r: attempt_pages.append(r.url) if "/kiem-tra/lam-bai/" in r.url else None,
+    )
+    attempt = _start(page, live_server, quiz)
+    _answer(page, attempt, 0, right=True)
+    _wait_saved(page, 1)
+    # The page is asked for once at the start, not a second time for the cache.
+    assert len(attempt_pages) == 1, attempt_pages
+
+    page.context.set_offline(True)
+    page.wait_for_timeout(8_000)
+    page.reload()  # offline: the copy on the phone
+    assert page.locator("nav[data-nav] button.answered").count() == 1
+    page.wait_for_timeout(1_500)  # the clock has ticked from the script
+    shown = _shown_seconds(page)
+    server_left = (attempt.deadline - timezone.now()).total_seconds()
+    assert abs(shown - server_left) <= 2, (shown, server_left)
