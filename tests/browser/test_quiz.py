@@ -3,9 +3,8 @@ the timer submits by itself."""
 
 from datetime import timedelta
 
-from django.utils import timezone
-
 import pytest
+from django.utils import timezone
 
 from quizzes.models import Answer, Attempt, Choice
 
@@ -118,7 +117,9 @@ def test_after_an_offline_reload_the_timer_counts_down_from_the_servers_deadline
     attempt_pages = []
     page.on(
         "request",
-        lambda r: attempt_pages.append(r.url) if "/kiem-tra/lam-bai/" in r.url else None,
+        lambda r: (
+            attempt_pages.append(r.url) if "/kiem-tra/lam-bai/" in r.url else None
+        ),
     )
     attempt = _start(page, live_server, quiz)
     _answer(page, attempt, 0, right=True)
