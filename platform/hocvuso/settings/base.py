@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "hocvuso.accounts.middleware.PasswordChangeRequiredMiddleware",
+    "hocvuso.accounts.middleware.SharedPhoneMiddleware",
     "hocvuso.accounts.middleware.AdminSecondFactorRequiredMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
