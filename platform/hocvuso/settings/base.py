@@ -304,6 +304,9 @@ ACCOUNT_ADAPTER = "hocvuso.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"phone", "username"}
 ACCOUNT_SIGNUP_FIELDS = ["phone*", "password1"]
 ACCOUNT_SIGNUP_FORM_CLASS = "hocvuso.accounts.forms.SignupExtraForm"
+# "Bạn đã đăng nhập với tên …": the person's name (User.__str__), not the
+# username nobody chose.
+ACCOUNT_USER_DISPLAY = str
 ACCOUNT_FORMS = {
     "login": "hocvuso.accounts.allauth_forms.PhoneLoginForm",
     "signup": "hocvuso.accounts.allauth_forms.PhoneSignupForm",
