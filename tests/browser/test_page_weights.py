@@ -7,8 +7,6 @@ from hocvuso.accounts.models import User
 from hocvuso.accounts.selectors import privacy_notice_current
 from hocvuso.accounts.services import consent_give
 
-from courses.demo import SeedCounts
-from courses.demo_media import course_media_seed
 from courses.models import CoursePage, LessonPage
 from courses.services import enrolment_create
 from quizzes.models import QuizPage
@@ -17,15 +15,6 @@ from quizzes.services import attempt_start, attempt_submit
 from .weights import BUDGET, page_weight, session_cookie
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo_with_media(request, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    request.getfixturevalue("demo_site")
-    course = CoursePage.objects.get(topic_number=1)
-    course_media_seed(course=course, counts=SeedCounts())
-    return course
 
 
 def test_every_page_is_under_100_kb_before_play(live_server, browser, demo_with_media):
