@@ -8,6 +8,8 @@ from hocvuso.core.text import NAME_MAX, person_name_clean
 from hocvuso.orgunits.models import Unit
 from hocvuso.orgunits.selectors import unit_children_list
 
+from .decorators import PLACE_PENDING_SESSION_KEY
+
 
 class SignupExtraForm(forms.Form):
     """Added to allauth's signup form (phone and optional password)."""
@@ -29,6 +31,9 @@ class SignupExtraForm(forms.Form):
     def signup(self, request, user) -> None:
         user.full_name = self.cleaned_data["full_name"]
         user.save(update_fields=["full_name"])
+        # Kept by the login that follows (Django keeps an anonymous
+        # session's data when it logs someone in).
+        request.session[PLACE_PENDING_SESSION_KEY] = True
 
 
 class ConsentForm(forms.Form):

@@ -16,6 +16,7 @@ from hocvuso.orgunits.selectors import (
     unit_ancestry_get,
 )
 
+from .decorators import PLACE_PENDING_SESSION_KEY
 from .forms import ConsentForm, ProfileForm, SignupPlaceForm
 from .selectors import consent_is_current, privacy_notice_current
 from .services import consent_give, profile_update, user_place_set
@@ -93,6 +94,7 @@ def place_choose(request):
     form = SignupPlaceForm(request.POST or None, initial=ancestry)
     if request.method == "POST" and not refreshing and form.is_valid():
         user_place_set(user=request.user, unit=form.cleaned_data["unit"])
+        request.session.pop(PLACE_PENDING_SESSION_KEY, None)
         return redirect(next_url)
     if refreshing:
         form.errors.clear()

@@ -111,3 +111,21 @@ def test_a_self_registered_citizen_counts_in_their_commune_and_province_reports(
         for u in (commune, province)
     ]
     assert after == [before[0] + 1, before[1] + 1]
+
+
+def test_no_course_opens_before_the_new_learner_says_where_they_live(
+    client, privacy_notice, org_tree, build_catalog
+):
+    build_catalog(courses=1, lessons=2)
+    course = CoursePage.objects.get()
+    _sign_up(client)
+    client.post(reverse("consent"), {"agree": "on"})
+    response = client.post(reverse("course_enrol", args=[course.pk]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(PLACE)
+    assert not course.enrolments.exists()
+
+    province, commune = org_tree.provinces[0], org_tree.communes[0]
+    client.post(PLACE, {"province": province.code, "commune": commune.code})
+    client.post(reverse("course_enrol", args=[course.pk]))
+    assert course.enrolments.count() == 1
