@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from certificates.selectors import course_certificate_get
+from certificates.services import verify_url
 from courses.access import learner_required
 
 from .models import Attempt, AttemptStatus, QuizPage
@@ -118,11 +120,20 @@ def result_page(request, attempt_id: int):
     if attempt.status != AttemptStatus.FINISHED:
         return redirect("quiz_attempt", attempt_id=attempt.pk)
     result = attempt_result_get(attempt=attempt)
+    # A pass that completed the course has its certificate by now (issued on
+    # commit); it is what the learner came for, so it goes on top.
+    certificate = (
+        course_certificate_get(user=request.user, course_id=attempt.course_id)
+        if attempt.passed
+        else None
+    )
     return render(
         request,
         "quizzes/result.html",
         {
             "result": result,
+            "certificate": certificate,
+            "certificate_url": verify_url(certificate) if certificate else "",
             "quiz": attempt.quiz,
             "history": attempts_history(user=request.user, quiz=attempt.quiz),
         },

@@ -65,6 +65,21 @@ def demo_site(transactional_db, settings):
     )
 
 
+@pytest.fixture
+def demo_with_media(request, settings, tmp_path):
+    """The demo, with the video and audio of its first course (the others
+    without: transcoding all seven takes minutes). Returns that course."""
+    from courses.demo import SeedCounts
+    from courses.demo_media import course_media_seed
+    from courses.models import CoursePage
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    request.getfixturevalue("demo_site")
+    course = CoursePage.objects.get(topic_number=1)
+    course_media_seed(course=course, counts=SeedCounts())
+    return course
+
+
 def screenshot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

@@ -7,6 +7,7 @@ import re
 import pytest
 from hocvuso.accounts import sms
 from hocvuso.accounts.models import Consent, User
+from hocvuso.orgunits.models import Unit, UnitLevel
 
 from courses.models import CoursePage, LessonPage
 
@@ -45,6 +46,15 @@ def test_signup_consent_enrol_and_finish_a_lesson(live_server, phone, demo_site)
     page.get_by_role("button", name="Xác nhận và bắt đầu học").click()
     user = User.objects.get(phone="+84912345678")
     assert Consent.objects.filter(user=user).exists()
+    page.wait_for_url("**/noi-song/**")  # where they live, before the first course
+    commune = Unit.objects.filter(level=UnitLevel.COMMUNE).first()
+    page.select_option("select[name=province]", commune.get_parent().code)
+    page.locator(f'select[name=commune] option[value="{commune.code}"]').wait_for(
+        state="attached"
+    )
+    page.select_option("select[name=commune]", commune.code)
+    page.get_by_role("button", name="Tiếp tục").click()
+    page.wait_for_url(live_server.url + "/")
 
     course = CoursePage.objects.get(topic_number=2)
     total = LessonPage.objects.live().child_of(course).count()

@@ -55,14 +55,20 @@ def test_video_plays_through_hlsjs_and_completes_the_lesson(
         "response",
         lambda r: heartbeats.append(r.status) if "/heartbeat" in r.url else None,
     )
+    fetched = []
+    page.on("request", lambda r: fetched.append(r.url))
     page.goto(live_server.url + lesson.url)
-    player = page.locator('[data-player][data-engine="hls.js"]')
-    player.wait_for()
+    page.wait_for_load_state("networkidle")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    # Nothing of the player or the stream before play: the poster only.
+    streamed = (".m3u8", ".ts", ".mp4", "hls.light.min.js")
+    assert not [u for u in fetched if u.endswith(streamed)]
+    assert any(u.endswith("poster.jpg") for u in fetched)
 
     page.evaluate(
         "() => { const v = document.querySelector('video'); v.muted = true; v.play(); }"
     )
+    page.locator('[data-player][data-engine="hls.js"]').wait_for()
     wait_for_js(page, "document.querySelector('video').currentTime > 1")
     assert page.evaluate("document.querySelector('video').src").startswith("blob:")
     wait_for_js(

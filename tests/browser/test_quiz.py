@@ -61,7 +61,7 @@ def test_offline_answers_survive_a_reload_and_are_graded(
     page.context.set_offline(True)
     _answer(page, attempt, 2, right=True)
     _answer(page, attempt, 3, right=True)
-    banner = page.get_by_text("Đang ngoại tuyến (không có mạng).")
+    banner = page.get_by_text("Mất kết nối — câu trả lời vẫn được giữ trên điện thoại")
     banner.wait_for()
     assert Answer.objects.filter(attempt=attempt).count() == 2
     screenshot(page, "quiz-offline-360")
@@ -136,3 +136,38 @@ def test_a_notice_published_during_the_test_asks_consent_then_saves(
     page.wait_for_url(f"**/kiem-tra/lam-bai/{attempt.pk}/")
     _wait_saved(page, 2)  # the answer kept on the phone is sent now
     assert Answer.objects.filter(attempt=attempt).count() == 2
+
+
+
+def _shown_seconds(page) -> int:
+    minutes, seconds = page.locator("[data-timer]").inner_text().split(":")
+    return int(minutes) * 60 + int(seconds)
+
+
+def test_after_an_offline_reload_the_timer_counts_down_from_the_servers_deadline(
+    live_server, phone, learner, make_quiz
+):
+    page = phone
+    quiz = make_quiz(questions=4, draw=4)
+    _login(page, live_server, learner)
+    attempt_pages = []
+    page.on(
+        "request",
+        lambda r: (
+            attempt_pages.append(r.url) if "/kiem-tra/lam-bai/" in r.url else None
+        ),
+    )
+    attempt = _start(page, live_server, quiz)
+    _answer(page, attempt, 0, right=True)
+    _wait_saved(page, 1)
+    # The page is asked for once at the start, not a second time for the cache.
+    assert len(attempt_pages) == 1, attempt_pages
+
+    page.context.set_offline(True)
+    page.wait_for_timeout(8_000)
+    page.reload()  # offline: the copy on the phone
+    assert page.locator("nav[data-nav] button.answered").count() == 1
+    page.wait_for_timeout(1_500)  # the clock has ticked from the script
+    shown = _shown_seconds(page)
+    server_left = (attempt.deadline - timezone.now()).total_seconds()
+    assert abs(shown - server_left) <= 2, (shown, server_left)

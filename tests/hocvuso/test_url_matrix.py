@@ -672,7 +672,7 @@ DJANGO_ADMIN_MODELS = (
 RULES: dict[str, Rule] = {
     # ---- the project's own pages
     **_names("healthz", "text_size_toggle", "set_language", rule=PUBLIC),
-    **_names("consent", "profile", rule=LOGGED_IN),
+    **_names("consent", "profile", "place_choose", rule=LOGGED_IN),
     "profile_place_fields": PUBLIC,  # the sign-up form's commune and village lists
     **_names("course_enrol", "lesson_mark_done", "my_courses", rule=LOGGED_IN),
     "quiz_start": LOGGED_IN,

@@ -1,6 +1,8 @@
 // Lesson video and audio: hls.js (vendored) where the browser has Media Source
 // Extensions, native HLS where it has not (iPhone), the MP4/M4A file otherwise.
 // Resumes where the learner stopped and reports watched time to the server.
+// Nothing of the stream or of hls.js is fetched before the learner presses
+// play: a lesson opened on mobile data costs its text and a poster only.
 
 const csrf = () =>
   (document.cookie.match(/(?:^|; )csrftoken=([^;]*)/) || [])[1] || "";
@@ -106,7 +108,16 @@ function setup(box) {
   el.addEventListener("ended", stop);
   window.addEventListener("pagehide", stop);
 
-  attach(el, box);
+  // The <source> children are the page's way to play without this script;
+  // with it, they would start the MP4 download on play, before the stream.
+  for (const source of el.querySelectorAll("source")) source.remove();
+  let attached = null;
+  const attachOnFirstPlay = () => {
+    if (attached) return;
+    attached = attach(el, box).then(() => el.play()).catch(() => {});
+  };
+  el.addEventListener("play", attachOnFirstPlay);
+  el.addEventListener("click", attachOnFirstPlay);
 }
 
 for (const box of document.querySelectorAll("[data-player]:not([data-engine])")) {

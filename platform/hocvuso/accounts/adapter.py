@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from .models import User
 from .phone import VietnamesePhoneField, phone_normalize
@@ -85,14 +86,26 @@ class AccountAdapter(DefaultAccountAdapter):
         )
         return login_account_key(login=typed)
 
+    def save_user(self, request, user: User, form, commit: bool = True) -> User:
+        # allauth makes the username before it stores the number and the
+        # name: without them every sign-up was "user", "user2"…
+        user.full_name = form.cleaned_data.get("full_name") or ""
+        user.phone = form.cleaned_data.get("phone") or None
+        return super().save_user(request, user, form, commit=commit)
+
     def populate_username(self, request, user: User) -> None:
-        # Learners never pick a username; the phone digits are unique already.
+        # Learners never pick a username (they are greeted by their name):
+        # the phone digits, as for imported accounts.
         if not user.username and user.phone:
-            user.username = user.phone.lstrip("+")
+            user.username = self.generate_unique_username(
+                [user.phone.lstrip("+"), "hocvien"]
+            )
         super().populate_username(request, user)
 
     def get_signup_redirect_url(self, request) -> str:
-        return reverse("consent")
+        # Consent to the personal-data notice, then where they live.
+        query = urlencode({"next": reverse("place_choose")})
+        return f"{reverse('consent')}?{query}"
 
     def get_login_stages(self) -> list[str]:
         # Same stages and order; only phone verification copes with a rate limit.

@@ -8,9 +8,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from .selectors import consent_is_current
 
+# Set at sign-up, cleared when the new learner has said where they live:
+# until then no lesson or test opens, so their commune's reports count them.
+PLACE_PENDING_SESSION_KEY = "place_pending"
+
 
 def learner_required(view):
-    """Logged in and agreed to the current personal-data notice (Law 91/2025)."""
+    """Logged in, agreed to the current personal-data notice (Law 91/2025)
+    and, after a sign-up, said where they live."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -19,6 +24,12 @@ def learner_required(view):
         if not consent_is_current(user=request.user, session=request.session):
             query = urlencode({"next": _come_back_to(request)})
             return redirect(f"{reverse('consent')}?{query}")
+        if (
+            request.session.get(PLACE_PENDING_SESSION_KEY)
+            and request.user.unit_id is None
+        ):
+            query = urlencode({"next": _come_back_to(request)})
+            return redirect(f"{reverse('place_choose')}?{query}")
         return view(request, *args, **kwargs)
 
     return wrapper

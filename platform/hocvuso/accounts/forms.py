@@ -8,6 +8,8 @@ from hocvuso.core.text import NAME_MAX, person_name_clean
 from hocvuso.orgunits.models import Unit
 from hocvuso.orgunits.selectors import unit_children_list
 
+from .decorators import PLACE_PENDING_SESSION_KEY
+
 
 class SignupExtraForm(forms.Form):
     """Added to allauth's signup form (phone and optional password)."""
@@ -29,6 +31,9 @@ class SignupExtraForm(forms.Form):
     def signup(self, request, user) -> None:
         user.full_name = self.cleaned_data["full_name"]
         user.save(update_fields=["full_name"])
+        # Kept by the login that follows (Django keeps an anonymous
+        # session's data when it logs someone in).
+        request.session[PLACE_PENDING_SESSION_KEY] = True
 
 
 class ConsentForm(forms.Form):
@@ -46,20 +51,14 @@ def _choices(units, empty_label):
     return [("", empty_label)] + [(u.code, u.name) for u in units]
 
 
-class ProfileForm(forms.Form):
-    """Name, year of birth and where the learner lives, chosen down the tree.
+class PlaceForm(forms.Form):
+    """Where the learner lives, chosen down the tree.
 
     The commune list depends on the province and the village list on the
     commune; the choices are rebuilt from whatever was submitted, so the form
     works with plain HTML posts and htmx just refreshes the lists sooner.
     """
 
-    full_name = TextField(label=_("Họ và tên"), max_length=NAME_MAX)
-    birth_year = forms.IntegerField(
-        label=_("Năm sinh"),
-        required=False,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "placeholder": "1980"}),
-    )
     province = forms.ChoiceField(label=_("Tỉnh, thành phố"), required=False)
     commune = forms.ChoiceField(label=_("Xã, phường, đặc khu"), required=False)
     village = forms.ChoiceField(label=_("Thôn, bản, ấp, tổ dân phố"), required=False)
@@ -80,6 +79,40 @@ class ProfileForm(forms.Form):
             villages, _("— Chọn thôn, tổ (nếu có) —")
         )
 
+    def clean(self):
+        data = super().clean()
+        code = data.get("village") or data.get("commune") or data.get("province")
+        data["unit"] = Unit.objects.filter(code=code).first() if code else None
+        return data
+
+
+class SignupPlaceForm(PlaceForm):
+    """Asked right after sign-up, so that commune and province reports count
+    the citizens who signed up by themselves: the commune is required, the
+    village is not (many do not know its official name)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["province"].required = True
+        self.fields["province"].error_messages["required"] = _(
+            "Vui lòng chọn tỉnh, thành phố."
+        )
+        self.fields["commune"].required = True
+        self.fields["commune"].error_messages["required"] = _(
+            "Vui lòng chọn xã, phường nơi bạn sinh sống."
+        )
+
+
+class ProfileForm(PlaceForm):
+    """Name, year of birth and where the learner lives."""
+
+    full_name = TextField(label=_("Họ và tên"), max_length=NAME_MAX)
+    birth_year = forms.IntegerField(
+        label=_("Năm sinh"),
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "placeholder": "1980"}),
+    )
+
     def clean_full_name(self) -> str:
         return person_name_clean(self.cleaned_data["full_name"])
 
@@ -93,9 +126,3 @@ class ProfileForm(forms.Form):
                 _("Năm sinh phải trong khoảng 1900–%(max)d.") % {"max": this_year - 6}
             )
         return year
-
-    def clean(self):
-        data = super().clean()
-        code = data.get("village") or data.get("commune") or data.get("province")
-        data["unit"] = Unit.objects.filter(code=code).first() if code else None
-        return data

@@ -75,3 +75,40 @@ class AdminSecondFactorRequiredMiddleware:
         if settings.DJANGO_ADMIN_ENABLED:  # production does not mount it
             paths.append(reverse("admin:index"))
         return tuple(paths)
+
+
+# Who last logged in on this browser, so that the next learner on a shared
+# phone does not get the previous one's offline copies (their result page
+# with the keys, their unsent answers).
+PHONE_OWNER_COOKIE = "hocvuso_phone_owner"
+PHONE_OWNER_SALT = "hocvuso.accounts.phone_owner"
+PHONE_OWNER_MAX_AGE = 365 * 24 * 3600
+# The quiz's service worker caches, its localStorage and IndexedDB, and the
+# worker itself; cookies are left alone (the new session is in them).
+CLEAR_OFFLINE_DATA = '"cache", "storage"'
+
+
+class SharedPhoneMiddleware:
+    """Clears the browser's offline data on log-out and on the log-in of a
+    different account. The signals in signals.py mark the request; nothing is
+    read or written on other requests."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if getattr(request, "offline_data_clear", False):
+            response["Clear-Site-Data"] = CLEAR_OFFLINE_DATA
+        owner = getattr(request, "phone_owner", None)
+        if owner is not None:
+            response.set_signed_cookie(
+                PHONE_OWNER_COOKIE,
+                str(owner),
+                salt=PHONE_OWNER_SALT,
+                max_age=PHONE_OWNER_MAX_AGE,
+                secure=request.is_secure(),
+                httponly=True,
+                samesite="Lax",
+            )
+        return response

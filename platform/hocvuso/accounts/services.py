@@ -193,6 +193,12 @@ def profile_update(
     return user
 
 
+def user_place_set(*, user: User, unit: Unit) -> User:
+    user.unit = unit
+    user.save(update_fields=["unit"])
+    return user
+
+
 # --- Bulk import of learners and team members -------------------------------
 
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i

@@ -1,10 +1,10 @@
 from allauth.account.signals import authentication_step_completed, password_changed
 from django.contrib import messages
-from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
-from .middleware import MUST_CHANGE_SESSION_KEY
+from .middleware import MUST_CHANGE_SESSION_KEY, PHONE_OWNER_COOKIE, PHONE_OWNER_SALT
 from .services import account_phone_claim
 
 
@@ -12,6 +12,23 @@ from .services import account_phone_claim
 def _remember_password_change_required(sender, request, user, **kwargs):
     if getattr(user, "must_change_password", False) and request is not None:
         request.session[MUST_CHANGE_SESSION_KEY] = True
+
+
+@receiver(user_logged_in)
+def _clear_offline_data_of_another_account(sender, request, user, **kwargs):
+    if request is None:
+        return
+    previous = request.get_signed_cookie(
+        PHONE_OWNER_COOKIE, default=None, salt=PHONE_OWNER_SALT
+    )
+    request.offline_data_clear = previous is not None and previous != str(user.pk)
+    request.phone_owner = user.pk
+
+
+@receiver(user_logged_out)
+def _clear_offline_data_on_logout(sender, request, user, **kwargs):
+    if request is not None:
+        request.offline_data_clear = True
 
 
 @receiver(password_changed)

@@ -16,9 +16,10 @@ from hocvuso.orgunits.selectors import (
     unit_ancestry_get,
 )
 
-from .forms import ConsentForm, ProfileForm
+from .decorators import PLACE_PENDING_SESSION_KEY
+from .forms import ConsentForm, ProfileForm, SignupPlaceForm
 from .selectors import consent_is_current, privacy_notice_current
-from .services import consent_give, profile_update
+from .services import consent_give, profile_update, user_place_set
 
 
 def _safe_next(request, default: str = "/") -> str:
@@ -81,6 +82,23 @@ def profile(request):
             "teams_led": teams_led_list(user=user),
         },
     )
+
+
+@login_required
+def place_choose(request):
+    """The last step of a sign-up, before the first course: where the new
+    learner lives, so that their commune's and province's reports count them."""
+    next_url = _safe_next(request)
+    ancestry = {u.level: u.code for u in unit_ancestry_get(unit=request.user.unit)}
+    refreshing = "refresh" in request.POST
+    form = SignupPlaceForm(request.POST or None, initial=ancestry)
+    if request.method == "POST" and not refreshing and form.is_valid():
+        user_place_set(user=request.user, unit=form.cleaned_data["unit"])
+        request.session.pop(PLACE_PENDING_SESSION_KEY, None)
+        return redirect(next_url)
+    if refreshing:
+        form.errors.clear()
+    return render(request, "accounts/place.html", {"form": form, "next": next_url})
 
 
 @require_GET

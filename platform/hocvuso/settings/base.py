@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "hocvuso.accounts.middleware.PasswordChangeRequiredMiddleware",
+    "hocvuso.accounts.middleware.SharedPhoneMiddleware",
     "hocvuso.accounts.middleware.AdminSecondFactorRequiredMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -349,6 +350,9 @@ ACCOUNT_ADAPTER = "hocvuso.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"phone", "username"}
 ACCOUNT_SIGNUP_FIELDS = ["phone*", "password1"]
 ACCOUNT_SIGNUP_FORM_CLASS = "hocvuso.accounts.forms.SignupExtraForm"
+# "Bạn đã đăng nhập với tên …": the person's name (User.__str__), not the
+# username nobody chose.
+ACCOUNT_USER_DISPLAY = str
 ACCOUNT_FORMS = {
     "login": "hocvuso.accounts.allauth_forms.PhoneLoginForm",
     "signup": "hocvuso.accounts.allauth_forms.PhoneSignupForm",

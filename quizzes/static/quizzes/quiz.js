@@ -4,6 +4,7 @@
 // automatic submission. Answers live in localStorage until the server has
 // acknowledged them, and the full set is sent again on submit.
 
+const pageAsServed = `<!doctype html>\n${document.documentElement.outerHTML}`;
 const root = document.querySelector("[data-attempt]");
 const attemptId = root.dataset.attempt;
 const api = root.dataset.api;
@@ -16,11 +17,12 @@ const storeKey = `hocvuso:attempt:${attemptId}`;
 // --- State kept on the phone --------------------------------------------------
 const serverTime = Date.parse(root.dataset.serverTime);
 const stored = JSON.parse(localStorage.getItem(storeKey) || "null");
+// A page older than the one the phone last saw is a copy from the offline
+// cache: its server time and deadline are stale, so the clock keeps the
+// offset and deadline measured on the freshest page.
 const state = stored && stored.serverTime >= serverTime ? stored : {
   answers: stored ? stored.answers : {},
   seq: stored ? stored.seq : 0,
-  // A page reloaded from the offline cache carries an old server time: keep
-  // the clock offset measured when the page was last fresh.
   offset: serverTime - Date.now(),
   serverTime,
   deadline: Date.parse(root.dataset.deadline),
@@ -280,11 +282,20 @@ listen();
 // --- Reloading without a network: the service worker keeps this page ------------------------
 if ("serviceWorker" in navigator) {
   navigator.serviceWorker.register(root.dataset.sw).catch(() => {});
-  // The worker only keeps what passes through it: store this page and its
-  // files now, so that the very next reload works without a network.
-  const files = [location.href,
-    ...[...document.querySelectorAll("link[rel=stylesheet], script[src]")].map((el) => el.href || el.src)];
-  caches.open("hocvuso-quiz-v1").then((cache) => cache.addAll(files)).catch(() => {});
+  // A page the worker served is in its cache already. The very first one
+  // came before the worker: keep it as it arrived (captured above, before
+  // this script changed it) instead of asking the server for it again, which
+  // would double the requests at an exam's start and leave a copy whose
+  // server time is newer than the clock measured here.
+  if (!navigator.serviceWorker.controller) {
+    const files = [...document.querySelectorAll("link[rel=stylesheet], script[src]")]
+      .map((el) => el.href || el.src);
+    caches.open("hocvuso-quiz-v1").then((cache) => Promise.all([
+      cache.put(location.href, new Response(pageAsServed,
+        { headers: { "Content-Type": "text/html; charset=utf-8" } })),
+      cache.addAll(files),
+    ])).catch(() => {});
+  }
 }
 
 show(state.current);

@@ -35,7 +35,10 @@ def test_signup_by_phone_sends_a_six_digit_code_and_logs_in(client, privacy_noti
 
     response = client.post(VERIFY, {"code": last_code()})
     assert response.status_code == 302
-    assert response["Location"] == reverse("consent")
+    # Consent, then where the learner lives (test_signup_place.py).
+    assert (
+        response["Location"] == reverse("consent") + "?next=%2Ftai-khoan%2Fnoi-song%2F"
+    )
     user = User.objects.get(phone="+84912345678")
     assert user.full_name == "Nguyễn Thị Hồng Nhung"
     assert user.phone_verified
