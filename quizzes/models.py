@@ -10,7 +10,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable, Page, PreviewableMixin
 
-from courses.page_mixins import SingleQueryViewRestrictionsMixin
+from courses.page_mixins import AsciiSlugMixin, SingleQueryViewRestrictionsMixin
 
 from .engine.scoring import Kind
 from .panels import BankSizePanel
@@ -34,7 +34,7 @@ class ReviewPolicy(models.TextChoices):
     NEVER = "never", _("Không cho xem đáp án")
 
 
-class QuizPage(SingleQueryViewRestrictionsMixin, Page):
+class QuizPage(AsciiSlugMixin, SingleQueryViewRestrictionsMixin, Page):
     """A timed test at the end of a course."""
 
     intro = models.TextField(_("hướng dẫn"), blank=True)

@@ -407,6 +407,8 @@ STORAGES = {
 
 # --- Wagtail -----------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Bình dân học vụ số"
+# ASCII page URLs ("dinh-danh-dien-tu"): see core.text.slug_ascii.
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"png": "webp", "jpeg": "webp"}
 # Checked before decoding (hocvuso.core.images); 40 million is a 7,300 × 5,500 photo.
