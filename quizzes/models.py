@@ -13,6 +13,7 @@ from wagtail.models import Orderable, Page, PreviewableMixin
 from courses.page_mixins import AsciiSlugMixin, SingleQueryViewRestrictionsMixin
 
 from .engine.scoring import Kind
+from .page_forms import QuizPageForm
 from .panels import BankSizePanel
 
 
@@ -41,7 +42,7 @@ class QuizPage(AsciiSlugMixin, SingleQueryViewRestrictionsMixin, Page):
     time_limit = models.DurationField(
         _("thời gian làm bài"),
         default=timedelta(minutes=15),
-        help_text=_("Dạng giờ:phút:giây, ví dụ 00:15:00."),
+        help_text=_("Số phút, ví dụ 15 hoặc “15 phút”."),
     )
     question_count = models.PositiveSmallIntegerField(
         _("số câu hỏi mỗi lượt"), default=10, validators=[MinValueValidator(1)]
@@ -78,6 +79,7 @@ class QuizPage(AsciiSlugMixin, SingleQueryViewRestrictionsMixin, Page):
         _("tính vào hoàn thành khóa học"), default=True
     )
 
+    base_form_class = QuizPageForm
     content_panels = Page.content_panels + [
         FieldPanel("intro"),
         MultiFieldPanel(
