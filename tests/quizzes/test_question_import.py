@@ -107,6 +107,7 @@ def test_dry_run_then_import_then_nothing_changes(editor, build_catalog):
     page = upload(editor, course, "cau-hoi.csv", content, dry_run=True).content.decode()
     for _row, message in BAD:
         assert message in page, message
+    assert "Sẽ thêm mới: 3 · Đã có sẵn: 0" in page
     assert not Question.objects.exists()
 
     upload(editor, course, "cau-hoi.csv", content, dry_run=False)
