@@ -8,10 +8,9 @@ both under the page-tree generation (page_cache), which every edit replaces.
 """
 
 from django.db.models import Q
+from hocvuso.core.text import slug_ascii
 from wagtail.models import Page, PageViewRestriction
 from wagtail.url_routing import RouteResult
-
-from hocvuso.core.text import slug_ascii
 
 from .page_cache import cached
 

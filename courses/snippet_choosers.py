@@ -64,7 +64,9 @@ class TitleSearchForm(BaseFilterForm):
     )
 
     def clean_q(self) -> str:
-        return text_clean(self.cleaned_data["q"], field=_("Tìm theo tên"), max_length=200)
+        return text_clean(
+            self.cleaned_data["q"], field=_("Tìm theo tên"), max_length=200
+        )
 
     def filter(self, objects):
         query = self.cleaned_data.get("q")

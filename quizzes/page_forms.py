@@ -12,7 +12,7 @@ _MINUTES = re.compile(r"\s*(\d{1,4})\s*(phút|phut)?\s*", re.IGNORECASE)
 
 
 class MinutesDurationField(forms.DurationField):
-    """"10" or "10 phút" is ten minutes; "00:10:00" still works (issue 24,
+    """ "10" or "10 phút" is ten minutes; "00:10:00" still works (issue 24,
     item 12: the limit had to be typed as hours:minutes:seconds)."""
 
     def prepare_value(self, value):
@@ -22,10 +22,7 @@ class MinutesDurationField(forms.DurationField):
 
     def to_python(self, value):
         match = _MINUTES.fullmatch(str(value or ""))
-        if match:
-            duration = timedelta(minutes=int(match[1]))
-        else:
-            duration = self._duration(value)
+        duration = timedelta(minutes=int(match[1])) if match else self._duration(value)
         if duration is not None and duration <= timedelta(0):
             raise ValidationError(_("Thời gian làm bài phải dài hơn 0 phút."))
         return duration

@@ -9,12 +9,11 @@ from collections import defaultdict
 from urllib.parse import urlsplit
 
 import pytest
-from wagtail.models import Page
-
 from hocvuso.accounts.models import User
 from hocvuso.accounts.services import consent_give
 from hocvuso.core.demo import DEMO_PASSWORD, demo_privacy_notice_seed
 from hocvuso.orgunits.models import AdminRole, AdminRoleKind
+from wagtail.models import Page
 
 from .conftest import ARTIFACTS
 
@@ -101,15 +100,16 @@ def _english_on(page) -> list[str]:
 
 def _walk(page, base: str) -> dict[str, list[str]]:
     page_models = {
-        pk: model
-        for pk, model in Page.objects.values_list("pk", "content_type__model")
+        pk: model for pk, model in Page.objects.values_list("pk", "content_type__model")
     }
     # A create view of each page type under the pages that take children.
     starts = ["/cms/"]
     for parent in Page.objects.filter(depth__gte=2).specific():
         for model in parent.specific_class.creatable_subpage_models():
             meta = model._meta
-            starts.append(f"/cms/pages/add/{meta.app_label}/{meta.model_name}/{parent.pk}/")
+            starts.append(
+                f"/cms/pages/add/{meta.app_label}/{meta.model_name}/{parent.pk}/"
+            )
     queue, seen, english = list(starts), set(), defaultdict(list)
     while queue and len(seen) < MAX_SCREENS:
         path = queue.pop(0)

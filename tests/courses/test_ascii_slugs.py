@@ -2,9 +2,9 @@
 percent-encoded slug that breaks in SMS and chat apps (issue 24, item 11)."""
 
 import pytest
+from hocvuso.core.text import slug_ascii
 
 from courses.models import GlossaryPage
-from hocvuso.core.text import slug_ascii
 
 pytestmark = pytest.mark.django_db
 

@@ -17,13 +17,19 @@ def _titles(response) -> list[str]:
     # The chooser opens as JSON for the modal; its search answers plain HTML.
     is_json = response["Content-Type"].startswith("application/json")
     html = response.json()["html"] if is_json else response.text
-    shown = [(html.index(m.title), m.title) for m in LessonMedia.objects.all() if m.title in html]
+    shown = [
+        (html.index(m.title), m.title)
+        for m in LessonMedia.objects.all()
+        if m.title in html
+    ]
     return [title for _at, title in sorted(shown)]
 
 
 @pytest.fixture
 def editor_client(client, make_learner):
-    client.force_login(make_learner(username="bientap", is_superuser=True, is_staff=True))
+    client.force_login(
+        make_learner(username="bientap", is_superuser=True, is_staff=True)
+    )
     return client
 
 
@@ -34,7 +40,11 @@ def test_the_newest_media_comes_first_and_search_finds_by_title(editor_client):
         media.save()
 
     listing = editor_client.get(CHOOSER)
-    assert _titles(listing) == ["Đăng ký tài khoản", "Nộp hồ sơ trực tuyến", "Cài đặt VNeID"]
+    assert _titles(listing) == [
+        "Đăng ký tài khoản",
+        "Nộp hồ sơ trực tuyến",
+        "Cài đặt VNeID",
+    ]
     assert "Tìm theo tên" in listing.json()["html"]
 
     found = editor_client.get(CHOOSER + "results/", {"q": "hồ sơ"})

@@ -188,7 +188,9 @@ def test_xlsx_answers_excel_turned_into_dates_are_refused_naming_the_row(
     course = CoursePage.objects.get()
     book = Workbook()
     book.active.append(COLUMNS)
-    book.active.append(row(câu_hỏi="Phân số nào bằng 1?", đáp_án_1="1/1", đáp_án_2="1/2"))
+    book.active.append(
+        row(câu_hỏi="Phân số nào bằng 1?", đáp_án_1="1/1", đáp_án_2="1/2")
+    )
     dated = row(câu_hỏi="Điểm tối đa?", đáp_án_2="5/10")
     dated[COLUMNS.index("đáp án 1")] = datetime(2026, 10, 10)
     book.active.append(dated)
@@ -197,7 +199,9 @@ def test_xlsx_answers_excel_turned_into_dates_are_refused_naming_the_row(
 
     page = upload(editor, course, "cau-hoi.xlsx", buffer.getvalue(), dry_run=True).text
     # Row 3 of the sheet (row 1 holds the headers).
-    assert re.search(r"<td>3</td>\s*<td>—</td>\s*<td>.*?Ô ở cột “đáp án 1” là ngày", page, re.S)
+    assert re.search(
+        r"<td>3</td>\s*<td>—</td>\s*<td>.*?Ô ở cột “đáp án 1” là ngày", page, re.S
+    )
     assert "2026-10-10" not in page
 
     upload(editor, course, "cau-hoi.xlsx", buffer.getvalue(), dry_run=False)

@@ -40,7 +40,9 @@ def test_a_wrong_time_limit_is_refused_in_vietnamese(typed, message):
 @pytest.mark.django_db
 def test_the_quiz_editor_shows_the_limit_in_minutes(client, make_quiz, make_learner):
     quiz = make_quiz(questions=2, draw=2)
-    client.force_login(make_learner(username="bientap", is_superuser=True, is_staff=True))
+    client.force_login(
+        make_learner(username="bientap", is_superuser=True, is_staff=True)
+    )
 
     page = client.get(f"/cms/pages/{quiz.pk}/edit/").text
 

@@ -10,7 +10,9 @@ from courses.page_mixins import (
 )
 
 
-class HomePage(AsciiSlugMixin, UrlPathRoutingMixin, SingleQueryViewRestrictionsMixin, Page):
+class HomePage(
+    AsciiSlugMixin, UrlPathRoutingMixin, SingleQueryViewRestrictionsMixin, Page
+):
     intro = RichTextField(_("giới thiệu"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]

@@ -25,9 +25,9 @@ def test_the_cms_stays_vietnamese_after_english_was_chosen_on_the_site(
 
 
 def test_an_english_preference_stored_before_is_dropped(make_learner):
-    from django.apps import apps as django_apps
     from importlib import import_module
 
+    from django.apps import apps as django_apps
     from wagtail.users.models import UserProfile
 
     editor = make_learner(username="bientap", is_superuser=True, is_staff=True)
