@@ -11,7 +11,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 
 from .blocks import LessonBodyBlock
-from .page_mixins import SingleQueryViewRestrictionsMixin
+from .page_mixins import AsciiSlugMixin, SingleQueryViewRestrictionsMixin
 
 
 class Audience(models.TextChoices):
@@ -22,7 +22,7 @@ class Audience(models.TextChoices):
     WORKER = "worker", _("Người lao động trong doanh nghiệp")
 
 
-class CatalogPage(SingleQueryViewRestrictionsMixin, Page):
+class CatalogPage(AsciiSlugMixin, SingleQueryViewRestrictionsMixin, Page):
     """The course catalogue: parent of every course and programme."""
 
     intro = RichTextField(_("giới thiệu"), blank=True)
@@ -47,7 +47,7 @@ class CatalogPage(SingleQueryViewRestrictionsMixin, Page):
         return context
 
 
-class CoursePage(SingleQueryViewRestrictionsMixin, Page):
+class CoursePage(AsciiSlugMixin, SingleQueryViewRestrictionsMixin, Page):
     topic_number = models.PositiveSmallIntegerField(
         _("số thứ tự chuyên đề"),
         validators=[MinValueValidator(1), MaxValueValidator(99)],
@@ -133,7 +133,7 @@ class CoursePage(SingleQueryViewRestrictionsMixin, Page):
         )
 
 
-class LessonPage(SingleQueryViewRestrictionsMixin, Page):
+class LessonPage(AsciiSlugMixin, SingleQueryViewRestrictionsMixin, Page):
     summary = models.CharField(_("tóm tắt"), max_length=300, blank=True)
     estimated_minutes = models.PositiveSmallIntegerField(
         _("thời lượng (phút)"), default=10
@@ -164,7 +164,7 @@ class LessonPage(SingleQueryViewRestrictionsMixin, Page):
         return lesson_serve(request, lesson=self)
 
 
-class ProgrammePage(SingleQueryViewRestrictionsMixin, Page):
+class ProgrammePage(AsciiSlugMixin, SingleQueryViewRestrictionsMixin, Page):
     """A programme groups courses for one audience (e.g. all seven topics)."""
 
     audience = models.CharField(_("đối tượng"), max_length=10, choices=Audience.choices)
@@ -207,7 +207,7 @@ class GlossaryTermBlock(blocks.StructBlock):
         label = _("Thuật ngữ")
 
 
-class GlossaryPage(SingleQueryViewRestrictionsMixin, Page):
+class GlossaryPage(AsciiSlugMixin, SingleQueryViewRestrictionsMixin, Page):
     """One list of the terms the courses use, each with its own anchor, so a
     lesson can link to #anchor and every course says a thing the same way."""
 

@@ -10,7 +10,7 @@ from wagtail.admin.widgets.button import ListingButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 
-from courses.snippet_choosers import PermissionCheckedChooserViewSet
+from courses.snippet_choosers import TitledChooserViewSet
 
 from .forms import LessonMediaForm
 from .models import LessonMedia, MediaStatus
@@ -33,7 +33,7 @@ class LessonMediaIndexView(IndexView):
 
 
 class LessonMediaViewSet(SnippetViewSet):
-    chooser_viewset_class = PermissionCheckedChooserViewSet
+    chooser_viewset_class = TitledChooserViewSet
     model = LessonMedia
     icon = "media"
     menu_label = gettext_lazy("Video và âm thanh")

@@ -10,9 +10,10 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable, Page, PreviewableMixin
 
-from courses.page_mixins import SingleQueryViewRestrictionsMixin
+from courses.page_mixins import AsciiSlugMixin, SingleQueryViewRestrictionsMixin
 
 from .engine.scoring import Kind
+from .page_forms import QuizPageForm
 from .panels import BankSizePanel
 
 
@@ -34,14 +35,14 @@ class ReviewPolicy(models.TextChoices):
     NEVER = "never", _("Không cho xem đáp án")
 
 
-class QuizPage(SingleQueryViewRestrictionsMixin, Page):
+class QuizPage(AsciiSlugMixin, SingleQueryViewRestrictionsMixin, Page):
     """A timed test at the end of a course."""
 
     intro = models.TextField(_("hướng dẫn"), blank=True)
     time_limit = models.DurationField(
         _("thời gian làm bài"),
         default=timedelta(minutes=15),
-        help_text=_("Dạng giờ:phút:giây, ví dụ 00:15:00."),
+        help_text=_("Số phút, ví dụ 15 hoặc “15 phút”."),
     )
     question_count = models.PositiveSmallIntegerField(
         _("số câu hỏi mỗi lượt"), default=10, validators=[MinValueValidator(1)]
@@ -78,6 +79,7 @@ class QuizPage(SingleQueryViewRestrictionsMixin, Page):
         _("tính vào hoàn thành khóa học"), default=True
     )
 
+    base_form_class = QuizPageForm
     content_panels = Page.content_panels + [
         FieldPanel("intro"),
         MultiFieldPanel(

@@ -3,6 +3,7 @@ what is wrong with each in Vietnamese. Nothing here touches the database;
 quizzes.services.questions_import writes."""
 
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
 from typing import IO
 
 from django.core.exceptions import ValidationError
@@ -89,7 +90,16 @@ class RowOutcome:
     errors: list[str] = field(default_factory=list)
 
 
+class _DateCell(str):
+    """A cell the spreadsheet holds as a date or time: Excel turns an answer
+    like "1/1" or "10/10" typed in a General column into 1 January, which was
+    imported as "2026-01-01 00:00:00" (issue 24, item 12). Which of "1/1",
+    "01/01" or "1-1" the author typed cannot be known, so the row is refused."""
+
+
 def _cell(value: object) -> str:
+    if isinstance(value, (datetime, date, time)):
+        return _DateCell(value.isoformat())
     return "" if value is None else str(value).strip()
 
 
@@ -141,6 +151,16 @@ def _texts_clean(row: dict[str, str], errors: list[str]) -> dict[str, str]:
 def row_parse(row: dict[str, str], number: int) -> RowOutcome:
     outcome = RowOutcome(number=number)
     errors = outcome.errors
+    dated = [column for column, value in row.items() if isinstance(value, _DateCell)]
+    if dated:
+        errors.append(
+            _(
+                "Ô ở cột %(columns)s là ngày tháng: Excel tự đổi “1/1” hay “10/10” "
+                "thành ngày. Hãy định dạng cột là Văn bản (Text) rồi gõ lại."
+            )
+            % {"columns": ", ".join(f"“{column}”" for column in dated)}
+        )
+        return outcome
     row = _texts_clean(row, errors)
     if errors:
         # The other checks would misread a refused cell (a "missing" answer).

@@ -351,9 +351,10 @@ def extra_time_grant(
 
 @dataclass(frozen=True)
 class QuestionImportResult:
-    created: int
+    created: int  # added, or for a dry run to be added
     unchanged: int
     outcomes: list
+    dry_run: bool = False
 
 
 def question_create(*, course: CoursePage, question: ParsedQuestion) -> Question:
@@ -397,6 +398,8 @@ def questions_import(
         with transaction.atomic():
             for parsed in fresh:
                 question_create(course=course, question=parsed)
+    # A dry run counts what the import would add: it said "Thêm mới: 0" for
+    # eleven good rows (issue 24, item 12).
     return QuestionImportResult(
-        created=0 if dry_run else len(fresh), unchanged=unchanged, outcomes=outcomes
+        created=len(fresh), unchanged=unchanged, outcomes=outcomes, dry_run=dry_run
     )

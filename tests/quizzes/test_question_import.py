@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 
 import pytest
 from openpyxl import Workbook
@@ -106,6 +107,7 @@ def test_dry_run_then_import_then_nothing_changes(editor, build_catalog):
     page = upload(editor, course, "cau-hoi.csv", content, dry_run=True).content.decode()
     for _row, message in BAD:
         assert message in page, message
+    assert "Sẽ thêm mới: 3 · Đã có sẵn: 0" in page
     assert not Question.objects.exists()
 
     upload(editor, course, "cau-hoi.csv", content, dry_run=False)
@@ -172,3 +174,36 @@ def test_learners_cannot_import(client, learner, build_catalog):
     client.force_login(learner)
     response = client.get("/cms/cau-hoi/nhap/")
     assert response.status_code in (302, 403)
+
+
+def test_xlsx_answers_excel_turned_into_dates_are_refused_naming_the_row(
+    editor, build_catalog
+):
+    """ "1/1" typed in a General column is stored by Excel as 1 January; it was
+    imported and shown to learners as "2026-01-01 00:00:00" (issue 24, item 12).
+    The same answer kept as text is imported as typed."""
+    from datetime import datetime
+
+    build_catalog(courses=1, lessons=1)
+    course = CoursePage.objects.get()
+    book = Workbook()
+    book.active.append(COLUMNS)
+    book.active.append(
+        row(câu_hỏi="Phân số nào bằng 1?", đáp_án_1="1/1", đáp_án_2="1/2")
+    )
+    dated = row(câu_hỏi="Điểm tối đa?", đáp_án_2="5/10")
+    dated[COLUMNS.index("đáp án 1")] = datetime(2026, 10, 10)
+    book.active.append(dated)
+    buffer = io.BytesIO()
+    book.save(buffer)
+
+    page = upload(editor, course, "cau-hoi.xlsx", buffer.getvalue(), dry_run=True).text
+    # Row 3 of the sheet (row 1 holds the headers).
+    assert re.search(
+        r"<td>3</td>\s*<td>—</td>\s*<td>.*?Ô ở cột “đáp án 1” là ngày", page, re.S
+    )
+    assert "2026-10-10" not in page
+
+    upload(editor, course, "cau-hoi.xlsx", buffer.getvalue(), dry_run=False)
+    question = Question.objects.get()
+    assert [c.text for c in question.choices.order_by("sort_order")] == ["1/1", "1/2"]

@@ -11,15 +11,24 @@ class VietnameseFirstLocaleMiddleware:
     Django's LocaleMiddleware follows the browser's Accept-Language, which on a
     phone bought abroad or set to English would turn the platform English for
     a learner who never asked for it. Only the language switch (cookie) counts.
+
+    The CMS (/cms/) takes only WAGTAILADMIN_PERMITTED_LANGUAGES: Wagtail applies
+    an editor's preference only once they have a profile, so "English" chosen
+    on the site turned a new editor's CMS English (issue 24, item 10).
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
         self.supported = {code for code, _name in settings.LANGUAGES}
+        self.cms_supported = {
+            code for code, _name in settings.WAGTAILADMIN_PERMITTED_LANGUAGES
+        }
 
     def __call__(self, request):
         language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         if language not in self.supported:
+            language = settings.LANGUAGE_CODE
+        if request.path_info.startswith("/cms/") and language not in self.cms_supported:
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language

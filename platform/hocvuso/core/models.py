@@ -3,10 +3,16 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from courses.page_mixins import SingleQueryViewRestrictionsMixin, UrlPathRoutingMixin
+from courses.page_mixins import (
+    AsciiSlugMixin,
+    SingleQueryViewRestrictionsMixin,
+    UrlPathRoutingMixin,
+)
 
 
-class HomePage(UrlPathRoutingMixin, SingleQueryViewRestrictionsMixin, Page):
+class HomePage(
+    AsciiSlugMixin, UrlPathRoutingMixin, SingleQueryViewRestrictionsMixin, Page
+):
     intro = RichTextField(_("giới thiệu"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]

@@ -12,6 +12,7 @@ import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 # Starts a spreadsheet reads as a formula (OWASP "CSV injection"); tab and CR
@@ -146,3 +147,28 @@ def place_name_clean(value: str, *, field: str, max_length: int = PLACE_MAX) -> 
             params={"field": field, "value": value[:40]},
         )
     return value
+
+
+def _ascii_letters() -> dict[str, str]:
+    # Tone and vowel marks come off by decomposition, but "đ" has none: Django's
+    # slugify drops it ("inh-danh") and Wagtail's urlify spells it the Serbian way
+    # ("dj"). Issue 24, item 11.
+    letters = {"đ": "d", "Đ": "D"}
+    for code in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00)):
+        char = chr(code)
+        base = unicodedata.normalize("NFKD", char)[0]
+        if base != char and base.isascii() and base.isalpha():
+            letters[char] = base
+    return letters
+
+
+ASCII_LETTERS = _ascii_letters()
+_ASCII_TABLE = str.maketrans(ASCII_LETTERS)
+
+
+def slug_ascii(value: str) -> str:
+    """An ASCII slug for a page URL: "Định danh điện tử" → "dinh-danh-dien-tu".
+
+    Unicode slugs are percent-encoded into URLs three times as long that break
+    in SMS and chat apps."""
+    return slugify(value.translate(_ASCII_TABLE))

@@ -2,8 +2,15 @@
 
 Each fix names what it answers; remove it when Wagtail does the same."""
 
+from collections import defaultdict
+
 from django.core.exceptions import ValidationError
+from django.db import models
+from wagtail.admin.forms.models import register_form_field_override
 from wagtail.admin.widgets.chooser import BaseChooser
+from wagtail.admin.widgets.slug import SlugInput
+
+from .text import ASCII_LETTERS
 
 _chooser_get_instance = BaseChooser.get_instance
 
@@ -18,5 +25,24 @@ def _chooser_get_instance_of_any_value(self, value):
         return None
 
 
+def _ascii_letter_formatters() -> list[tuple[str, str]]:
+    by_base = defaultdict(str)
+    for letter, base in ASCII_LETTERS.items():
+        by_base[base] += letter
+    return [(f"[{letters}]", base) for base, letters in sorted(by_base.items())]
+
+
+class AsciiSlugInput(SlugInput):
+    """The slug the CMS fills in from a title, with the letters of
+    `core.text.slug_ascii`: Wagtail's urlify dropped "ị" and turned "đ" into
+    "dj" (issue 24, item 11)."""
+
+    def __init__(self, attrs=None, formatters=None, locale=None):
+        super().__init__(
+            attrs, formatters=formatters or _ascii_letter_formatters(), locale=locale
+        )
+
+
 def wagtail_fixes_apply() -> None:
     BaseChooser.get_instance = _chooser_get_instance_of_any_value
+    register_form_field_override(models.SlugField, override={"widget": AsciiSlugInput})

@@ -173,18 +173,25 @@ def assignment_add(request, code: str):
     return _unit_page(request, unit, assignment_form=form)
 
 
-@require_POST
 @unit_admin_required
 def assignment_remove(request, pk: int):
+    """GET asks to confirm, POST removes: one click on "Bỏ giao" deleted an
+    assignment with its due dates (issue 24, item 9)."""
     assignment = (
         assignments_in_scope(scope=request.scope)
-        .select_related("unit", "team__unit")
+        .select_related("unit", "team__unit", "course", "programme")
         .filter(pk=pk)
         .first()
     )
     if assignment is None:
         raise Http404(_("Không tìm thấy việc giao khóa học này."))
     unit = assignment.unit or assignment.team.unit
+    if request.method != "POST":
+        return render(
+            request,
+            "orgunits/assignment_remove.html",
+            {"assignment": assignment, "unit": unit},
+        )
     assignment_delete(assignment=assignment)
     messages.success(request, _("Đã bỏ việc giao khóa học."))
     return redirect("unit_admin_detail", code=unit.code)

@@ -437,14 +437,18 @@ LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
 LOCALE_PATHS = [
     PROJECT_DIR / "locale",
     PROJECT_DIR / "locale_allauth",
-    # Wagtail's vi catalogue misses most upload and error messages.
+    # Wagtail's vi catalogue translates a tenth of its admin; ours the rest an
+    # editor or a unit admin meets (tests/browser/test_cms_vietnamese.py).
     PROJECT_DIR / "locale_wagtail",
 ]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 WAGTAIL_I18N_ENABLED = False
-WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+# The CMS is in Vietnamese for everyone, even after "English" was chosen in the
+# site's footer: Wagtail's own English is the only one a translator cannot
+# check here, and editors write Vietnamese content (issue 24, item 10).
+WAGTAILADMIN_PERMITTED_LANGUAGES = [("vi", _("Tiếng Việt"))]
 
 # --- Static and media --------------------------------------------------------
 STATIC_URL = "/static/"
@@ -461,6 +465,8 @@ STORAGES = {
 
 # --- Wagtail -----------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Bình dân học vụ số"
+# ASCII page URLs ("dinh-danh-dien-tu"): see core.text.slug_ascii.
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"png": "webp", "jpeg": "webp"}
 # Checked before decoding (hocvuso.core.images); 40 million is a 7,300 × 5,500 photo.

@@ -184,5 +184,14 @@ def test_assignment_and_target_forms(client, org_tree, catalog):
     response = client.post(target_url, {"programme": str(programme.pk)})
     assert "Hãy nhập số học viên chỉ tiêu." in response.text
 
-    client.post(reverse("unit_assignment_remove", args=[assignment.pk]))
+    # "Bỏ giao" asks first (a link to a confirmation page, no script needed).
+    remove_url = reverse("unit_assignment_remove", args=[assignment.pk])
+    page = client.get(reverse("unit_admin_detail", args=[commune.code])).text
+    assert f'href="{remove_url}"' in page
+    confirm = client.get(remove_url)
+    assert confirm.status_code == 200
+    assert "Bỏ giao khóa học?" in confirm.text
+    assert programme.title in confirm.text and "01/12/2026 – 31/12/2026" in confirm.text
+    assert Assignment.objects.filter(pk=assignment.pk).exists()
+    client.post(remove_url)
     assert not Assignment.objects.exists()
