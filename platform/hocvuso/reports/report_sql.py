@@ -12,6 +12,7 @@ from datetime import datetime, time
 from django.db import connection
 from django.utils import timezone
 
+from hocvuso.core.collation import vietnamese_order_sql
 from courses.models import (
     CourseCompletion,
     Enrolment,
@@ -278,7 +279,7 @@ def learner_rows(
         search=search,
         phone_paths=phone_paths,
     )
-    sql += " ORDER BY full_name, id"
+    sql += f" ORDER BY {vietnamese_order_sql('full_name', connection)}, id"
     if limit is not None:
         sql += " LIMIT %s OFFSET %s"
         params += [limit, offset]
@@ -308,7 +309,7 @@ def learner_rows_iter(
         search=search,
         phone_paths=phone_paths,
     )
-    sql += " ORDER BY full_name, id"
+    sql += f" ORDER BY {vietnamese_order_sql('full_name', connection)}, id"
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while chunk := cursor.fetchmany(batch):

@@ -12,6 +12,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from courses.models import (
     CourseCompletion,
@@ -20,7 +21,8 @@ from courses.models import (
     ProgrammeCourse,
     ProgrammePage,
 )
-from hocvuso.orgunits.models import AdminRole, Unit, UnitTarget
+from hocvuso.core.collation import vietnamese_sort_key
+from hocvuso.orgunits.models import AdminRole, Unit, UnitLevel, UnitTarget
 from hocvuso.orgunits.selectors import AdminScope
 
 from . import report_sql
@@ -89,11 +91,20 @@ def _targets(subject: Subject, units: list[Unit]) -> dict[int, int]:
     )
 
 
+# The row of learners registered on a unit but on none of its children, by
+# the level of that unit: what they have not given.
+DIRECT_ROW_NAMES = {
+    UnitLevel.PROVINCE: gettext_noop("Chưa ghi xã/phường"),
+    UnitLevel.COMMUNE: gettext_noop("Chưa ghi thôn/tổ dân phố"),
+}
+
+
 def level_rows(
     *, unit: Unit, subject: Subject, period: Period, audience: str, depth: int
 ) -> list[Row]:
-    """One row per unit at `depth` below (or at) `unit`, plus a row for the
-    learners who live directly in a unit above that depth. Three queries."""
+    """One row per unit at `depth` below (or at) `unit`, then one row per
+    unit above that depth for the learners registered on it directly (a
+    commune's residents who gave no village). Four queries."""
     steplen = Unit.steplen
     figures = report_sql.grouped_figures(
         unit=unit,
@@ -102,9 +113,18 @@ def level_rows(
         audience=audience,
         group_len=depth * steplen,
     )
-    units = list(
-        Unit.objects.filter(path__startswith=unit.path, depth=depth).order_by("name")
+    units = sorted(
+        Unit.objects.filter(path__startswith=unit.path, depth=depth),
+        key=lambda u: vietnamese_sort_key(u.name),
     )
+    parents = {
+        u.path: u
+        for u in Unit.objects.filter(
+            path__startswith=unit.path[:steplen], depth__lt=depth
+        ).filter(
+            path__in={u.path[: (depth - 1) * steplen] for u in units} | set(figures)
+        )
+    }
     targets = _targets(subject, units)
     rows = [
         Row(
@@ -113,18 +133,19 @@ def level_rows(
             figures=figures.pop(u.path, Figures()),
             target=targets.get(u.pk),
             drill=u.numchild > 0,
+            parent_name=getattr(parents.get(u.path[: (depth - 1) * steplen]), "name", ""),
         )
         for u in units
     ]
-    if figures:  # learners registered on a unit above this level
-        direct = Figures()
-        for f in figures.values():
-            direct = direct + f
+    for path in sorted(figures, key=lambda p: vietnamese_sort_key(parents[p].name)):
+        parent = parents[path]
         rows.append(
             Row(
                 code="",
-                name=_("Đăng ký trực tiếp ở cấp trên"),
-                figures=direct,
+                name=_(DIRECT_ROW_NAMES[parent.level]),
+                figures=figures[path],
+                parent_name=parent.name,
+                direct_of=parent.code,
             )
         )
     return rows

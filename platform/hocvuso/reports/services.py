@@ -4,6 +4,7 @@ import logging
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict
+from dataclasses import replace as replace_dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from . import exports
 from .figures import Figures, Row
 from .filters import Filters, filters_from_data
 from .models import ExportJob, ExportKind, ExportStatus, ReportSnapshot
-from .periods import quarter_parse
+from .periods import PeriodError, quarter_parse
 from .report_sql import Subject
 from .selectors import (
     STATUS_LABELS,
@@ -56,40 +57,96 @@ def row_from_json(data: dict) -> Row:
     )
 
 
+class SnapshotExists(SnapshotError):
+    """The quarter is already frozen: replacing it needs a confirmation."""
+
+    def __init__(self, message: str, snapshot: ReportSnapshot):
+        super().__init__(message)
+        self.snapshot = snapshot
+
+
 def report_snapshot_create(
     *,
     scope: AdminScope,
     user,
     unit: Unit,
-    subject: Subject,
+    filters: Filters,
     quarter: str,
-    audience: str,
-    filters: list[tuple[str, str]],
+    replace: bool = False,
 ) -> ReportSnapshot:
-    """Freeze the unit's figures for the quarter; refused if already frozen."""
-    period = quarter_parse(quarter)
+    """Freeze the unit's figures for a quarter that has ended. A quarter
+    already frozen raises SnapshotExists unless `replace`: then the frozen
+    one is kept on file, marked replaced by `user` now."""
+    try:
+        period = quarter_parse(quarter)
+    except PeriodError as exc:
+        raise SnapshotError(str(exc)) from exc
+    today = timezone.localdate()
+    if period.start > today:
+        raise SnapshotError(
+            _("Quý %(q)s chưa bắt đầu: chỉ chốt được số liệu của quý đã kết thúc.")
+            % {"q": period.quarter}
+        )
+    if period.end > today:
+        raise SnapshotError(
+            _(
+                "Quý %(q)s chưa kết thúc (hết ngày %(last)s): chỉ chốt được số liệu "
+                "của quý đã kết thúc."
+            )
+            % {"q": period.quarter, "last": period.last_day.strftime("%d/%m/%Y")}
+        )
+    frozen = replace_dataclass(filters, period=period)
     levels = report_levels(
-        scope=scope, unit=unit, subject=subject, period=period, audience=audience
+        scope=scope,
+        unit=unit,
+        subject=frozen.subject,
+        period=period,
+        audience=frozen.audience,
     )
     if levels is None:
-        raise SnapshotError("Đơn vị không thuộc phạm vi quản lý của bạn.")
-    try:
-        with transaction.atomic():
-            return ReportSnapshot.objects.create(
+        raise SnapshotError(_("Đơn vị không thuộc phạm vi quản lý của bạn."))
+    now = timezone.now()
+    with transaction.atomic():
+        in_force = (
+            ReportSnapshot.objects.select_for_update()
+            .filter(
                 unit=unit,
-                subject_key=subject.key,
-                subject_title=subject.title,
+                subject_key=frozen.subject.key,
                 quarter=period.quarter,
-                audience=audience,
-                filters=[list(f) for f in filters],
-                levels=[[name, [_row_json(r) for r in rows]] for name, rows in levels],
-                created_by=user,
-                created_at=timezone.now(),
+                audience=frozen.audience,
+                replaced_at__isnull=True,
             )
-    except IntegrityError as exc:
-        raise SnapshotError(
-            f"Số liệu quý {period.quarter} của đơn vị này đã được chốt."
-        ) from exc
+            .first()
+        )
+        if in_force is not None:
+            if not replace:
+                raise SnapshotExists(
+                    _("Số liệu quý %(q)s của đơn vị này đã được chốt.")
+                    % {"q": period.quarter},
+                    in_force,
+                )
+            in_force.replaced_at, in_force.replaced_by = now, user
+            in_force.save(update_fields=["replaced_at", "replaced_by"])
+        try:
+            with transaction.atomic():
+                return ReportSnapshot.objects.create(
+                    unit=unit,
+                    subject_key=frozen.subject.key,
+                    subject_title=frozen.subject.title,
+                    quarter=period.quarter,
+                    audience=frozen.audience,
+                    filters=[list(f) for f in frozen.describe()],
+                    levels=[
+                        [name, [_row_json(r) for r in rows]] for name, rows in levels
+                    ],
+                    created_by=user,
+                    created_at=now,
+                )
+        except IntegrityError as exc:  # frozen by someone else meanwhile
+            raise SnapshotError(
+                _("Số liệu quý %(q)s của đơn vị này đã được chốt.")
+                % {"q": period.quarter}
+            ) from exc
 
 
 # --- Background exports ------------------------------------------------------

@@ -21,11 +21,11 @@ from hocvuso.orgunits.selectors import (
 )
 
 from . import charts, exports
-from .figures import COUNT_COLUMNS, rows_sorted
+from .figures import SORT_KEYS, count_columns, rows_sorted
 from .filters import filters_from_request
 from .live import live_counts
 from .models import ExportJob, ExportKind, ExportStatus, ReportSnapshot
-from .periods import quarter_of
+from .periods import quarter_last_ended
 from .selectors import (
     STATUS_LABELS,
     completion_report_rows,
@@ -37,6 +37,7 @@ from .selectors import (
 )
 from .services import (
     SnapshotError,
+    SnapshotExists,
     export_job_start,
     report_snapshot_create,
     row_from_json,
@@ -77,13 +78,53 @@ def _query(request, **extra) -> str:
     return urlencode(data, doseq=True)
 
 
+def _sort_links(request, sort: str, descending: bool) -> dict[str, str]:
+    """The query of each sortable header: the page's filters with only this
+    header's order, so the query stays the same length however often one
+    clicks; a second click on the sorted column reverses it."""
+    data = request.GET.copy()
+    for key in ("sort", "desc", "page"):
+        data.pop(key, None)
+    links = {}
+    for key in SORT_KEYS:
+        data["sort"] = key
+        if key == sort and not descending:
+            data["desc"] = "1"
+        else:
+            data.pop("desc", None)
+        links[key] = urlencode(data, doseq=True)
+    return links
+
+
+def _table_headers(
+    *, kind: str, with_target: bool, links=None, sort="", descending=False
+) -> list[dict]:
+    """The report table's header cells: label, sort key, the query of its
+    link (None when not sortable) and its aria-sort state."""
+    columns = [("name", "Đơn vị"), ("in_scope", "Số học viên được giao / đăng ký")]
+    if with_target:
+        columns.append(("", "Chỉ tiêu"))
+    columns += [(f"{key}_pct", label) for key, label in count_columns(kind)]
+    columns.append(("average", "Điểm trung bình"))
+    state = "descending" if descending else "ascending"
+    return [
+        {
+            "key": key,
+            "label": label,
+            "num": key != "name",
+            "query": links.get(key) if links and key else None,
+            "state": state if links and key == sort else "",
+        }
+        for key, label in columns
+    ]
+
+
 @unit_admin_required
 def report_page(request, code):
     unit, form, filters = _filtered(request, code)
     context = {
         "unit": unit,
         "form": form,
-        "columns": COUNT_COLUMNS,
         "ancestry": _ancestry(request, unit),
     }
     if filters is not None:
@@ -95,8 +136,12 @@ def report_page(request, code):
             audience=filters.audience,
         )
         sort = request.GET.get("sort", "name")
+        sort = sort if sort in SORT_KEYS else "name"
         descending = request.GET.get("desc") == "1"
         rows = rows_sorted(report.rows, sort, descending)
+        with_target = report.total.target is not None or any(
+            r.target is not None for r in rows
+        )
         running, cumulative = 0, []
         for day, n in completions_by_day(
             unit=unit,
@@ -113,8 +158,14 @@ def report_page(request, code):
             descending=descending,
             filters=filters,
             query=_query(request),
-            with_target=report.total.target is not None
-            or any(r.target is not None for r in rows),
+            with_target=with_target,
+            headers=_table_headers(
+                kind=filters.subject.kind,
+                with_target=with_target,
+                links=_sort_links(request, sort, descending),
+                sort=sort,
+                descending=descending,
+            ),
             chart_rate=charts.bar_chart(
                 [
                     (r.name, r.cells()[1]["pct"] or 0)
@@ -131,9 +182,9 @@ def report_page(request, code):
                 ],
                 unit="",
             ),
-            quarter=filters.period.quarter or quarter_of(timezone.localdate()),
+            quarter=quarter_last_ended(timezone.localdate()),
             snapshots=ReportSnapshot.objects.filter(
-                unit=unit, subject_key=filters.subject.key
+                unit=unit, subject_key=filters.subject.key, replaced_at__isnull=True
             ).select_related("created_by")[:8],
         )
     return render(request, "reports/report_unit.html", context)
@@ -321,26 +372,35 @@ def snapshot_create(request, code):
     unit, form, filters = _filtered(request, code)
     if filters is None:
         raise Http404(_("Bộ lọc không hợp lệ."))
-    quarter = request.POST.get("quarter", "")
+    quarter = request.POST.get("quarter", "")[:20]
     try:
         snapshot = report_snapshot_create(
             scope=request.scope,
             user=request.user,
             unit=unit,
-            subject=filters.subject,
+            filters=filters,
             quarter=quarter,
-            audience=filters.audience,
-            filters=filters.describe(),
+            replace=request.POST.get("replace") == "1",
         )
-    except (SnapshotError, ValueError) as exc:
+    except SnapshotExists as exc:
+        return render(
+            request,
+            "reports/snapshot_confirm.html",
+            {"unit": unit, "existing": exc.snapshot, "query": _query(request)},
+            status=409,
+        )
+    except SnapshotError as exc:
         messages.error(request, str(exc))
-        return redirect(f"{request.path.rsplit('chot/', 1)[0]}?{_query(request)}")
+        return redirect(f"{reverse('report_unit', args=[unit.code])}?{_query(request)}")
     messages.success(request, _("Đã chốt số liệu quý %s.") % snapshot.quarter)
     return redirect("report_snapshot", snapshot.pk)
 
 
 def _snapshot_or_404(request, pk) -> ReportSnapshot:
-    snapshot = get_object_or_404(ReportSnapshot.objects.select_related("unit"), pk=pk)
+    snapshot = get_object_or_404(
+        ReportSnapshot.objects.select_related("unit", "created_by", "replaced_by"),
+        pk=pk,
+    )
     if not request.scope.contains(snapshot.unit):
         raise Http404(_("Không tìm thấy bản chốt trong phạm vi quản lý của bạn."))
     return snapshot
@@ -361,7 +421,10 @@ def snapshot_detail(request, pk):
             "snapshot": snapshot,
             "levels": levels,
             "with_target": _with_target(levels),
-            "columns": COUNT_COLUMNS,
+            "headers": _table_headers(
+                kind=snapshot.subject_key.partition(":")[0],
+                with_target=_with_target(levels),
+            ),
         },
     )
 
