@@ -55,9 +55,23 @@ def _sqlite_compare(a: str, b: str) -> int:
 
 
 def sqlite_collation_register(sender, connection, **kwargs) -> None:
-    """`connection_created` receiver: SQLite learns the "vi" collation."""
+    """`connection_created` receiver: SQLite learns the "vi" collation and
+    `vi_lower`, the project's search folding (its lower() is ASCII-only)."""
     if connection.vendor == "sqlite":
+        from .text import search_folded
+
         connection.connection.create_collation(SQLITE_COLLATION, _sqlite_compare)
+        connection.connection.create_function(
+            "vi_lower", 1, lambda v: None if v is None else search_folded(v),
+            deterministic=True,
+        )
+
+
+def lower_sql(column: str, connection) -> str:
+    """`column` folded as `text.search_folded` folds the searched text."""
+    if connection.vendor == "sqlite":
+        return f"vi_lower({column})"
+    return f"LOWER({column})"
 
 
 @cache

@@ -146,3 +146,10 @@ def place_name_clean(value: str, *, field: str, max_length: int = PLACE_MAX) -> 
             params={"field": field, "value": value[:40]},
         )
     return value
+
+
+def search_folded(value: str) -> str:
+    """`value` as searches compare it: NFC and lower case, Vietnamese letters
+    included (SQLite's own lower() and LIKE only fold ASCII, so "Đ" never
+    matched "đ" there; on SQLite this is registered as `vi_lower`)."""
+    return unicodedata.normalize("NFC", value).lower()

@@ -12,7 +12,9 @@ from datetime import datetime, time
 from django.db import connection
 from django.utils import timezone
 
-from hocvuso.core.collation import vietnamese_order_sql
+from hocvuso.accounts.phone import phone_search_digits
+from hocvuso.core.collation import lower_sql, vietnamese_order_sql
+from hocvuso.core.text import search_folded
 from courses.models import (
     CourseCompletion,
     Enrolment,
@@ -210,6 +212,7 @@ def _learner_sql(
     status: str,
     search: str,
     phone_paths: Sequence[str],
+    direct: bool = False,
 ) -> tuple[str, list]:
     """The learner list's SELECT (unordered) and its parameters. `search`
     matches names, and phone numbers only under `phone_paths`: where the
@@ -247,13 +250,17 @@ def _learner_sql(
     if status:
         sql += " AND status = %s"
         params.append(status)
+    if direct:
+        sql += " AND path = %s"
+        params.append(unit.path)
     if search:
-        match = "LOWER(full_name) LIKE %s"
-        params.append(f"%{search.lower()}%")
-        if phone_paths:
+        match = f"{lower_sql('full_name', connection)} LIKE %s"
+        params.append(f"%{search_folded(search)}%")
+        digits = phone_search_digits(search)
+        if phone_paths and digits:
             under = " OR ".join(["path LIKE %s"] * len(phone_paths))
             match += f" OR (phone LIKE %s AND ({under}))"
-            params += [f"%{search}%", *(f"{p}%" for p in phone_paths)]
+            params += [f"%{digits}%", *(f"{p}%" for p in phone_paths)]
         sql += f" AND ({match})"
     return sql, params
 
@@ -266,6 +273,7 @@ def learner_rows(
     status: str = "",
     search: str = "",
     phone_paths: Sequence[str] = (),
+    direct: bool = False,
     limit: int | None = None,
     offset: int = 0,
 ) -> list[tuple]:
@@ -278,6 +286,7 @@ def learner_rows(
         status=status,
         search=search,
         phone_paths=phone_paths,
+        direct=direct,
     )
     sql += f" ORDER BY {vietnamese_order_sql('full_name', connection)}, id"
     if limit is not None:
@@ -296,6 +305,7 @@ def learner_rows_iter(
     status: str = "",
     search: str = "",
     phone_paths: Sequence[str] = (),
+    direct: bool = False,
     batch: int = 2000,
 ) -> Iterator[tuple]:
     """The same rows as `learner_rows`, fetched `batch` at a time. On
@@ -308,6 +318,7 @@ def learner_rows_iter(
         status=status,
         search=search,
         phone_paths=phone_paths,
+        direct=direct,
     )
     sql += f" ORDER BY {vietnamese_order_sql('full_name', connection)}, id"
     with connection.chunked_cursor() as cursor:
@@ -324,6 +335,7 @@ def learner_count(
     status: str = "",
     search: str = "",
     phone_paths: Sequence[str] = (),
+    direct: bool = False,
 ) -> int:
     """How many rows `learner_rows` would return; one query."""
     sql, params = _learner_sql(
@@ -333,6 +345,7 @@ def learner_count(
         status=status,
         search=search,
         phone_paths=phone_paths,
+        direct=direct,
     )
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) FROM ({sql}) n", params)

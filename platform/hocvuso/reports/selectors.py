@@ -323,6 +323,7 @@ def learner_list(
     audience: str,
     status: str = "",
     search: str = "",
+    direct: bool = False,
     limit: int | None = None,
     offset: int = 0,
 ) -> list[LearnerRow] | None:
@@ -340,6 +341,7 @@ def learner_list(
         phone_paths=phone_visible_prefixes(
             admin_paths=role_paths, steplen=Unit.steplen
         ),
+        direct=direct,
         limit=limit,
         offset=offset,
     )
@@ -355,6 +357,7 @@ def learner_list_iter(
     audience: str,
     status: str = "",
     search: str = "",
+    direct: bool = False,
 ) -> tuple[int, Iterator[LearnerRow]] | None:
     """For a background export: how many rows, and the rows themselves read
     in batches, masked exactly as `learner_list` masks them."""
@@ -371,6 +374,7 @@ def learner_list_iter(
         phone_paths=phone_visible_prefixes(
             admin_paths=role_paths, steplen=Unit.steplen
         ),
+        direct=direct,
     )
     count = report_sql.learner_count(**filters)
     rows = report_sql.learner_rows_iter(**filters)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from hocvuso.core.export_writer import text_exportable
 from hocvuso.core.numbers import BIGINT_MAX
 from hocvuso.orgunits.decorators import unit_admin_required
 from hocvuso.orgunits.models import Unit
@@ -299,7 +300,8 @@ def learner_page(request, code):
     if filters is None:
         raise Http404(_("Bộ lọc không hợp lệ."))
     status = request.GET.get("status", "")
-    search = request.GET.get("q", "")[:100]
+    search = text_exportable(request.GET.get("q", "")[:100])
+    direct = request.GET.get("direct") == "1"
     fmt = request.GET.get("format", "")
     kwargs = dict(
         scope=request.scope,
@@ -309,10 +311,11 @@ def learner_page(request, code):
         audience=filters.audience,
         status=status,
         search=search,
+        direct=direct,
     )
     if fmt in ("xlsx", "csv"):
         kind = ExportKind.LEARNERS_XLSX if fmt == "xlsx" else ExportKind.LEARNERS_CSV
-        extra = {"status": status, "q": search}
+        extra = {"status": status, "q": search, "direct": "1" if direct else ""}
         if job := _in_background(request, unit, filters, kind, extra):
             return job
         rows = learner_list(**kwargs)
@@ -355,6 +358,7 @@ def learner_page(request, code):
             "rows": rows[:PAGE_SIZE],
             "status": status,
             "search": search,
+            "direct": direct,
             "statuses": STATUS_LABELS,
             "page_number": page_number,
             "has_next": has_next,
@@ -474,14 +478,18 @@ def _export_job_or_404(request, pk) -> ExportJob:
 def _export_job_again_url(job: ExportJob) -> str:
     """The export link that queued the job, to try again after a failure."""
     query = urlencode(
-        {k: v for k, v in job.filters.items() if k not in ("status", "q")}
+        {k: v for k, v in job.filters.items() if k not in ("status", "q", "direct")}
     )
     if job.kind in (ExportKind.REPORT_XLSX, ExportKind.REPORT_CSV):
         name = "report_xlsx" if job.kind == ExportKind.REPORT_XLSX else "report_csv"
         return f"{reverse(name, args=[job.unit.code])}?{query}"
     fmt = "xlsx" if job.kind == ExportKind.LEARNERS_XLSX else "csv"
     extra = urlencode(
-        {"status": job.filters.get("status", ""), "q": job.filters.get("q", "")}
+        {
+            "status": job.filters.get("status", ""),
+            "q": job.filters.get("q", ""),
+            "direct": job.filters.get("direct", ""),
+        }
     )
     url = reverse("report_learners", args=[job.unit.code])
     return f"{url}?{query}&{extra}&format={fmt}"
