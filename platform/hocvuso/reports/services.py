@@ -301,9 +301,10 @@ def _build_report_xlsx(*, job, scope, filters: Filters, path: Path) -> str:
         generated_at=timezone.now(),
         levels=levels,
         with_target=exports.levels_with_target(levels),
+        kind=subject.kind,
     ).save(path)
     return exports.report_file_name(
-        unit_code=unit.code, subject_kind=subject.kind, ext="xlsx", at=job.created_at
+        unit_code=unit.code, subject=subject, ext="xlsx", at=job.created_at
     )
 
 
@@ -326,11 +327,12 @@ def _build_report_csv(*, job, scope, filters: Filters, path: Path) -> str:
             with_target=exports.levels_with_target(
                 [("", [report.total, *report.rows])]
             ),
+            kind=filters.subject.kind,
         ),
     )
     return exports.report_file_name(
         unit_code=job.unit.code,
-        subject_kind=filters.subject.kind,
+        subject=filters.subject,
         ext="csv",
         at=job.created_at,
     )
@@ -371,7 +373,9 @@ def _build_learners(*, job, scope, filters: Filters, path: Path) -> str:
             ),
         )
         ext = "csv"
-    return exports.learners_file_name(unit_code=unit.code, ext=ext)
+    return exports.learners_file_name(
+        unit_code=unit.code, subject=filters.subject, ext=ext
+    )
 
 
 _BUILDERS = {

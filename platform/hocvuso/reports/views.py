@@ -193,7 +193,7 @@ def report_page(request, code):
 
 def _file_name(unit, filters, ext) -> str:
     return exports.report_file_name(
-        unit_code=unit.code, subject_kind=filters.subject.kind, ext=ext, at=None
+        unit_code=unit.code, subject=filters.subject, ext=ext, at=None
     )
 
 
@@ -240,6 +240,7 @@ def report_export_xlsx(request, code):
         generated_at=timezone.now(),
         levels=levels,
         with_target=_with_target(levels),
+        kind=filters.subject.kind,
     )
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = (
@@ -272,6 +273,7 @@ def report_export_csv(request, code):
             filters=filters.describe(),
             generated_at=report.generated_at,
             with_target=with_target,
+            kind=filters.subject.kind,
         ),
         content_type="text/csv; charset=utf-8",
     )
@@ -341,7 +343,9 @@ def learner_page(request, code):
                 ),
                 content_type="text/csv; charset=utf-8",
             )
-        name = exports.learners_file_name(unit_code=unit.code, ext=fmt)
+        name = exports.learners_file_name(
+            unit_code=unit.code, subject=filters.subject, ext=fmt
+        )
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
     page_number = _page_number(request.GET.get("page", ""))
@@ -444,6 +448,7 @@ def snapshot_xlsx(request, pk):
         generated_at=snapshot.created_at,
         levels=levels,
         with_target=_with_target(levels),
+        kind=snapshot.subject_key.partition(":")[0],
     )
     response = HttpResponse(content, content_type=XLSX)
     name = f"chot-{slugify(snapshot.unit.code)}-{snapshot.quarter}.xlsx"

@@ -62,7 +62,7 @@ def test_csv_has_vietnamese_headers_and_the_total(client, org_tree, dataset):
     client.force_login(org_tree.admins["commune0.0"])
     url = reverse("report_csv", args=[org_tree.communes[0].code]) + "?" + _q(dataset)
     text = b"".join(client.get(url).streaming_content).decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(text)))
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert rows[next(i for i, r in enumerate(rows) if r and r[0] == "Mã đơn vị")][
         :3
     ] == ["Mã đơn vị", "Đơn vị", "Số học viên được giao / đăng ký"]
