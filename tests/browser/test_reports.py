@@ -125,7 +125,7 @@ def report_data() -> tuple[Unit, Unit, list[Unit]]:
 
 def _cell(text: str) -> tuple[int, float | None]:
     """'3 (75,0%)' → (3, 75.0); '0' → (0, None). Vietnamese decimal comma."""
-    match = re.fullmatch(r"(\d+)(?: \(([\d,.]+)%\))?", text)
+    match = re.fullmatch(r"(\d+)(?:\s+\(([\d,.]+)%\))?", text)
     assert match, text
     return int(match[1]), float(match[2].replace(",", ".")) if match[2] else None
 

@@ -213,6 +213,7 @@ def _learner_sql(
     search: str,
     phone_paths: Sequence[str],
     direct: bool = False,
+    period: Period = Period(),
 ) -> tuple[str, list]:
     """The learner list's SELECT (unordered) and its parameters. `search`
     matches names, and phone numbers only under `phone_paths`: where the
@@ -220,33 +221,64 @@ def _learner_sql(
     digit."""
     cte, params = scope_cte(unit=unit, subject=subject, audience=audience, group_len=1)
     courses_in, course_params = _in(subject.course_ids)
+    att = _t(Attempt)
+    comp_sql, comp_params = _period_sql("c.completed_at", period)
+    open_sql, open_params = _period_sql("lp.opened_at", period)
+    start_sql, start_params = _period_sql("a.started_at", period)
+    fin_sql, fin_params = _period_sql("a.finished_at", period)
     if subject.kind == "course":
         completion = (
             f"SELECT 1 FROM {_t(CourseCompletion)} c"
-            " WHERE c.user_id = u.id AND c.course_id = %s"
+            f" WHERE c.user_id = u.id AND c.course_id = %s{comp_sql}"
         )
     else:
         completion = (
             f"SELECT 1 FROM {_t(ProgrammeCompletion)} c"
-            " WHERE c.user_id = u.id AND c.programme_id = %s"
+            f" WHERE c.user_id = u.id AND c.programme_id = %s{comp_sql}"
         )
+    # The status and the best score follow the period, as the table's
+    # figures do; the best score is the table's: per course the best finished
+    # attempt, averaged over a programme's courses. Completion itself is the
+    # stored record (courses/completion.py's rule); a learner who only took
+    # the test is learning, not "not started".
     sql = f"""
     WITH {cte},
+    fin_pc AS (
+      SELECT a.user_id, a.course_id, MAX(a.score_percent) AS m
+      FROM {att} a JOIN su ON su.uid = a.user_id
+      WHERE a.status = 'finished' AND a.course_id IN {courses_in}{fin_sql}
+      GROUP BY a.user_id, a.course_id
+    ),
+    fin AS (SELECT user_id, AVG(m) AS b FROM fin_pc GROUP BY user_id),
     lst AS (
       SELECT u.id, u.full_name, u.phone, un.name AS unit_name, un.path,
         CASE WHEN EXISTS ({completion}) THEN 'completed'
              WHEN EXISTS (SELECT 1 FROM {_t(LessonProgress)} lp
-                          WHERE lp.user_id = u.id AND lp.course_id IN {courses_in})
+                          WHERE lp.user_id = u.id AND lp.course_id IN {courses_in}
+                          {open_sql})
+               OR EXISTS (SELECT 1 FROM {att} a WHERE a.user_id = u.id
+                          AND a.course_id IN {courses_in}{start_sql})
              THEN 'learning' ELSE 'not_started' END AS status,
-        (SELECT MAX(a.score_percent) FROM {_t(Attempt)} a WHERE a.user_id = u.id
-           AND a.status = 'finished' AND a.course_id IN {courses_in}) AS best,
+        f.b AS best,
         (SELECT MAX(e.last_activity_at) FROM {_t(Enrolment)} e WHERE e.user_id = u.id
            AND e.course_id IN {courses_in}) AS last_activity
       FROM su JOIN {_t(User)} u ON u.id = su.uid
       JOIN {_t(Unit)} un ON un.id = u.unit_id
+      LEFT JOIN fin f ON f.user_id = u.id
     )
     SELECT * FROM lst WHERE 1 = 1"""
-    params = params + [subject.pk] + course_params * 3
+    params = (
+        params
+        + course_params
+        + fin_params
+        + [subject.pk]
+        + comp_params
+        + course_params
+        + open_params
+        + course_params
+        + start_params
+        + course_params
+    )
     if status:
         sql += " AND status = %s"
         params.append(status)
@@ -274,6 +306,7 @@ def learner_rows(
     search: str = "",
     phone_paths: Sequence[str] = (),
     direct: bool = False,
+    period: Period = Period(),
     limit: int | None = None,
     offset: int = 0,
 ) -> list[tuple]:
@@ -287,6 +320,7 @@ def learner_rows(
         search=search,
         phone_paths=phone_paths,
         direct=direct,
+        period=period,
     )
     sql += f" ORDER BY {vietnamese_order_sql('full_name', connection)}, id"
     if limit is not None:
@@ -306,6 +340,7 @@ def learner_rows_iter(
     search: str = "",
     phone_paths: Sequence[str] = (),
     direct: bool = False,
+    period: Period = Period(),
     batch: int = 2000,
 ) -> Iterator[tuple]:
     """The same rows as `learner_rows`, fetched `batch` at a time. On
@@ -319,6 +354,7 @@ def learner_rows_iter(
         search=search,
         phone_paths=phone_paths,
         direct=direct,
+        period=period,
     )
     sql += f" ORDER BY {vietnamese_order_sql('full_name', connection)}, id"
     with connection.chunked_cursor() as cursor:
@@ -336,6 +372,7 @@ def learner_count(
     search: str = "",
     phone_paths: Sequence[str] = (),
     direct: bool = False,
+    period: Period = Period(),
 ) -> int:
     """How many rows `learner_rows` would return; one query."""
     sql, params = _learner_sql(
@@ -346,6 +383,7 @@ def learner_count(
         search=search,
         phone_paths=phone_paths,
         direct=direct,
+        period=period,
     )
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) FROM ({sql}) n", params)

@@ -324,6 +324,7 @@ def learner_list(
     status: str = "",
     search: str = "",
     direct: bool = False,
+    period: Period = Period(),
     limit: int | None = None,
     offset: int = 0,
 ) -> list[LearnerRow] | None:
@@ -342,6 +343,7 @@ def learner_list(
             admin_paths=role_paths, steplen=Unit.steplen
         ),
         direct=direct,
+        period=period,
         limit=limit,
         offset=offset,
     )
@@ -358,6 +360,7 @@ def learner_list_iter(
     status: str = "",
     search: str = "",
     direct: bool = False,
+    period: Period = Period(),
 ) -> tuple[int, Iterator[LearnerRow]] | None:
     """For a background export: how many rows, and the rows themselves read
     in batches, masked exactly as `learner_list` masks them."""
@@ -375,6 +378,7 @@ def learner_list_iter(
             admin_paths=role_paths, steplen=Unit.steplen
         ),
         direct=direct,
+        period=period,
     )
     count = report_sql.learner_count(**filters)
     rows = report_sql.learner_rows_iter(**filters)

@@ -349,6 +349,7 @@ def _build_learners(*, job, scope, filters: Filters, path: Path) -> str:
         status=job.filters.get("status", ""),
         search=job.filters.get("q", ""),
         direct=job.filters.get("direct") == "1",
+        period=filters.period,
     )
     _export_progress(job, done=0, total=count)
     rows = _export_counted(job, rows)

@@ -2,7 +2,13 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +30,7 @@ from hocvuso.orgunits.selectors import (
 from . import charts, exports
 from .figures import SORT_KEYS, count_columns, rows_sorted
 from .filters import filters_from_request
-from .live import live_counts
+from .live import live_counts, live_interval
 from .models import ExportJob, ExportKind, ExportStatus, ReportSnapshot
 from .periods import quarter_last_ended
 from .selectors import (
@@ -314,6 +320,7 @@ def learner_page(request, code):
         status=status,
         search=search,
         direct=direct,
+        period=filters.period,
     )
     if fmt in ("xlsx", "csv"):
         kind = ExportKind.LEARNERS_XLSX if fmt == "xlsx" else ExportKind.LEARNERS_CSV
@@ -459,10 +466,14 @@ def snapshot_xlsx(request, pk):
 @unit_admin_required
 def live_page(request, code):
     unit = _unit_or_404(request, code)
+    if request.GET.get("format") == "json":  # the page's polling without a websocket
+        response = JsonResponse(live_counts(unit=unit))
+        response["Cache-Control"] = "private, no-store"
+        return response
     return render(
         request,
         "reports/live.html",
-        {"unit": unit, "counts": live_counts(unit=unit)},
+        {"unit": unit, "counts": live_counts(unit=unit), "interval": live_interval()},
     )
 
 
