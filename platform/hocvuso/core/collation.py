@@ -62,7 +62,9 @@ def sqlite_collation_register(sender, connection, **kwargs) -> None:
 
         connection.connection.create_collation(SQLITE_COLLATION, _sqlite_compare)
         connection.connection.create_function(
-            "vi_lower", 1, lambda v: None if v is None else search_folded(v),
+            "vi_lower",
+            1,
+            lambda v: None if v is None else search_folded(v),
             deterministic=True,
         )
 

@@ -108,9 +108,7 @@ def column_width(label: str, *, least: float = 9, most: float = 22) -> float:
     return max(least, min(most, max(longest + 2, len(label) / 2.5 + 2)))
 
 
-def xlsx_cell(
-    ws, value, *, bold: bool = False, wrap: bool = False
-) -> WriteOnlyCell:
+def xlsx_cell(ws, value, *, bold: bool = False, wrap: bool = False) -> WriteOnlyCell:
     if isinstance(value, Percent):
         cell = WriteOnlyCell(ws, value=float(value) / 100)
         cell.number_format = PERCENT_FORMAT

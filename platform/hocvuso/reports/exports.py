@@ -94,8 +94,7 @@ def report_file_name(*, unit_code: str, subject, ext: str, at) -> str:
     stamp = timezone.localtime(at).strftime("%Y%m%d-%H%M")
     kind = "chuong-trinh" if subject.kind == "programme" else "khoa-hoc"
     return (
-        f"bao-cao-{slugify(unit_code)}-{kind}-{ascii_slug(subject.title)}"
-        f"-{stamp}.{ext}"
+        f"bao-cao-{slugify(unit_code)}-{kind}-{ascii_slug(subject.title)}-{stamp}.{ext}"
     )
 
 

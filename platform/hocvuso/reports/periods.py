@@ -31,6 +31,9 @@ class Period:
         return self.end - timedelta(days=1) if self.end else None
 
 
+ALL_TIME = Period()
+
+
 def quarter_parse(text: str) -> Period:
     match = _QUARTER.match(text or "")
     if not match:

@@ -12,9 +12,6 @@ from datetime import datetime, time
 from django.db import connection
 from django.utils import timezone
 
-from hocvuso.accounts.phone import phone_search_digits
-from hocvuso.core.collation import lower_sql, vietnamese_order_sql
-from hocvuso.core.text import search_folded
 from courses.models import (
     CourseCompletion,
     Enrolment,
@@ -22,11 +19,14 @@ from courses.models import (
     ProgrammeCompletion,
 )
 from hocvuso.accounts.models import User
+from hocvuso.accounts.phone import phone_search_digits
+from hocvuso.core.collation import lower_sql, vietnamese_order_sql
+from hocvuso.core.text import search_folded
 from hocvuso.orgunits.models import Assignment, TeamMembership, Unit
 from quizzes.models import Attempt
 
 from .figures import BANDS, Figures
-from .periods import Period
+from .periods import ALL_TIME, Period
 
 
 @dataclass(frozen=True)
@@ -213,7 +213,7 @@ def _learner_sql(
     search: str,
     phone_paths: Sequence[str],
     direct: bool = False,
-    period: Period = Period(),
+    period: Period = ALL_TIME,
 ) -> tuple[str, list]:
     """The learner list's SELECT (unordered) and its parameters. `search`
     matches names, and phone numbers only under `phone_paths`: where the
@@ -306,7 +306,7 @@ def learner_rows(
     search: str = "",
     phone_paths: Sequence[str] = (),
     direct: bool = False,
-    period: Period = Period(),
+    period: Period = ALL_TIME,
     limit: int | None = None,
     offset: int = 0,
 ) -> list[tuple]:
@@ -340,7 +340,7 @@ def learner_rows_iter(
     search: str = "",
     phone_paths: Sequence[str] = (),
     direct: bool = False,
-    period: Period = Period(),
+    period: Period = ALL_TIME,
     batch: int = 2000,
 ) -> Iterator[tuple]:
     """The same rows as `learner_rows`, fetched `batch` at a time. On
@@ -372,7 +372,7 @@ def learner_count(
     search: str = "",
     phone_paths: Sequence[str] = (),
     direct: bool = False,
-    period: Period = Period(),
+    period: Period = ALL_TIME,
 ) -> int:
     """How many rows `learner_rows` would return; one query."""
     sql, params = _learner_sql(

@@ -29,7 +29,7 @@ from . import report_sql
 from .figures import Figures, Row, total_row
 from .masking import phone_visible, phone_visible_prefixes
 from .models import ExportJob
-from .periods import Period
+from .periods import ALL_TIME, Period
 from .report_sql import Subject
 
 LEVEL_NAMES = {1: "Tỉnh", 2: "Xã, phường", 3: "Thôn, tổ dân phố"}
@@ -133,7 +133,9 @@ def level_rows(
             figures=figures.pop(u.path, Figures()),
             target=targets.get(u.pk),
             drill=u.numchild > 0,
-            parent_name=getattr(parents.get(u.path[: (depth - 1) * steplen]), "name", ""),
+            parent_name=getattr(
+                parents.get(u.path[: (depth - 1) * steplen]), "name", ""
+            ),
         )
         for u in units
     ]
@@ -324,7 +326,7 @@ def learner_list(
     status: str = "",
     search: str = "",
     direct: bool = False,
-    period: Period = Period(),
+    period: Period = ALL_TIME,
     limit: int | None = None,
     offset: int = 0,
 ) -> list[LearnerRow] | None:
@@ -360,7 +362,7 @@ def learner_list_iter(
     status: str = "",
     search: str = "",
     direct: bool = False,
-    period: Period = Period(),
+    period: Period = ALL_TIME,
 ) -> tuple[int, Iterator[LearnerRow]] | None:
     """For a background export: how many rows, and the rows themselves read
     in batches, masked exactly as `learner_list` masks them."""

@@ -22,7 +22,6 @@ from .figures import Figures, Row
 from .filters import Filters, filters_from_data
 from .models import ExportJob, ExportKind, ExportStatus, ReportSnapshot
 from .periods import PeriodError, quarter_parse
-from .report_sql import Subject
 from .selectors import (
     STATUS_LABELS,
     completion_report_rows,

@@ -85,6 +85,15 @@ def _query(request, **extra) -> str:
     return urlencode(data, doseq=True)
 
 
+def _toggled(request, key: str, on: bool) -> str:
+    """The page's query with `key=1` set (on) or removed (off)."""
+    data = request.GET.copy()
+    data.pop(key, None)
+    if on:
+        data[key] = "1"
+    return urlencode(data, doseq=True)
+
+
 def _sort_links(request, sort: str, descending: bool) -> dict[str, str]:
     """The query of each sortable header: the page's filters with only this
     header's order, so the query stays the same length however often one
@@ -146,6 +155,10 @@ def report_page(request, code):
         sort = sort if sort in SORT_KEYS else "name"
         descending = request.GET.get("desc") == "1"
         rows = rows_sorted(report.rows, sort, descending)
+        hide_empty = request.GET.get("hide_empty") == "1"
+        empty = sum(1 for r in rows if not r.figures.in_scope)
+        if hide_empty:
+            rows = [r for r in rows if r.figures.in_scope]
         with_target = report.total.target is not None or any(
             r.target is not None for r in rows
         )
@@ -165,6 +178,9 @@ def report_page(request, code):
             descending=descending,
             filters=filters,
             query=_query(request),
+            hide_empty=hide_empty,
+            empty_count=empty,
+            hide_empty_query=_toggled(request, "hide_empty", not hide_empty),
             with_target=with_target,
             headers=_table_headers(
                 kind=filters.subject.kind,

@@ -104,13 +104,17 @@ def test_the_learner_list_csv_and_xlsx_in_the_background_equal_the_direct_ones(
     assert xlsx_job.file_name == f"hoc-vien-{village.code}.xlsx"
 
     text = _download(client, csv_job).decode("utf-8-sig")
-    in_background = [r for r in csv.reader(io.StringIO(text), delimiter=";") if r[:1] != [WHEN]]
+    in_background = [
+        r for r in csv.reader(io.StringIO(text), delimiter=";") if r[:1] != [WHEN]
+    ]
     xlsx_rows = _sheets(_download(client, xlsx_job))["Học viên"]
 
     async_from.REPORTS_EXPORT_ASYNC_FROM = 10**9
     response = client.get(base + "&status=learning&format=csv")
     text = b"".join(response.streaming_content).decode("utf-8-sig")
-    direct = [r for r in csv.reader(io.StringIO(text), delimiter=";") if r[:1] != [WHEN]]
+    direct = [
+        r for r in csv.reader(io.StringIO(text), delimiter=";") if r[:1] != [WHEN]
+    ]
     assert in_background == direct
     learners = direct[[r[:1] for r in direct].index(["Họ và tên"]) + 1 :]
     assert len(learners) == csv_job.total

@@ -29,16 +29,22 @@ def province_xlsx(client, org_tree, dataset):
     now = timezone.now()
     for commune in org_tree.communes[:2]:  # residents who gave no village
         user = User.objects.create_user(
-            username=f"khong_thon_{commune.code}", full_name="Chưa Có Thôn", unit=commune
+            username=f"khong_thon_{commune.code}",
+            full_name="Chưa Có Thôn",
+            unit=commune,
         )
         Enrolment.objects.create(
             user=user, course=dataset.courses[0], enrolled_at=now, last_activity_at=now
         )
     for commune, target in zip(org_tree.communes[:3], (100, 50, 30), strict=True):
-        UnitTarget.objects.create(unit=commune, programme=dataset.programme, learners=target)
+        UnitTarget.objects.create(
+            unit=commune, programme=dataset.programme, learners=target
+        )
     client.force_login(org_tree.admins["province0"])
     url = reverse("report_xlsx", args=[org_tree.provinces[0].code])
-    response = client.get(url + "?" + urlencode({"subject": f"programme:{dataset.programme.pk}"}))
+    response = client.get(
+        url + "?" + urlencode({"subject": f"programme:{dataset.programme.pk}"})
+    )
     assert response.status_code == 200
     return response, load_workbook(io.BytesIO(response.content))
 
@@ -82,7 +88,9 @@ def test_village_sheet_has_a_commune_column_and_a_row_per_commune(
     assert set(communes) <= {c.name for c in org_tree.communes[:3]}
     assert all(r[3] >= 1 for r in direct)
     village = org_tree.villages[0]
-    assert next(r for r in lines if r[0] == village.code)[2] == org_tree.communes[0].name
+    assert (
+        next(r for r in lines if r[0] == village.code)[2] == org_tree.communes[0].name
+    )
 
 
 def test_totals_of_lower_sheets_carry_the_target(province_xlsx):
@@ -92,7 +100,7 @@ def test_totals_of_lower_sheets_carry_the_target(province_xlsx):
     target_at = rows[at].index("Chỉ tiêu")
     assert rows[-1][1] == "Tổng cộng"
     assert rows[-1][target_at] == 180
-    assert not any("Chưa hoàn thành (% chỉ tiêu)" == h for h in rows[at])
+    assert not any(h == "Chưa hoàn thành (% chỉ tiêu)" for h in rows[at])
 
 
 def test_file_names_are_ascii_vietnamese_and_differ_per_programme(
@@ -106,19 +114,31 @@ def test_file_names_are_ascii_vietnamese_and_differ_per_programme(
     other.title = "Đào tạo Tổ công nghệ số"
     other.save_revision().publish()
     url = reverse("report_xlsx", args=[org_tree.provinces[0].code])
-    again = client.get(url + "?" + urlencode({"subject": f"programme:{dataset.programme.pk}"}))
+    again = client.get(
+        url + "?" + urlencode({"subject": f"programme:{dataset.programme.pk}"})
+    )
     assert "dao-tao-to-cong-nghe-so" in again["Content-Disposition"]
 
 
 def test_csv_uses_semicolons_and_decimal_commas(client, org_tree, dataset):
     client.force_login(org_tree.admins["commune0.0"])
     url = reverse("report_csv", args=[org_tree.communes[0].code])
-    response = client.get(url + "?" + urlencode({"subject": f"programme:{dataset.programme.pk}"}))
+    response = client.get(
+        url + "?" + urlencode({"subject": f"programme:{dataset.programme.pk}"})
+    )
     raw = b"".join(response.streaming_content)
     assert raw.startswith("\ufeff".encode())
     lines = raw.decode("utf-8-sig").splitlines()
     header = next(line for line in lines if line.startswith("Mã đơn vị;Đơn vị;"))
     assert "," not in header.replace("Xã, phường", "")
     body = lines[lines.index(header) + 1 :]
-    assert any("," in cell and cell.replace(",", "").isdigit() for line in body for cell in line.split(";"))
-    assert not any("." in cell and cell.replace(".", "").isdigit() for line in body for cell in line.split(";"))
+    assert any(
+        "," in cell and cell.replace(",", "").isdigit()
+        for line in body
+        for cell in line.split(";")
+    )
+    assert not any(
+        "." in cell and cell.replace(".", "").isdigit()
+        for line in body
+        for cell in line.split(";")
+    )

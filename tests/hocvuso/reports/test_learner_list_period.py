@@ -37,10 +37,16 @@ def _attempt(user, dataset, course, score, at):
 @pytest.fixture
 def alone(client, org_tree, dataset):
     """One learner in a village of their own, enrolled in both courses."""
-    village = village_create(commune=org_tree.communes[0], name="Thôn Riêng", kind="thôn")
-    user = User.objects.create_user(username="rieng", full_name="Người Riêng", unit=village)
+    village = village_create(
+        commune=org_tree.communes[0], name="Thôn Riêng", kind="thôn"
+    )
+    user = User.objects.create_user(
+        username="rieng", full_name="Người Riêng", unit=village
+    )
     for course in dataset.courses:
-        Enrolment.objects.create(user=user, course=course, enrolled_at=Q3, last_activity_at=Q3)
+        Enrolment.objects.create(
+            user=user, course=course, enrolled_at=Q3, last_activity_at=Q3
+        )
     client.force_login(org_tree.admins["commune0.0"])
 
     def get(name, subject, **extra):
@@ -52,7 +58,9 @@ def alone(client, org_tree, dataset):
 
 def test_learner_list_follows_the_period(dataset, alone):
     user, get = alone
-    CourseCompletion.objects.create(user=user, course=dataset.courses[0], completed_at=Q4)
+    CourseCompletion.objects.create(
+        user=user, course=dataset.courses[0], completed_at=Q4
+    )
     _attempt(user, dataset, dataset.courses[0], 80, Q4)
     subject = f"course:{dataset.courses[0].pk}"
     q3 = get("report_learners", subject, quarter="2026-Q3")["rows"][0]
@@ -80,6 +88,8 @@ def test_a_learner_who_only_took_the_test_is_not_not_started(dataset, alone):
     row = get("report_learners", f"course:{dataset.courses[0].pk}")["rows"][0]
     assert row.status != "not_started"
     assert row.best_score == 100
-    ProgrammeCompletion.objects.create(user=user, programme=dataset.programme, completed_at=Q3)
+    ProgrammeCompletion.objects.create(
+        user=user, programme=dataset.programme, completed_at=Q3
+    )
     row = get("report_learners", f"programme:{dataset.programme.pk}")["rows"][0]
     assert row.status == "completed"

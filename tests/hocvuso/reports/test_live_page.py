@@ -22,7 +22,10 @@ def active_resident(org_tree, build_catalog):
     user = User.objects.create_user(username="o_xa", full_name="Ở Xã", unit=commune)
     now = timezone.now()
     Enrolment.objects.create(
-        user=user, course=CoursePage.objects.get(), enrolled_at=now, last_activity_at=now
+        user=user,
+        course=CoursePage.objects.get(),
+        enrolled_at=now,
+        last_activity_at=now,
     )
     cache.clear()
     return commune
@@ -36,7 +39,9 @@ def test_live_page_labels_what_it_counts_and_has_a_row_for_commune_residents(
     assert "Hoàn thành khóa học (15 phút)" in page.text
     assert "hoàn thành một khóa học trong 15 phút qua" in page.text
     direct = [r for r in page.context["counts"]["rows"] if not r["code"]]
-    assert [(r["name"], r["active"]) for r in direct] == [("Chưa ghi thôn/tổ dân phố", 1)]
+    assert [(r["name"], r["active"]) for r in direct] == [
+        ("Chưa ghi thôn/tổ dân phố", 1)
+    ]
     assert 'data-poll="?format=json"' in page.text
     assert "Không có kết nối trực tiếp: trang tự cập nhật mỗi" in page.text
 

@@ -69,8 +69,11 @@ def test_every_column_sorts_up_and_down_from_the_default_report(
     url = landing.redirect_chain[-1][0]
     assert url.endswith(f"/{named_province.code}/")  # no filter in the address
     links = _sort_links(landing.text)
-    assert set(links) == {k for k in SORT_KEYS if k in ("name", "in_scope", "average")
-                          or k.endswith("_pct")}
+    assert set(links) == {
+        k
+        for k in SORT_KEYS
+        if k in ("name", "in_scope", "average") or k.endswith("_pct")
+    }
     for key, query in links.items():
         lengths = set()
         # The landing page is sorted by name, up: its header turns it down.
@@ -117,6 +120,8 @@ def test_learner_list_is_in_vietnamese_order(client, org_tree, dataset):
     url = reverse("report_learners", args=[village.code])
     rows = client.get(url + f"?subject=course:{dataset.courses[0].pk}").context["rows"]
     names = [r.full_name for r in rows]
-    ours = [n for n in names if n in {"Y Vân", "Đặng Thu", "Dương An", "Ê Ban", "Ân Hòa"}]
+    ours = [
+        n for n in names if n in {"Y Vân", "Đặng Thu", "Dương An", "Ê Ban", "Ân Hòa"}
+    ]
     assert ours == ["Ân Hòa", "Dương An", "Đặng Thu", "Ê Ban", "Y Vân"]
     assert names == sorted(names, key=vietnamese_sort_key)

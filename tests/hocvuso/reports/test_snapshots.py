@@ -38,7 +38,9 @@ def test_a_frozen_quarter_is_labelled_with_that_quarter_not_the_page_filter(
     assert "Toàn bộ thời gian" not in page.text
     assert f"Thời gian: {quarter}" in page.text
     book = load_workbook(
-        io.BytesIO(client.get(reverse("report_snapshot_xlsx", args=[snapshot.pk])).content)
+        io.BytesIO(
+            client.get(reverse("report_snapshot_xlsx", args=[snapshot.pk])).content
+        )
     )
     labels = {
         row[0]: row[1]
@@ -79,9 +81,7 @@ def test_a_wrong_freeze_is_replaced_after_a_confirmation(client, org_tree, freez
     assert second.replaced_at is None
     old_page = client.get(reverse("report_snapshot", args=[first.pk]))
     assert "đã được" in old_page.text and "chốt lại lúc" in old_page.text
-    report = client.get(
-        reverse("report_unit", args=[org_tree.communes[0].code])
-    )
+    report = client.get(reverse("report_unit", args=[org_tree.communes[0].code]))
     assert reverse("report_snapshot", args=[second.pk]) in report.text
     assert reverse("report_snapshot", args=[first.pk]) not in report.text
 
