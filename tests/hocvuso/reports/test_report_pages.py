@@ -45,15 +45,19 @@ def test_province_report_drills_to_a_commune_and_xlsx_equals_the_page(
     assert wb.sheetnames == ["Tỉnh", "Xã, phường", "Thôn, tổ dân phố"]
     rows = list(wb["Xã, phường"].iter_rows(values_only=True))
     header_at = next(i for i, r in enumerate(rows) if r and r[0] == "Mã đơn vị")
-    assert rows[header_at][2] == "Số học viên được giao / đăng ký"
+    assert rows[header_at][2:4] == (
+        "Đơn vị cấp trên",
+        "Số học viên được giao / đăng ký",
+    )
     assert any(r and r[0] == "Thời điểm lập báo cáo" for r in rows[:header_at])
     by_code = {r[0]: r for r in rows[header_at + 1 :]}
     for row in ctx["report"].rows:
-        assert by_code[row.code][2] == row.figures.in_scope
-        assert by_code[row.code][3] == row.figures.started
+        assert by_code[row.code][2] == province.name
+        assert by_code[row.code][3] == row.figures.in_scope
+        assert by_code[row.code][4] == row.figures.started
     total = rows[-1]
     assert total[1] == "Tổng cộng"
-    assert total[2] == ctx["report"].total.figures.in_scope
+    assert total[3] == ctx["report"].total.figures.in_scope
     top = list(wb["Tỉnh"].iter_rows(values_only=True))[-1]
     assert top[2] == ctx["report"].total.figures.in_scope
 
