@@ -44,6 +44,7 @@ def _row_json(row: Row) -> dict:
         "name": row.name,
         "target": row.target,
         "figures": asdict(row.figures),
+        "parent_name": row.parent_name,
     }
 
 
@@ -53,6 +54,7 @@ def row_from_json(data: dict) -> Row:
         name=data["name"],
         target=data["target"],
         figures=Figures(**data["figures"]),
+        parent_name=data.get("parent_name", ""),  # not kept before issue 24
     )
 
 

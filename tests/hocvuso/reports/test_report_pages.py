@@ -125,8 +125,8 @@ def test_snapshot_does_not_change_with_later_activity(client, org_tree, dataset)
     CourseCompletion.objects.all().update(completed_at=timezone.now())
     again = client.get(response["Location"]).context["levels"][0][1][0].figures
     assert again == before
-    # A second freeze of the same quarter is refused.
-    assert client.post(url, {"quarter": "2026-Q3"}, follow=True).status_code == 200
+    # A second freeze of the same quarter asks for a confirmation first.
+    assert client.post(url, {"quarter": "2026-Q3"}, follow=True).status_code == 409
     from hocvuso.reports.models import ReportSnapshot
 
     assert ReportSnapshot.objects.count() == 1
@@ -176,7 +176,7 @@ def test_quarter_parsing():
     assert (p.start.isoformat(), p.end.isoformat(), p.quarter) == (
         "2026-10-01",
         "2027-01-01",
-        "2026-Q3",
+        "2026-Q4",
     )
     assert quarter_parse("2026-q1").end.isoformat() == "2026-04-01"
     with pytest.raises(PeriodError):

@@ -48,6 +48,10 @@ def test_a_frozen_quarter_is_labelled_with_that_quarter_not_the_page_filter(
         if row and row[0]
     }
     assert labels["Thời gian"] == quarter
+    villages = list(book.worksheets[1].iter_rows(values_only=True))
+    at = next(i for i, r in enumerate(villages) if r and r[0] == "Mã đơn vị")
+    assert villages[at][2] == "Đơn vị cấp trên"
+    assert {r[2] for r in villages[at + 1 : -1]} == {snapshot.unit.name}
 
 
 @pytest.mark.parametrize(
