@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -104,7 +104,7 @@ def level_rows(
 ) -> list[Row]:
     """One row per unit at `depth` below (or at) `unit`, then one row per
     unit above that depth for the learners registered on it directly (a
-    commune's residents who gave no village). Four queries."""
+    commune's residents who gave no village). Three queries."""
     steplen = Unit.steplen
     figures = report_sql.grouped_figures(
         unit=unit,
@@ -113,18 +113,19 @@ def level_rows(
         audience=audience,
         group_len=depth * steplen,
     )
-    units = sorted(
-        Unit.objects.filter(path__startswith=unit.path, depth=depth),
-        key=lambda u: vietnamese_sort_key(u.name),
+    # The units of the level and every unit above them (their parents, and
+    # the units whose own residents are left in `figures`), in one query.
+    tree = Unit.objects.filter(
+        Q(path__startswith=unit.path, depth__lte=depth)
+        | Q(path=unit.path[: (depth - 1) * steplen])
     )
-    parents = {
-        u.path: u
-        for u in Unit.objects.filter(
-            path__startswith=unit.path[:steplen], depth__lt=depth
-        ).filter(
-            path__in={u.path[: (depth - 1) * steplen] for u in units} | set(figures)
-        )
-    }
+    units, parents = [], {}
+    for u in tree:
+        if u.depth == depth:
+            units.append(u)
+        else:
+            parents[u.path] = u
+    units.sort(key=lambda u: vietnamese_sort_key(u.name))
     targets = _targets(subject, units)
     rows = [
         Row(
