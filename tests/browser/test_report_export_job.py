@@ -62,7 +62,9 @@ def test_the_job_page_shows_the_download_when_the_worker_is_done(
     with page.expect_download() as info:
         download_link.click()
     download = info.value
-    assert download.suggested_filename == f"hoc-vien-{village.code}.xlsx"
+    assert (
+        download.suggested_filename == f"hoc-vien-{village.code}-chuong-trinh-thu.xlsx"
+    )
     with open(download.path(), "rb") as fh:  # saved without an extension
         wb = load_workbook(fh, read_only=True)
     assert wb.sheetnames == ["Học viên"]

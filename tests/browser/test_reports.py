@@ -125,7 +125,7 @@ def report_data() -> tuple[Unit, Unit, list[Unit]]:
 
 def _cell(text: str) -> tuple[int, float | None]:
     """'3 (75,0%)' → (3, 75.0); '0' → (0, None). Vietnamese decimal comma."""
-    match = re.fullmatch(r"(\d+)(?: \(([\d,.]+)%\))?", text)
+    match = re.fullmatch(r"(\d+)(?:\s+\(([\d,.]+)%\))?", text)
     assert match, text
     return int(match[1]), float(match[2].replace(",", ".")) if match[2] else None
 
@@ -203,10 +203,13 @@ def test_province_admin_reads_drills_down_and_downloads_the_xlsx(
     for village in (one, two):
         shown, line = villages[village.code], by_code[village.code]
         assert line[1] == shown["name"]
-        assert line[2] == _cell(shown["in_scope"])[0]
+        assert line[2] == a.name  # the village's commune
+        assert line[3] == _cell(shown["in_scope"])[0]
         for i, key in enumerate(KEYS):
-            assert (line[3 + 2 * i], line[4 + 2 * i]) == _cell(shown[key]), key
-        assert f"{line[15]:.1f}".replace(".", ",") == shown["average"]
+            count, pct = line[4 + 2 * i], line[5 + 2 * i]
+            pct = None if pct is None else round(pct * 100, 1)  # percent format
+            assert (count, pct) == _cell(shown[key]), key
+        assert f"{line[16]:.1f}".replace(".", ",") == shown["average"]
     top = list(book["Xã, phường"].iter_rows(values_only=True))[-1]
     assert top[0] == a.code
     assert [top[2]] + [top[3 + 2 * i] for i in range(len(KEYS))] == list(

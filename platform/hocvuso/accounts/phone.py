@@ -35,6 +35,20 @@ def phone_normalize(raw: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def phone_search_digits(raw: str) -> str:
+    """What to look for in stored E.164 numbers when someone searches for
+    a phone as people write it (0912 345 601, +84 912 345 601, 84912345601,
+    or part of one): the whole E.164 number, else the digits without the
+    leading 0; "" when `raw` is not a number at all."""
+    value = _SEPARATORS.sub("", raw or "")
+    if not re.fullmatch(r"\+?[0-9]+", value):
+        return ""
+    try:
+        return phone_normalize(value)
+    except ValidationError:
+        return value.lstrip("+").removeprefix("0")
+
+
 def phone_display(e164: str) -> str:
     """+84912345678 → 0912 345 678, as people write it."""
     number = phonenumbers.parse(e164, "VN")

@@ -8,6 +8,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Trang chung")
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
+        from .collation import sqlite_collation_register
         from .wagtail_fixes import wagtail_fixes_apply
 
         wagtail_fixes_apply()
+        connection_created.connect(sqlite_collation_register)

@@ -179,7 +179,9 @@ def demo_accounts_seed(*, village: Unit, counts: SeedCounts) -> list[User]:
                 phone=account.phone,
                 phone_verified=True,
                 learner_type=account.learner_type,
-                unit=village,
+                # An administrator's account lives nowhere: it would otherwise
+                # count as a learner of the village in every report.
+                unit=None if account.role else village,
                 is_staff=account.staff,
             )
             user.set_password(DEMO_PASSWORD)

@@ -172,3 +172,10 @@ def slug_ascii(value: str) -> str:
     Unicode slugs are percent-encoded into URLs three times as long that break
     in SMS and chat apps."""
     return slugify(value.translate(_ASCII_TABLE))
+
+
+def search_folded(value: str) -> str:
+    """`value` as searches compare it: NFC and lower case, Vietnamese letters
+    included (SQLite's own lower() and LIKE only fold ASCII, so "Đ" never
+    matched "đ" there; on SQLite this is registered as `vi_lower`)."""
+    return unicodedata.normalize("NFC", value).lower()

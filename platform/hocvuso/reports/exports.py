@@ -10,41 +10,63 @@ from django.utils.text import slugify
 from openpyxl import Workbook
 
 from hocvuso.core.export_writer import (
+    Percent,
+    column_width,
     csv_lines,
     xlsx_append,
     xlsx_bytes,
+    xlsx_sheet,
     xlsx_workbook,
 )
 
-from .figures import COUNT_COLUMNS, Row
+from .figures import WITHOUT_TARGET_PCT, Row, count_columns
+
+PARENT_HEADER = "Đơn vị cấp trên"
 
 
-def report_headers(with_target: bool) -> list[str]:
-    out = ["Mã đơn vị", "Đơn vị", "Số học viên được giao / đăng ký"]
-    for _key, label in COUNT_COLUMNS:
+def report_headers(
+    with_target: bool, *, kind: str = "course", with_parent: bool = False
+) -> list[str]:
+    out = ["Mã đơn vị", "Đơn vị"]
+    if with_parent:
+        out.append(PARENT_HEADER)
+    out.append("Số học viên được giao / đăng ký")
+    if with_target:
+        out.append("Chỉ tiêu")
+    for key, label in count_columns(kind):
         out += [label, f"{label} (%)"]
-        if with_target:
+        if with_target and key not in WITHOUT_TARGET_PCT:
             out.append(f"{label} (% chỉ tiêu)")
     out += ["Điểm trung bình"] + [
         f"Điểm {10 * b}–{10 * b + 9 if b < 9 else 100}" for b in range(10)
     ]
-    if with_target:
-        out.insert(3, "Chỉ tiêu")
     return out
 
 
-def report_line(row: Row, with_target: bool) -> list:
+def _pct(value: float | None) -> Percent | None:
+    return None if value is None else Percent(value)
+
+
+def report_line(row: Row, with_target: bool, *, with_parent: bool = False) -> list:
     f = row.figures
-    out: list = [row.code, row.name, f.in_scope]
+    out: list = [row.code, row.name]
+    if with_parent:
+        out.append(row.parent_name)
+    out.append(f.in_scope)
     if with_target:
         out.append(row.target)
     for cell in row.cells():
-        out += [cell["count"], cell["pct"]]
-        if with_target:
-            out.append(cell["pct_target"])
+        out += [cell["count"], _pct(cell["pct"])]
+        if with_target and cell["key"] not in WITHOUT_TARGET_PCT:
+            out.append(_pct(cell["pct_target"]))
     out.append(f.average_score)
     out += list(f.bands)
     return out
+
+
+def _widths(headers: list[str]) -> list[float]:
+    named = {"Mã đơn vị": 12, "Đơn vị": 30, PARENT_HEADER: 26}
+    return [named.get(h) or column_width(h) for h in headers]
 
 
 def _header_lines(
@@ -62,13 +84,22 @@ def levels_with_target(levels: Iterable[tuple[str, list[Row]]]) -> bool:
     return any(r.target is not None for _n, rows in levels for r in rows)
 
 
-def report_file_name(*, unit_code: str, subject_kind: str, ext: str, at) -> str:
+def ascii_slug(value: str) -> str:
+    """Vietnamese text as an ASCII file-name part ("Tổ công nghệ số" →
+    "to-cong-nghe-so"); đ has no decomposition, so it is mapped first."""
+    return slugify(value.replace("đ", "d").replace("Đ", "D"))[:50].strip("-")
+
+
+def report_file_name(*, unit_code: str, subject, ext: str, at) -> str:
     stamp = timezone.localtime(at).strftime("%Y%m%d-%H%M")
-    return f"bao-cao-{slugify(unit_code)}-{slugify(subject_kind)}-{stamp}.{ext}"
+    kind = "chuong-trinh" if subject.kind == "programme" else "khoa-hoc"
+    return (
+        f"bao-cao-{slugify(unit_code)}-{kind}-{ascii_slug(subject.title)}-{stamp}.{ext}"
+    )
 
 
-def learners_file_name(*, unit_code: str, ext: str) -> str:
-    return f"hoc-vien-{slugify(unit_code)}.{ext}"
+def learners_file_name(*, unit_code: str, subject, ext: str) -> str:
+    return f"hoc-vien-{slugify(unit_code)}-{ascii_slug(subject.title)}.{ext}"
 
 
 def report_xlsx(**kwargs) -> bytes:
@@ -83,35 +114,54 @@ def report_workbook(
     generated_at,
     levels: Iterable[tuple[str, list[Row]]],
     with_target: bool,
+    kind: str = "course",
 ) -> Workbook:
     """One sheet per level with the filters, the generation time, the rows
-    and a totals row. Write-only: each sheet goes to a temporary file as it
-    is written; `save()` to a path zips them without loading them."""
+    and a totals row; below the first, a column names each unit's parent
+    (the commune of a village). Write-only: each sheet goes to a temporary
+    file as it is written; `save()` to a path zips them without loading
+    them."""
     from .figures import total_row
 
     wb = xlsx_workbook()
-    for level_name, rows in levels:
-        ws = wb.create_sheet(title=level_name[:31])
-        for line in _header_lines(title, filters, generated_at):
+    for i, (level_name, rows) in enumerate(levels):
+        with_parent = i > 0
+        lines = _header_lines(title, filters, generated_at)
+        headers = report_headers(with_target, kind=kind, with_parent=with_parent)
+        ws = xlsx_sheet(
+            wb, title=level_name, widths=_widths(headers), header_row=len(lines) + 1
+        )
+        for line in lines:
             xlsx_append(ws, line)
-        xlsx_append(ws, report_headers(with_target), bold=True)
+        xlsx_append(ws, headers, bold=True, wrap=True)
         for row in rows:
-            xlsx_append(ws, report_line(row, with_target))
+            xlsx_append(ws, report_line(row, with_target, with_parent=with_parent))
         if len(rows) > 1:
             total = total_row(rows, code="", name="Tổng cộng", target=None)
-            if with_target and all(r.target is not None for r in rows):
-                total.target = sum(r.target for r in rows)
-            xlsx_append(ws, report_line(total, with_target), bold=True)
+            targets = [r.target for r in rows if r.target is not None]
+            if with_target and targets:
+                total.target = sum(targets)
+            xlsx_append(
+                ws,
+                report_line(total, with_target, with_parent=with_parent),
+                bold=True,
+            )
     return wb
 
 
 def report_csv(
-    *, rows: list[Row], total: Row, filters, generated_at, with_target: bool
+    *,
+    rows: list[Row],
+    total: Row,
+    filters,
+    generated_at,
+    with_target: bool,
+    kind: str = "course",
 ) -> Iterator[str]:
     return csv_lines(
         [
             *_header_lines("Báo cáo hoàn thành", filters, generated_at),
-            report_headers(with_target),
+            report_headers(with_target, kind=kind),
             *(report_line(row, with_target) for row in rows),
             report_line(total, with_target),
         ]
@@ -153,10 +203,16 @@ def learners_workbook(
 ) -> Workbook:
     """`rows` may be a generator: they are written one at a time."""
     wb = xlsx_workbook()
-    ws = wb.create_sheet(title="Học viên")
-    for line in _header_lines(title, filters, generated_at):
+    lines = _header_lines(title, filters, generated_at)
+    ws = xlsx_sheet(
+        wb,
+        title="Học viên",
+        widths=[28, 16, 24, 16, 12, 18],
+        header_row=len(lines) + 1,
+    )
+    for line in lines:
         xlsx_append(ws, line)
-    xlsx_append(ws, LEARNER_HEADERS, bold=True)
+    xlsx_append(ws, LEARNER_HEADERS, bold=True, wrap=True)
     for row in rows:
         xlsx_append(ws, learner_line(row, status_labels))
     return wb

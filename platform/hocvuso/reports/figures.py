@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 
+from hocvuso.core.collation import vietnamese_sort_key
+
 BANDS = 10  # 0–9, 10–19, …, 90–100 (a score of 100 falls in the last band)
 
 
@@ -63,6 +65,18 @@ COUNT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("passed", "Hoàn thành bài kiểm tra (đạt)"),
     ("not_passed", "Chưa hoàn thành bài kiểm tra"),
 )
+# Who has not done something yet: a share of the target means nothing there.
+WITHOUT_TARGET_PCT = frozenset({"not_completed", "not_passed"})
+
+
+def count_columns(kind: str) -> tuple[tuple[str, str], ...]:
+    """COUNT_COLUMNS with the completion column named for what is completed."""
+    if kind != "programme":
+        return COUNT_COLUMNS
+    return tuple(
+        (key, "Hoàn thành chương trình" if key == "completed" else label)
+        for key, label in COUNT_COLUMNS
+    )
 
 
 @dataclass
@@ -75,6 +89,12 @@ class Row:
     figures: Figures
     target: int | None = None
     drill: bool = False  # has children to drill into
+    # The unit above the row's unit (the commune of a village), for sheets
+    # that list units of several parents.
+    parent_name: str = ""
+    # For the learners registered on a unit but on none of its children:
+    # that unit's code (their learner list).
+    direct_of: str = ""
 
     def cells(self) -> list[dict]:
         """Each counted column with its % of learners in scope and of target."""
@@ -85,14 +105,16 @@ class Row:
                 "label": label,
                 "count": getattr(f, key),
                 "pct": percent(getattr(f, key), f.in_scope),
-                "pct_target": percent(getattr(f, key), self.target),
+                "pct_target": None
+                if key in WITHOUT_TARGET_PCT
+                else percent(getattr(f, key), self.target),
             }
             for key, label in COUNT_COLUMNS
         ]
 
     def sort_value(self, key: str):
         if key == "name":
-            return self.name.casefold()
+            return vietnamese_sort_key(self.name)
         if key == "in_scope":
             return self.figures.in_scope
         if key == "average":

@@ -10,11 +10,14 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from courses.models import CourseCompletion, Enrolment, MediaWatch
 from hocvuso.accounts.models import User
-from hocvuso.orgunits.models import Unit
+from hocvuso.orgunits.models import Unit, UnitLevel
 from quizzes.models import Answer, Attempt
+
+from .selectors import DIRECT_ROW_NAMES
 
 ACTIVE_MINUTES = 5
 RECENT_MINUTES = 15
@@ -69,12 +72,13 @@ def _compute(unit: Unit) -> dict:
         {"code": c.code, "name": c.name, **counts.pop(c.path, dict.fromkeys(KEYS, 0))}
         for c in children
     ]
-    if counts:
+    if counts:  # learners registered on the unit itself, on none of its children
         direct = dict.fromkeys(KEYS, 0)
         for value in counts.values():
             for key in KEYS:
                 direct[key] += value[key]
-        rows.append({"code": "", "name": "Đăng ký trực tiếp ở cấp trên", **direct})
+        name = DIRECT_ROW_NAMES.get(unit.level, DIRECT_ROW_NAMES[UnitLevel.COMMUNE])
+        rows.append({"code": "", "name": _(name), **direct})
     total = {key: sum(r[key] for r in rows) for key in KEYS}
     return {
         "unit": unit.code,

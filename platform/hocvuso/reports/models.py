@@ -9,10 +9,12 @@ from django.utils.translation import gettext_lazy as _
 class ReportSnapshot(models.Model):
     """ "Chốt số liệu quý": a unit's figures for a quarter, frozen as computed.
 
-    One per (unit, subject, quarter, audience): a quarter is reported once, so
-    a second freeze is refused rather than silently versioned (the commune's
-    figures sent up must be the ones on file). The rows are stored as JSON, so
-    later activity never changes them."""
+    One in force per (unit, subject, quarter, audience): the commune's
+    figures sent up must be the ones on file, so a second freeze is refused
+    unless the admin confirms it replaces the first (a wrong freeze must not
+    block the right one). The replaced one stays on file, marked with who
+    replaced it and when. The rows are stored as JSON, so later activity
+    never changes them."""
 
     unit = models.ForeignKey(
         "orgunits.Unit", on_delete=models.PROTECT, related_name="report_snapshots"
@@ -27,6 +29,14 @@ class ReportSnapshot(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("thời điểm chốt"))
+    replaced_at = models.DateTimeField(_("thời điểm chốt lại"), null=True, blank=True)
+    replaced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
 
     class Meta:
         verbose_name = _("chốt số liệu quý")
@@ -34,7 +44,8 @@ class ReportSnapshot(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["unit", "subject_key", "quarter", "audience"],
-                name="uniq_report_snapshot",
+                condition=models.Q(replaced_at__isnull=True),
+                name="uniq_report_snapshot_in_force",
             )
         ]
         ordering = ["-created_at"]

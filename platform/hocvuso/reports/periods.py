@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 _QUARTER = re.compile(
-    r"^\s*(?:(?P<y1>\d{4})\s*-?\s*[Qq](?P<q1>[1-4])|[Qq]?(?P<q2>[1-4])\s*/\s*(?P<y2>\d{4}))\s*$"
+    r"^\s*(?:(?P<y1>\d{4})\s*-?\s*[Qq](?P<q1>[1-4])|[Qq]?(?P<q2>[1-4])\s*/\s*(?P<y2>\d{4}))\s*$",
+    re.ASCII,
 )
 
 
@@ -30,12 +31,17 @@ class Period:
         return self.end - timedelta(days=1) if self.end else None
 
 
+ALL_TIME = Period()
+
+
 def quarter_parse(text: str) -> Period:
     match = _QUARTER.match(text or "")
     if not match:
         raise PeriodError("Quý không hợp lệ; hãy viết dạng 2026-Q1 hoặc Q1/2026.")
     year = int(match["y1"] or match["y2"])
     q = int(match["q1"] or match["q2"])
+    if year > 9998:  # its fourth quarter would end after the last date
+        raise PeriodError("Quý không hợp lệ; hãy viết dạng 2026-Q1 hoặc Q1/2026.")
     start = date(year, 3 * q - 2, 1)
     end = date(year + 1, 1, 1) if q == 4 else date(year, 3 * q + 1, 1)
     return Period(start=start, end=end, quarter=f"{year}-Q{q}")
@@ -43,6 +49,12 @@ def quarter_parse(text: str) -> Period:
 
 def quarter_of(day: date) -> str:
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def quarter_last_ended(day: date) -> str:
+    """The latest quarter that ended before `day` (the one to freeze)."""
+    first_of_quarter = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    return quarter_of(first_of_quarter - timedelta(days=1))
 
 
 def dates_period(start: date | None, last_day: date | None) -> Period:

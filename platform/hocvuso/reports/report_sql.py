@@ -19,12 +19,15 @@ from courses.models import (
     ProgrammeCompletion,
 )
 from hocvuso.accounts.models import User
+from hocvuso.accounts.phone import phone_search_digits
+from hocvuso.core.collation import lower_sql, vietnamese_order_sql
+from hocvuso.core.text import search_folded
 from hocvuso.orgunits.models import Assignment, TeamMembership, Unit
 from hocvuso.privacy.models import DataRequest, RequestKind, RequestStatus
 from quizzes.models import Attempt
 
 from .figures import BANDS, Figures
-from .periods import Period
+from .periods import ALL_TIME, Period
 
 
 @dataclass(frozen=True)
@@ -210,6 +213,8 @@ def _learner_sql(
     status: str,
     search: str,
     phone_paths: Sequence[str],
+    direct: bool = False,
+    period: Period = ALL_TIME,
 ) -> tuple[str, list]:
     """The learner list's SELECT (unordered) and its parameters. `search`
     matches names, and phone numbers only under `phone_paths`: where the
@@ -217,30 +222,50 @@ def _learner_sql(
     digit."""
     cte, params = scope_cte(unit=unit, subject=subject, audience=audience, group_len=1)
     courses_in, course_params = _in(subject.course_ids)
+    att = _t(Attempt)
+    comp_sql, comp_params = _period_sql("c.completed_at", period)
+    open_sql, open_params = _period_sql("lp.opened_at", period)
+    start_sql, start_params = _period_sql("a.started_at", period)
+    fin_sql, fin_params = _period_sql("a.finished_at", period)
     if subject.kind == "course":
         completion = (
             f"SELECT 1 FROM {_t(CourseCompletion)} c"
-            " WHERE c.user_id = u.id AND c.course_id = %s"
+            f" WHERE c.user_id = u.id AND c.course_id = %s{comp_sql}"
         )
     else:
         completion = (
             f"SELECT 1 FROM {_t(ProgrammeCompletion)} c"
-            " WHERE c.user_id = u.id AND c.programme_id = %s"
+            f" WHERE c.user_id = u.id AND c.programme_id = %s{comp_sql}"
         )
+    # The status and the best score follow the period, as the table's
+    # figures do; the best score is the table's: per course the best finished
+    # attempt, averaged over a programme's courses. Completion itself is the
+    # stored record (courses/completion.py's rule); a learner who only took
+    # the test is learning, not "not started".
     sql = f"""
     WITH {cte},
+    fin_pc AS (
+      SELECT a.user_id, a.course_id, MAX(a.score_percent) AS m
+      FROM {att} a JOIN su ON su.uid = a.user_id
+      WHERE a.status = 'finished' AND a.course_id IN {courses_in}{fin_sql}
+      GROUP BY a.user_id, a.course_id
+    ),
+    fin AS (SELECT user_id, AVG(m) AS b FROM fin_pc GROUP BY user_id),
     lst AS (
       SELECT u.id, u.full_name, u.phone, un.name AS unit_name, un.path,
         CASE WHEN EXISTS ({completion}) THEN 'completed'
              WHEN EXISTS (SELECT 1 FROM {_t(LessonProgress)} lp
-                          WHERE lp.user_id = u.id AND lp.course_id IN {courses_in})
+                          WHERE lp.user_id = u.id AND lp.course_id IN {courses_in}
+                          {open_sql})
+               OR EXISTS (SELECT 1 FROM {att} a WHERE a.user_id = u.id
+                          AND a.course_id IN {courses_in}{start_sql})
              THEN 'learning' ELSE 'not_started' END AS status,
-        (SELECT MAX(a.score_percent) FROM {_t(Attempt)} a WHERE a.user_id = u.id
-           AND a.status = 'finished' AND a.course_id IN {courses_in}) AS best,
+        f.b AS best,
         (SELECT MAX(e.last_activity_at) FROM {_t(Enrolment)} e WHERE e.user_id = u.id
            AND e.course_id IN {courses_in}) AS last_activity
       FROM su JOIN {_t(User)} u ON u.id = su.uid
       JOIN {_t(Unit)} un ON un.id = u.unit_id
+      LEFT JOIN fin f ON f.user_id = u.id
       WHERE NOT EXISTS (SELECT 1 FROM {_t(DataRequest)} dr WHERE dr.user_id = u.id
                         AND dr.kind = %s AND dr.status = %s)
     )
@@ -249,20 +274,31 @@ def _learner_sql(
     # but is nobody in a list.
     params = (
         params
+        + course_params
+        + fin_params
         + [subject.pk]
-        + course_params * 3
+        + comp_params
+        + course_params
+        + open_params
+        + course_params
+        + start_params
+        + course_params
         + [RequestKind.ERASE.value, RequestStatus.DONE.value]
     )
     if status:
         sql += " AND status = %s"
         params.append(status)
+    if direct:
+        sql += " AND path = %s"
+        params.append(unit.path)
     if search:
-        match = "LOWER(full_name) LIKE %s"
-        params.append(f"%{search.lower()}%")
-        if phone_paths:
+        match = f"{lower_sql('full_name', connection)} LIKE %s"
+        params.append(f"%{search_folded(search)}%")
+        digits = phone_search_digits(search)
+        if phone_paths and digits:
             under = " OR ".join(["path LIKE %s"] * len(phone_paths))
             match += f" OR (phone LIKE %s AND ({under}))"
-            params += [f"%{search}%", *(f"{p}%" for p in phone_paths)]
+            params += [f"%{digits}%", *(f"{p}%" for p in phone_paths)]
         sql += f" AND ({match})"
     return sql, params
 
@@ -275,6 +311,8 @@ def learner_rows(
     status: str = "",
     search: str = "",
     phone_paths: Sequence[str] = (),
+    direct: bool = False,
+    period: Period = ALL_TIME,
     limit: int | None = None,
     offset: int = 0,
 ) -> list[tuple]:
@@ -287,8 +325,10 @@ def learner_rows(
         status=status,
         search=search,
         phone_paths=phone_paths,
+        direct=direct,
+        period=period,
     )
-    sql += " ORDER BY full_name, id"
+    sql += f" ORDER BY {vietnamese_order_sql('full_name', connection)}, id"
     if limit is not None:
         sql += " LIMIT %s OFFSET %s"
         params += [limit, offset]
@@ -305,6 +345,8 @@ def learner_rows_iter(
     status: str = "",
     search: str = "",
     phone_paths: Sequence[str] = (),
+    direct: bool = False,
+    period: Period = ALL_TIME,
     batch: int = 2000,
 ) -> Iterator[tuple]:
     """The same rows as `learner_rows`, fetched `batch` at a time. On
@@ -317,8 +359,10 @@ def learner_rows_iter(
         status=status,
         search=search,
         phone_paths=phone_paths,
+        direct=direct,
+        period=period,
     )
-    sql += " ORDER BY full_name, id"
+    sql += f" ORDER BY {vietnamese_order_sql('full_name', connection)}, id"
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while chunk := cursor.fetchmany(batch):
@@ -333,6 +377,8 @@ def learner_count(
     status: str = "",
     search: str = "",
     phone_paths: Sequence[str] = (),
+    direct: bool = False,
+    period: Period = ALL_TIME,
 ) -> int:
     """How many rows `learner_rows` would return; one query."""
     sql, params = _learner_sql(
@@ -342,6 +388,8 @@ def learner_count(
         status=status,
         search=search,
         phone_paths=phone_paths,
+        direct=direct,
+        period=period,
     )
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) FROM ({sql}) n", params)

@@ -7,11 +7,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from courses.models import (
     CourseCompletion,
@@ -20,14 +21,15 @@ from courses.models import (
     ProgrammeCourse,
     ProgrammePage,
 )
-from hocvuso.orgunits.models import AdminRole, Unit, UnitTarget
+from hocvuso.core.collation import vietnamese_sort_key
+from hocvuso.orgunits.models import AdminRole, Unit, UnitLevel, UnitTarget
 from hocvuso.orgunits.selectors import AdminScope
 
 from . import report_sql
 from .figures import Figures, Row, total_row
 from .masking import phone_visible, phone_visible_prefixes
 from .models import ExportJob
-from .periods import Period
+from .periods import ALL_TIME, Period
 from .report_sql import Subject
 
 LEVEL_NAMES = {1: "Tỉnh", 2: "Xã, phường", 3: "Thôn, tổ dân phố"}
@@ -89,11 +91,20 @@ def _targets(subject: Subject, units: list[Unit]) -> dict[int, int]:
     )
 
 
+# The row of learners registered on a unit but on none of its children, by
+# the level of that unit: what they have not given.
+DIRECT_ROW_NAMES = {
+    UnitLevel.PROVINCE: gettext_noop("Chưa ghi xã/phường"),
+    UnitLevel.COMMUNE: gettext_noop("Chưa ghi thôn/tổ dân phố"),
+}
+
+
 def level_rows(
     *, unit: Unit, subject: Subject, period: Period, audience: str, depth: int
 ) -> list[Row]:
-    """One row per unit at `depth` below (or at) `unit`, plus a row for the
-    learners who live directly in a unit above that depth. Three queries."""
+    """One row per unit at `depth` below (or at) `unit`, then one row per
+    unit above that depth for the learners registered on it directly (a
+    commune's residents who gave no village). Three queries."""
     steplen = Unit.steplen
     figures = report_sql.grouped_figures(
         unit=unit,
@@ -102,9 +113,19 @@ def level_rows(
         audience=audience,
         group_len=depth * steplen,
     )
-    units = list(
-        Unit.objects.filter(path__startswith=unit.path, depth=depth).order_by("name")
+    # The units of the level and every unit above them (their parents, and
+    # the units whose own residents are left in `figures`), in one query.
+    tree = Unit.objects.filter(
+        Q(path__startswith=unit.path, depth__lte=depth)
+        | Q(path=unit.path[: (depth - 1) * steplen])
     )
+    units, parents = [], {}
+    for u in tree:
+        if u.depth == depth:
+            units.append(u)
+        else:
+            parents[u.path] = u
+    units.sort(key=lambda u: vietnamese_sort_key(u.name))
     targets = _targets(subject, units)
     rows = [
         Row(
@@ -113,18 +134,21 @@ def level_rows(
             figures=figures.pop(u.path, Figures()),
             target=targets.get(u.pk),
             drill=u.numchild > 0,
+            parent_name=getattr(
+                parents.get(u.path[: (depth - 1) * steplen]), "name", ""
+            ),
         )
         for u in units
     ]
-    if figures:  # learners registered on a unit above this level
-        direct = Figures()
-        for f in figures.values():
-            direct = direct + f
+    for path in sorted(figures, key=lambda p: vietnamese_sort_key(parents[p].name)):
+        parent = parents[path]
         rows.append(
             Row(
                 code="",
-                name=_("Đăng ký trực tiếp ở cấp trên"),
-                figures=direct,
+                name=_(DIRECT_ROW_NAMES[parent.level]),
+                figures=figures[path],
+                parent_name=parent.name,
+                direct_of=parent.code,
             )
         )
     return rows
@@ -305,6 +329,8 @@ def learner_list(
     audience: str,
     status: str = "",
     search: str = "",
+    direct: bool = False,
+    period: Period = ALL_TIME,
     limit: int | None = None,
     offset: int = 0,
 ) -> list[LearnerRow] | None:
@@ -322,6 +348,8 @@ def learner_list(
         phone_paths=phone_visible_prefixes(
             admin_paths=role_paths, steplen=Unit.steplen
         ),
+        direct=direct,
+        period=period,
         limit=limit,
         offset=offset,
     )
@@ -337,6 +365,8 @@ def learner_list_iter(
     audience: str,
     status: str = "",
     search: str = "",
+    direct: bool = False,
+    period: Period = ALL_TIME,
 ) -> tuple[int, Iterator[LearnerRow]] | None:
     """For a background export: how many rows, and the rows themselves read
     in batches, masked exactly as `learner_list` masks them."""
@@ -353,6 +383,8 @@ def learner_list_iter(
         phone_paths=phone_visible_prefixes(
             admin_paths=role_paths, steplen=Unit.steplen
         ),
+        direct=direct,
+        period=period,
     )
     count = report_sql.learner_count(**filters)
     rows = report_sql.learner_rows_iter(**filters)

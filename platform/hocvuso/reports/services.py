@@ -4,6 +4,7 @@ import logging
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict
+from dataclasses import replace as replace_dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -22,8 +23,7 @@ from . import exports
 from .figures import Figures, Row
 from .filters import Filters, filters_from_data
 from .models import ExportJob, ExportKind, ExportStatus, ReportSnapshot
-from .periods import quarter_parse
-from .report_sql import Subject
+from .periods import PeriodError, quarter_parse
 from .selectors import (
     STATUS_LABELS,
     completion_report_rows,
@@ -46,6 +46,7 @@ def _row_json(row: Row) -> dict:
         "name": row.name,
         "target": row.target,
         "figures": asdict(row.figures),
+        "parent_name": row.parent_name,
     }
 
 
@@ -55,7 +56,16 @@ def row_from_json(data: dict) -> Row:
         name=data["name"],
         target=data["target"],
         figures=Figures(**data["figures"]),
+        parent_name=data.get("parent_name", ""),  # not kept before issue 24
     )
+
+
+class SnapshotExists(SnapshotError):
+    """The quarter is already frozen: replacing it needs a confirmation."""
+
+    def __init__(self, message: str, snapshot: ReportSnapshot):
+        super().__init__(message)
+        self.snapshot = snapshot
 
 
 def report_snapshot_create(
@@ -63,35 +73,83 @@ def report_snapshot_create(
     scope: AdminScope,
     user,
     unit: Unit,
-    subject: Subject,
+    filters: Filters,
     quarter: str,
-    audience: str,
-    filters: list[tuple[str, str]],
+    replace: bool = False,
 ) -> ReportSnapshot:
-    """Freeze the unit's figures for the quarter; refused if already frozen."""
-    period = quarter_parse(quarter)
+    """Freeze the unit's figures for a quarter that has ended. A quarter
+    already frozen raises SnapshotExists unless `replace`: then the frozen
+    one is kept on file, marked replaced by `user` now."""
+    try:
+        period = quarter_parse(quarter)
+    except PeriodError as exc:
+        raise SnapshotError(str(exc)) from exc
+    today = timezone.localdate()
+    if period.start > today:
+        raise SnapshotError(
+            _("Quý %(q)s chưa bắt đầu: chỉ chốt được số liệu của quý đã kết thúc.")
+            % {"q": period.quarter}
+        )
+    if period.end > today:
+        raise SnapshotError(
+            _(
+                "Quý %(q)s chưa kết thúc (hết ngày %(last)s): chỉ chốt được số liệu "
+                "của quý đã kết thúc."
+            )
+            % {"q": period.quarter, "last": period.last_day.strftime("%d/%m/%Y")}
+        )
+    frozen = replace_dataclass(filters, period=period)
     levels = report_levels(
-        scope=scope, unit=unit, subject=subject, period=period, audience=audience
+        scope=scope,
+        unit=unit,
+        subject=frozen.subject,
+        period=period,
+        audience=frozen.audience,
     )
     if levels is None:
-        raise SnapshotError("Đơn vị không thuộc phạm vi quản lý của bạn.")
-    try:
-        with transaction.atomic():
-            return ReportSnapshot.objects.create(
+        raise SnapshotError(_("Đơn vị không thuộc phạm vi quản lý của bạn."))
+    now = timezone.now()
+    with transaction.atomic():
+        in_force = (
+            ReportSnapshot.objects.select_for_update()
+            .filter(
                 unit=unit,
-                subject_key=subject.key,
-                subject_title=subject.title,
+                subject_key=frozen.subject.key,
                 quarter=period.quarter,
-                audience=audience,
-                filters=[list(f) for f in filters],
-                levels=[[name, [_row_json(r) for r in rows]] for name, rows in levels],
-                created_by=user,
-                created_at=timezone.now(),
+                audience=frozen.audience,
+                replaced_at__isnull=True,
             )
-    except IntegrityError as exc:
-        raise SnapshotError(
-            f"Số liệu quý {period.quarter} của đơn vị này đã được chốt."
-        ) from exc
+            .first()
+        )
+        if in_force is not None:
+            if not replace:
+                raise SnapshotExists(
+                    _("Số liệu quý %(q)s của đơn vị này đã được chốt.")
+                    % {"q": period.quarter},
+                    in_force,
+                )
+            in_force.replaced_at, in_force.replaced_by = now, user
+            in_force.save(update_fields=["replaced_at", "replaced_by"])
+        try:
+            with transaction.atomic():
+                return ReportSnapshot.objects.create(
+                    unit=unit,
+                    subject_key=frozen.subject.key,
+                    subject_title=frozen.subject.title,
+                    quarter=period.quarter,
+                    audience=frozen.audience,
+                    filters=[list(f) for f in frozen.describe()],
+                    levels=[
+                        [name, [_row_json(r) for r in rows]] for name, rows in levels
+                    ],
+                    created_by=user,
+                    created_at=now,
+                )
+        except IntegrityError as exc:  # frozen by someone else meanwhile
+            raise SnapshotError(
+                _("Số liệu quý %(q)s của đơn vị này đã được chốt.")
+                % {"q": period.quarter}
+            ) from exc
 
 
 # --- Background exports ------------------------------------------------------
@@ -246,9 +304,10 @@ def _build_report_xlsx(*, job, scope, filters: Filters, path: Path) -> str:
         generated_at=timezone.now(),
         levels=levels,
         with_target=exports.levels_with_target(levels),
+        kind=subject.kind,
     ).save(path)
     return exports.report_file_name(
-        unit_code=unit.code, subject_kind=subject.kind, ext="xlsx", at=job.created_at
+        unit_code=unit.code, subject=subject, ext="xlsx", at=job.created_at
     )
 
 
@@ -271,11 +330,12 @@ def _build_report_csv(*, job, scope, filters: Filters, path: Path) -> str:
             with_target=exports.levels_with_target(
                 [("", [report.total, *report.rows])]
             ),
+            kind=filters.subject.kind,
         ),
     )
     return exports.report_file_name(
         unit_code=job.unit.code,
-        subject_kind=filters.subject.kind,
+        subject=filters.subject,
         ext="csv",
         at=job.created_at,
     )
@@ -291,6 +351,8 @@ def _build_learners(*, job, scope, filters: Filters, path: Path) -> str:
         audience=filters.audience,
         status=job.filters.get("status", ""),
         search=job.filters.get("q", ""),
+        direct=job.filters.get("direct") == "1",
+        period=filters.period,
     )
     _export_progress(job, done=0, total=count)
     full_phones = [0]
@@ -322,7 +384,9 @@ def _build_learners(*, job, scope, filters: Filters, path: Path) -> str:
         people_with_full_phone=full_phones[0],
         exported=True,
     )
-    return exports.learners_file_name(unit_code=unit.code, ext=ext)
+    return exports.learners_file_name(
+        unit_code=unit.code, subject=filters.subject, ext=ext
+    )
 
 
 def _phones_counted(rows: Iterable, full_phones: list[int]) -> Iterator:

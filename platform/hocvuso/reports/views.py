@@ -2,7 +2,13 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from hocvuso.core.export_writer import text_exportable
 from hocvuso.core.numbers import BIGINT_MAX
 from hocvuso.orgunits.decorators import unit_admin_required
 from hocvuso.orgunits.models import Unit
@@ -22,11 +29,11 @@ from hocvuso.orgunits.selectors import (
 from hocvuso.privacy.services import learner_list_access_record
 
 from . import charts, exports
-from .figures import COUNT_COLUMNS, rows_sorted
+from .figures import SORT_KEYS, count_columns, rows_sorted
 from .filters import filters_from_request
-from .live import live_counts
+from .live import live_counts, live_interval
 from .models import ExportJob, ExportKind, ExportStatus, ReportSnapshot
-from .periods import quarter_of
+from .periods import quarter_last_ended
 from .selectors import (
     STATUS_LABELS,
     completion_report_rows,
@@ -38,6 +45,7 @@ from .selectors import (
 )
 from .services import (
     SnapshotError,
+    SnapshotExists,
     export_job_start,
     report_snapshot_create,
     row_from_json,
@@ -78,13 +86,62 @@ def _query(request, **extra) -> str:
     return urlencode(data, doseq=True)
 
 
+def _toggled(request, key: str, on: bool) -> str:
+    """The page's query with `key=1` set (on) or removed (off)."""
+    data = request.GET.copy()
+    data.pop(key, None)
+    if on:
+        data[key] = "1"
+    return urlencode(data, doseq=True)
+
+
+def _sort_links(request, sort: str, descending: bool) -> dict[str, str]:
+    """The query of each sortable header: the page's filters with only this
+    header's order, so the query stays the same length however often one
+    clicks; a second click on the sorted column reverses it."""
+    data = request.GET.copy()
+    for key in ("sort", "desc", "page"):
+        data.pop(key, None)
+    links = {}
+    for key in SORT_KEYS:
+        data["sort"] = key
+        if key == sort and not descending:
+            data["desc"] = "1"
+        else:
+            data.pop("desc", None)
+        links[key] = urlencode(data, doseq=True)
+    return links
+
+
+def _table_headers(
+    *, kind: str, with_target: bool, links=None, sort="", descending=False
+) -> list[dict]:
+    """The report table's header cells: label, sort key, the query of its
+    link (None when not sortable) and its aria-sort state."""
+    columns = [("name", "Đơn vị"), ("in_scope", "Số học viên được giao / đăng ký")]
+    if with_target:
+        columns.append(("", "Chỉ tiêu"))
+    columns += [(f"{key}_pct", label) for key, label in count_columns(kind)]
+    columns.append(("average", "Điểm trung bình"))
+    state = "descending" if descending else "ascending"
+    return [
+        {
+            "key": key,
+            "label": label,
+            "num": key != "name",
+            "query": links.get(key) if links and key else None,
+            "state": state if links and key == sort else "",
+        }
+        for key, label in columns
+    ]
+
+
 @unit_admin_required
 def report_page(request, code):
     unit, form, filters = _filtered(request, code)
     context = {
         "unit": unit,
         "form": form,
-        "columns": COUNT_COLUMNS,
         "ancestry": _ancestry(request, unit),
     }
     if filters is not None:
@@ -96,8 +153,16 @@ def report_page(request, code):
             audience=filters.audience,
         )
         sort = request.GET.get("sort", "name")
+        sort = sort if sort in SORT_KEYS else "name"
         descending = request.GET.get("desc") == "1"
         rows = rows_sorted(report.rows, sort, descending)
+        hide_empty = request.GET.get("hide_empty") == "1"
+        empty = sum(1 for r in rows if not r.figures.in_scope)
+        if hide_empty:
+            rows = [r for r in rows if r.figures.in_scope]
+        with_target = report.total.target is not None or any(
+            r.target is not None for r in rows
+        )
         running, cumulative = 0, []
         for day, n in completions_by_day(
             unit=unit,
@@ -114,8 +179,17 @@ def report_page(request, code):
             descending=descending,
             filters=filters,
             query=_query(request),
-            with_target=report.total.target is not None
-            or any(r.target is not None for r in rows),
+            hide_empty=hide_empty,
+            empty_count=empty,
+            hide_empty_query=_toggled(request, "hide_empty", not hide_empty),
+            with_target=with_target,
+            headers=_table_headers(
+                kind=filters.subject.kind,
+                with_target=with_target,
+                links=_sort_links(request, sort, descending),
+                sort=sort,
+                descending=descending,
+            ),
             chart_rate=charts.bar_chart(
                 [
                     (r.name, r.cells()[1]["pct"] or 0)
@@ -132,9 +206,9 @@ def report_page(request, code):
                 ],
                 unit="",
             ),
-            quarter=filters.period.quarter or quarter_of(timezone.localdate()),
+            quarter=quarter_last_ended(timezone.localdate()),
             snapshots=ReportSnapshot.objects.filter(
-                unit=unit, subject_key=filters.subject.key
+                unit=unit, subject_key=filters.subject.key, replaced_at__isnull=True
             ).select_related("created_by")[:8],
         )
     return render(request, "reports/report_unit.html", context)
@@ -142,7 +216,7 @@ def report_page(request, code):
 
 def _file_name(unit, filters, ext) -> str:
     return exports.report_file_name(
-        unit_code=unit.code, subject_kind=filters.subject.kind, ext=ext, at=None
+        unit_code=unit.code, subject=filters.subject, ext=ext, at=None
     )
 
 
@@ -189,6 +263,7 @@ def report_export_xlsx(request, code):
         generated_at=timezone.now(),
         levels=levels,
         with_target=_with_target(levels),
+        kind=filters.subject.kind,
     )
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = (
@@ -221,6 +296,7 @@ def report_export_csv(request, code):
             filters=filters.describe(),
             generated_at=report.generated_at,
             with_target=with_target,
+            kind=filters.subject.kind,
         ),
         content_type="text/csv; charset=utf-8",
     )
@@ -249,7 +325,8 @@ def learner_page(request, code):
     if filters is None:
         raise Http404(_("Bộ lọc không hợp lệ."))
     status = request.GET.get("status", "")
-    search = request.GET.get("q", "")[:100]
+    search = text_exportable(request.GET.get("q", "")[:100])
+    direct = request.GET.get("direct") == "1"
     fmt = request.GET.get("format", "")
     kwargs = dict(
         scope=request.scope,
@@ -259,10 +336,12 @@ def learner_page(request, code):
         audience=filters.audience,
         status=status,
         search=search,
+        direct=direct,
+        period=filters.period,
     )
     if fmt in ("xlsx", "csv"):
         kind = ExportKind.LEARNERS_XLSX if fmt == "xlsx" else ExportKind.LEARNERS_CSV
-        extra = {"status": status, "q": search}
+        extra = {"status": status, "q": search, "direct": "1" if direct else ""}
         if job := _in_background(request, unit, filters, kind, extra):
             return job
         rows = learner_list(**kwargs)
@@ -294,7 +373,9 @@ def learner_page(request, code):
                 ),
                 content_type="text/csv; charset=utf-8",
             )
-        name = exports.learners_file_name(unit_code=unit.code, ext=fmt)
+        name = exports.learners_file_name(
+            unit_code=unit.code, subject=filters.subject, ext=fmt
+        )
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
     page_number = _page_number(request.GET.get("page", ""))
@@ -317,6 +398,7 @@ def learner_page(request, code):
             "rows": rows[:PAGE_SIZE],
             "status": status,
             "search": search,
+            "direct": direct,
             "statuses": STATUS_LABELS,
             "page_number": page_number,
             "has_next": has_next,
@@ -334,26 +416,35 @@ def snapshot_create(request, code):
     unit, form, filters = _filtered(request, code)
     if filters is None:
         raise Http404(_("Bộ lọc không hợp lệ."))
-    quarter = request.POST.get("quarter", "")
+    quarter = request.POST.get("quarter", "")[:20]
     try:
         snapshot = report_snapshot_create(
             scope=request.scope,
             user=request.user,
             unit=unit,
-            subject=filters.subject,
+            filters=filters,
             quarter=quarter,
-            audience=filters.audience,
-            filters=filters.describe(),
+            replace=request.POST.get("replace") == "1",
         )
-    except (SnapshotError, ValueError) as exc:
+    except SnapshotExists as exc:
+        return render(
+            request,
+            "reports/snapshot_confirm.html",
+            {"unit": unit, "existing": exc.snapshot, "query": _query(request)},
+            status=409,
+        )
+    except SnapshotError as exc:
         messages.error(request, str(exc))
-        return redirect(f"{request.path.rsplit('chot/', 1)[0]}?{_query(request)}")
+        return redirect(f"{reverse('report_unit', args=[unit.code])}?{_query(request)}")
     messages.success(request, _("Đã chốt số liệu quý %s.") % snapshot.quarter)
     return redirect("report_snapshot", snapshot.pk)
 
 
 def _snapshot_or_404(request, pk) -> ReportSnapshot:
-    snapshot = get_object_or_404(ReportSnapshot.objects.select_related("unit"), pk=pk)
+    snapshot = get_object_or_404(
+        ReportSnapshot.objects.select_related("unit", "created_by", "replaced_by"),
+        pk=pk,
+    )
     if not request.scope.contains(snapshot.unit):
         raise Http404(_("Không tìm thấy bản chốt trong phạm vi quản lý của bạn."))
     return snapshot
@@ -374,7 +465,10 @@ def snapshot_detail(request, pk):
             "snapshot": snapshot,
             "levels": levels,
             "with_target": _with_target(levels),
-            "columns": COUNT_COLUMNS,
+            "headers": _table_headers(
+                kind=snapshot.subject_key.partition(":")[0],
+                with_target=_with_target(levels),
+            ),
         },
     )
 
@@ -390,6 +484,7 @@ def snapshot_xlsx(request, pk):
         generated_at=snapshot.created_at,
         levels=levels,
         with_target=_with_target(levels),
+        kind=snapshot.subject_key.partition(":")[0],
     )
     response = HttpResponse(content, content_type=XLSX)
     name = f"chot-{slugify(snapshot.unit.code)}-{snapshot.quarter}.xlsx"
@@ -400,10 +495,14 @@ def snapshot_xlsx(request, pk):
 @unit_admin_required
 def live_page(request, code):
     unit = _unit_or_404(request, code)
+    if request.GET.get("format") == "json":  # the page's polling without a websocket
+        response = JsonResponse(live_counts(unit=unit))
+        response["Cache-Control"] = "private, no-store"
+        return response
     return render(
         request,
         "reports/live.html",
-        {"unit": unit, "counts": live_counts(unit=unit)},
+        {"unit": unit, "counts": live_counts(unit=unit), "interval": live_interval()},
     )
 
 
@@ -424,14 +523,18 @@ def _export_job_or_404(request, pk) -> ExportJob:
 def _export_job_again_url(job: ExportJob) -> str:
     """The export link that queued the job, to try again after a failure."""
     query = urlencode(
-        {k: v for k, v in job.filters.items() if k not in ("status", "q")}
+        {k: v for k, v in job.filters.items() if k not in ("status", "q", "direct")}
     )
     if job.kind in (ExportKind.REPORT_XLSX, ExportKind.REPORT_CSV):
         name = "report_xlsx" if job.kind == ExportKind.REPORT_XLSX else "report_csv"
         return f"{reverse(name, args=[job.unit.code])}?{query}"
     fmt = "xlsx" if job.kind == ExportKind.LEARNERS_XLSX else "csv"
     extra = urlencode(
-        {"status": job.filters.get("status", ""), "q": job.filters.get("q", "")}
+        {
+            "status": job.filters.get("status", ""),
+            "q": job.filters.get("q", ""),
+            "direct": job.filters.get("direct", ""),
+        }
     )
     url = reverse("report_learners", args=[job.unit.code])
     return f"{url}?{query}&{extra}&format={fmt}"

@@ -278,7 +278,9 @@ def test_bad_rows_are_reported_and_create_nothing(client, org_tree, commune_admi
     assert "Thiếu họ và tên." in page.text and "Tạo mới" in page.text
 
     failed = client.get(reverse("import_failed", args=[job.pk]))
-    failed_rows = list(csv.reader(io.StringIO(failed.content.decode("utf-8-sig"))))
+    failed_rows = list(
+        csv.reader(io.StringIO(failed.content.decode("utf-8-sig")), delimiter=";")
+    )
     assert failed_rows[0] == [*headers(), "lỗi"]
     assert len(failed_rows) == 1 + len(BAD)
     assert "Thiếu họ và tên." in failed_rows[1][-1]

@@ -89,7 +89,9 @@ def test_account_import_failed_rows_csv_neutralises_formula_cells(
         ],
     )
     failed = client.get(reverse("import_failed", args=[job.pk]))
-    rows = list(csv.reader(io.StringIO(failed.content.decode("utf-8-sig"))))
+    rows = list(
+        csv.reader(io.StringIO(failed.content.decode("utf-8-sig")), delimiter=";")
+    )
     cells = [cell for row in rows[1:] for cell in row]
     assert '\'=HYPERLINK("http://x.example")' in cells
     assert "'+SUM(A1)" in cells and "'@SUM(A1)" in cells

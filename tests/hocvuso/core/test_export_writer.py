@@ -19,7 +19,7 @@ FORMULAS = ["=1+2", "+SUM(A1)", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
 
 def _csv_cells(rows) -> list[str]:
     text = csv_bytes(rows).decode("utf-8-sig")
-    return [c for row in csv.reader(io.StringIO(text)) for c in row]
+    return [c for row in csv.reader(io.StringIO(text), delimiter=";") for c in row]
 
 
 def test_csv_cells_that_look_like_formulas_get_a_leading_apostrophe():

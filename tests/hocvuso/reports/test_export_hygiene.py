@@ -33,7 +33,7 @@ def _rename_a_listed_learner(client, url, name) -> None:
 
 def _csv_rows(response) -> list[list[str]]:
     text = b"".join(response.streaming_content).decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(text)))
+    return list(csv.reader(io.StringIO(text), delimiter=";"))
 
 
 def test_learner_xlsx_writes_a_formula_name_as_text(client, org_tree, dataset):

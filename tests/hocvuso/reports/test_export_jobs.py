@@ -75,10 +75,10 @@ def test_a_large_report_export_is_a_job_whose_xlsx_equals_the_direct_one(
     rows = in_background["Xã, phường"]
     by_code = {r[0]: r for r in rows if r}
     for row in report.rows:
-        assert by_code[row.code][2] == row.figures.in_scope
-        assert by_code[row.code][5] == row.figures.completed
+        assert by_code[row.code][3] == row.figures.in_scope  # after the province
+        assert by_code[row.code][6] == row.figures.completed
     assert rows[-1][1] == "Tổng cộng"
-    assert rows[-1][2] == report.total.figures.in_scope
+    assert rows[-1][3] == report.total.figures.in_scope
 
 
 def test_the_learner_list_csv_and_xlsx_in_the_background_equal_the_direct_ones(
@@ -101,16 +101,20 @@ def test_the_learner_list_csv_and_xlsx_in_the_background_equal_the_direct_ones(
     assert csv_job.status == xlsx_job.status == ExportStatus.DONE
     assert csv_job.done == csv_job.total > 0
     assert xlsx_job.done == xlsx_job.total > csv_job.total  # all statuses
-    assert xlsx_job.file_name == f"hoc-vien-{village.code}.xlsx"
+    assert xlsx_job.file_name == f"hoc-vien-{village.code}-chuong-trinh-thu.xlsx"
 
     text = _download(client, csv_job).decode("utf-8-sig")
-    in_background = [r for r in csv.reader(io.StringIO(text)) if r[:1] != [WHEN]]
+    in_background = [
+        r for r in csv.reader(io.StringIO(text), delimiter=";") if r[:1] != [WHEN]
+    ]
     xlsx_rows = _sheets(_download(client, xlsx_job))["Học viên"]
 
     async_from.REPORTS_EXPORT_ASYNC_FROM = 10**9
     response = client.get(base + "&status=learning&format=csv")
     text = b"".join(response.streaming_content).decode("utf-8-sig")
-    direct = [r for r in csv.reader(io.StringIO(text)) if r[:1] != [WHEN]]
+    direct = [
+        r for r in csv.reader(io.StringIO(text), delimiter=";") if r[:1] != [WHEN]
+    ]
     assert in_background == direct
     learners = direct[[r[:1] for r in direct].index(["Họ và tên"]) + 1 :]
     assert len(learners) == csv_job.total

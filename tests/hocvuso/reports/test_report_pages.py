@@ -45,15 +45,19 @@ def test_province_report_drills_to_a_commune_and_xlsx_equals_the_page(
     assert wb.sheetnames == ["Tỉnh", "Xã, phường", "Thôn, tổ dân phố"]
     rows = list(wb["Xã, phường"].iter_rows(values_only=True))
     header_at = next(i for i, r in enumerate(rows) if r and r[0] == "Mã đơn vị")
-    assert rows[header_at][2] == "Số học viên được giao / đăng ký"
+    assert rows[header_at][2:4] == (
+        "Đơn vị cấp trên",
+        "Số học viên được giao / đăng ký",
+    )
     assert any(r and r[0] == "Thời điểm lập báo cáo" for r in rows[:header_at])
     by_code = {r[0]: r for r in rows[header_at + 1 :]}
     for row in ctx["report"].rows:
-        assert by_code[row.code][2] == row.figures.in_scope
-        assert by_code[row.code][3] == row.figures.started
+        assert by_code[row.code][2] == province.name
+        assert by_code[row.code][3] == row.figures.in_scope
+        assert by_code[row.code][4] == row.figures.started
     total = rows[-1]
     assert total[1] == "Tổng cộng"
-    assert total[2] == ctx["report"].total.figures.in_scope
+    assert total[3] == ctx["report"].total.figures.in_scope
     top = list(wb["Tỉnh"].iter_rows(values_only=True))[-1]
     assert top[2] == ctx["report"].total.figures.in_scope
 
@@ -62,7 +66,7 @@ def test_csv_has_vietnamese_headers_and_the_total(client, org_tree, dataset):
     client.force_login(org_tree.admins["commune0.0"])
     url = reverse("report_csv", args=[org_tree.communes[0].code]) + "?" + _q(dataset)
     text = b"".join(client.get(url).streaming_content).decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(text)))
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert rows[next(i for i, r in enumerate(rows) if r and r[0] == "Mã đơn vị")][
         :3
     ] == ["Mã đơn vị", "Đơn vị", "Số học viên được giao / đăng ký"]
@@ -114,15 +118,15 @@ def test_snapshot_does_not_change_with_later_activity(client, org_tree, dataset)
     client.force_login(org_tree.admins["commune0.0"])
     commune = org_tree.communes[0]
     url = reverse("report_snapshot_create", args=[commune.code]) + "?" + _q(dataset)
-    response = client.post(url, {"quarter": "2026-Q4"})
+    response = client.post(url, {"quarter": "2026-Q3"})
     assert response.status_code == 302
     snap = client.get(response["Location"])
     before = snap.context["levels"][0][1][0].figures
     CourseCompletion.objects.all().update(completed_at=timezone.now())
     again = client.get(response["Location"]).context["levels"][0][1][0].figures
     assert again == before
-    # A second freeze of the same quarter is refused.
-    assert client.post(url, {"quarter": "2026-Q4"}, follow=True).status_code == 200
+    # A second freeze of the same quarter asks for a confirmation first.
+    assert client.post(url, {"quarter": "2026-Q3"}, follow=True).status_code == 409
     from hocvuso.reports.models import ReportSnapshot
 
     assert ReportSnapshot.objects.count() == 1
