@@ -15,6 +15,8 @@ from hocvuso.core.demo import (
 from hocvuso.orgunits.models import Unit, UnitLevel
 from hocvuso.orgunits.services import village_create
 
+from courses.demo import SeedCounts
+
 pytestmark = pytest.mark.django_db
 
 
@@ -42,7 +44,9 @@ def test_demo_administrators_are_not_learners(db):
         code=DEMO_COMMUNE, name="Phường Demo", level=UnitLevel.COMMUNE, kind="phường"
     )
     village = village_create(commune=commune, name="Tổ 1", kind="tổ dân phố")
-    users = {u.username: u for u in demo_accounts_seed(village=village)}
+    users = {
+        u.username: u for u in demo_accounts_seed(village=village, counts=SeedCounts())
+    }
     for account in DEMO_ACCOUNTS:
         user = User.objects.get(pk=users[account.username].pk)
         if account.role:
