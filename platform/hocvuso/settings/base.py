@@ -13,6 +13,8 @@ import dj_database_url
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent  # platform/hocvuso
 BASE_DIR = PROJECT_DIR.parent  # platform/
@@ -178,12 +180,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# A healthy Redis answers in milliseconds. redis-py 8 waits 5 s to connect and
+# 5 s to read, 4 times over with back-off: with Redis hung (SIGSTOP), every
+# cache call of a request took about 30 s (loadtest/faults, fault 5). Give up
+# after 1 s and one retry (a connection a restarted Redis dropped); the cache
+# then works without Redis for a few seconds (hocvuso/core/redis_cache.py).
+REDIS_CACHE_OPTIONS = {
+    "socket_connect_timeout": 1,
+    "socket_timeout": 1,
+    "retry": Retry(NoBackoff(), 1),
+}
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "hocvuso.core.redis_cache.SharedClientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "hocvuso"),
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         }
     }
     CHANNEL_LAYERS = {
