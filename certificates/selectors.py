@@ -1,6 +1,10 @@
+from datetime import datetime
+
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.module_loading import import_string
+
+from courses.models import CourseCompletion, ProgrammeCompletion
 
 from .models import Certificate, CertificateStatus
 
@@ -70,4 +74,25 @@ def course_certificate_get(*, user, course_id: int) -> Certificate | None:
         Certificate.objects.filter(user=user, course_id=course_id)
         .exclude(status=CertificateStatus.REPLACED)
         .first()
+    )
+
+
+def completions_without_certificate(
+    *, completed_before: datetime, limit: int
+) -> tuple[list[int], list[int]]:
+    """(course completion ids, programme completion ids) that have no
+    current certificate: their issuing task never ran (the broker was down
+    when the learner passed) or is still stuck with a killed worker."""
+    current = Certificate.objects.exclude(status=CertificateStatus.REPLACED)
+    courses = CourseCompletion.objects.filter(
+        completed_at__lt=completed_before
+    ).exclude(Exists(current.filter(user=OuterRef("user"), course=OuterRef("course"))))
+    programmes = ProgrammeCompletion.objects.filter(
+        completed_at__lt=completed_before
+    ).exclude(
+        Exists(current.filter(user=OuterRef("user"), programme=OuterRef("programme")))
+    )
+    return (
+        list(courses.order_by("completed_at").values_list("pk", flat=True)[:limit]),
+        list(programmes.order_by("completed_at").values_list("pk", flat=True)[:limit]),
     )

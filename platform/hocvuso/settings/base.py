@@ -241,6 +241,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "quizzes.tasks.attempts_overdue_finish_task",
         "schedule": 60.0,
     },
+    # Certificates whose issuing task was lost (the broker was down when the
+    # learner passed, or the worker was killed): certificates/services.py.
+    "certificates-missing": {
+        "task": "certificates.tasks.certificates_missing_issue_task",
+        "schedule": 60.0,
+    },
     "assignment-reminders": {
         "task": "hocvuso.orgunits.tasks.assignment_reminders_send_task",
         "schedule": crontab(hour=8, minute=0),
