@@ -24,7 +24,6 @@ sys.path[:0] = [str(REPO), str(REPO / "platform")]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hocvuso.settings.production")
 django.setup()
 
-from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count, Q  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -164,7 +163,7 @@ def ws(plan_path: Path, learner_index: int, budget: float) -> dict:
     user = User.objects.get(pk=learner["user_id"])
     attempt = attempt_start(user=user, quiz=QuizPage.objects.get(pk=plan["quiz"]["id"]))
     connection.close()
-    site = settings.SITE_URL
+    site = os.environ["SITE_URL"]
     url = site.replace("http", "ws", 1) + f"/ws/attempts/{attempt.pk}/"
     headers = {
         "Cookie": f"{plan['session_cookie']}={learner['session']}",
