@@ -96,3 +96,13 @@ def completions_without_certificate(
         list(courses.order_by("completed_at").values_list("pk", flat=True)[:limit]),
         list(programmes.order_by("completed_at").values_list("pk", flat=True)[:limit]),
     )
+
+
+def certificates_without_files(
+    *, issued_before: datetime, limit: int
+) -> list[Certificate]:
+    return list(
+        Certificate.objects.filter(pdf="", issued_at__lt=issued_before)
+        .exclude(status=CertificateStatus.REPLACED)
+        .order_by("issued_at")[:limit]
+    )

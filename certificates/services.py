@@ -20,7 +20,7 @@ from courses.models import CourseCompletion, ProgrammeCompletion
 
 from . import render
 from .models import Certificate, CertificateSettings, CertificateStatus, RegenerationJob
-from .selectors import completions_without_certificate
+from .selectors import certificates_without_files, completions_without_certificate
 
 # A completion this old without a certificate missed its issuing task.
 MISSING_AFTER = timedelta(minutes=2)
@@ -116,8 +116,10 @@ def certificate_issue(
 
 def certificates_missing_issue(*, now: datetime | None = None, limit: int = 200) -> int:
     """The safety net behind the issuing task: certificates for completions
-    that have none yet, at least a few minutes after the completion (the
-    task normally takes seconds; a second run is harmless anyway)."""
+    that have none yet, and files for certificates whose render died with
+    its worker (the broker hands that task back only after its visibility
+    timeout, an hour), at least a few minutes on (the task normally takes
+    seconds; a second run is harmless anyway)."""
     now = now or timezone.now()
     courses, programmes = completions_without_certificate(
         completed_before=now - MISSING_AFTER, limit=limit
@@ -126,7 +128,12 @@ def certificates_missing_issue(*, now: datetime | None = None, limit: int = 200)
         certificate_issue(course_completion_id=pk)
     for pk in programmes:
         certificate_issue(programme_completion_id=pk)
-    return len(courses) + len(programmes)
+    unrendered = certificates_without_files(
+        issued_before=now - MISSING_AFTER, limit=limit
+    )
+    for certificate in unrendered:
+        certificate_render(certificate=certificate)
+    return len(courses) + len(programmes) + len(unrendered)
 
 
 def _content(certificate: Certificate, brand: CertificateSettings):

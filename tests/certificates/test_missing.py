@@ -68,3 +68,16 @@ def test_passing_while_the_broker_is_down_answers_and_issues_later(
     assert certificate.user == learner and certificate.pdf
     assert certificates_missing_issue(now=later) == 0
     assert Certificate.objects.count() == 1
+
+
+def test_a_certificate_whose_render_died_gets_its_files(learner, complete_course):
+    complete_course(learner)
+    certificate = Certificate.objects.get()
+    # What a worker killed mid-render leaves: the row, no files.
+    Certificate.objects.filter(pk=certificate.pk).update(pdf="", png="")
+    assert certificates_missing_issue() == 0  # its task may still be running
+    later = timezone.now() + timedelta(minutes=3)
+    assert certificates_missing_issue(now=later) == 1
+    certificate.refresh_from_db()
+    assert certificate.pdf and certificate.png
+    assert Certificate.objects.count() == 1
