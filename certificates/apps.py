@@ -3,11 +3,15 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 
+# robust: the learner's attempt is committed by then; a broker that is down
+# must not turn their submit into an error. The certificate then comes from
+# the periodic certificates_missing_issue_task.
 def _course_completed(sender, completion, **kwargs) -> None:
     from .tasks import certificate_issue_task
 
     transaction.on_commit(
-        lambda: certificate_issue_task.delay(course_completion_id=completion.pk)
+        lambda: certificate_issue_task.delay(course_completion_id=completion.pk),
+        robust=True,
     )
 
 
@@ -15,7 +19,8 @@ def _programme_completed(sender, completion, **kwargs) -> None:
     from .tasks import certificate_issue_task
 
     transaction.on_commit(
-        lambda: certificate_issue_task.delay(programme_completion_id=completion.pk)
+        lambda: certificate_issue_task.delay(programme_completion_id=completion.pk),
+        robust=True,
     )
 
 

@@ -1,6 +1,10 @@
+from datetime import datetime
+
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.module_loading import import_string
+
+from courses.models import CourseCompletion, ProgrammeCompletion
 
 from .models import Certificate, CertificateStatus
 
@@ -71,4 +75,37 @@ def course_certificate_get(*, user, course_id: int) -> Certificate | None:
         Certificate.objects.filter(user=user, course_id=course_id)
         .exclude(status=CertificateStatus.REPLACED)
         .first()
+    )
+
+
+def completions_without_certificate(
+    *, completed_before: datetime, limit: int
+) -> tuple[list[int], list[int]]:
+    """(course completion ids, programme completion ids) that have no
+    current certificate: their issuing task never ran (the broker was down
+    when the learner passed) or is still stuck with a killed worker."""
+    current = Certificate.objects.exclude(status=CertificateStatus.REPLACED)
+    courses = CourseCompletion.objects.filter(
+        completed_at__lt=completed_before
+    ).exclude(Exists(current.filter(user=OuterRef("user"), course=OuterRef("course"))))
+    programmes = ProgrammeCompletion.objects.filter(
+        completed_at__lt=completed_before
+    ).exclude(
+        Exists(current.filter(user=OuterRef("user"), programme=OuterRef("programme")))
+    )
+    return (
+        list(courses.order_by("completed_at").values_list("pk", flat=True)[:limit]),
+        list(programmes.order_by("completed_at").values_list("pk", flat=True)[:limit]),
+    )
+
+
+def certificates_without_files(
+    *, issued_before: datetime, limit: int
+) -> list[Certificate]:
+    return list(
+        Certificate.objects.filter(pdf="", issued_at__lt=issued_before)
+        # A replaced one is never drawn again; an erased one (its holder asked
+        # for deletion, hocvuso.privacy) must not be.
+        .exclude(status__in=[CertificateStatus.REPLACED, CertificateStatus.ERASED])
+        .order_by("issued_at")[:limit]
     )

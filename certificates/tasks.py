@@ -34,3 +34,10 @@ def certificates_regenerate_task(job_id: int) -> None:
     from .services import certificates_regenerate
 
     certificates_regenerate(job_id=job_id)
+
+
+@shared_task
+def certificates_missing_issue_task() -> int:
+    from .services import certificates_missing_issue
+
+    return certificates_missing_issue()

@@ -46,11 +46,20 @@ PLAN = json.loads(Path(os.environ["LOAD_PLAN"]).read_text())
 EXAM_NO_SUBMIT_SHARE = float(os.environ.get("LOAD_EXAM_NO_SUBMIT_SHARE", "0.1"))
 # The quiz page keeps a websocket open for extra time (quiz.js, /ws/attempts/).
 EXAM_WEBSOCKET = os.environ.get("LOAD_EXAM_WEBSOCKET", "1") == "1"
+# As quiz.js does offline: an autosave or submit that got no answer, a 5xx or
+# a 429 is sent again (same sequence number) after 1 s, doubling up to 15 s,
+# for at most this many seconds; any 200 acknowledges it. 0: no retry (the
+# load runs count every failure once).
+EXAM_RETRY_SECONDS = float(os.environ.get("LOAD_EXAM_RETRY_SECONDS", "0"))
+# Every request's end time, endpoint class and outcome, for the fault runs'
+# errors-during-the-fault and time-to-recover (loadtest/faults).
+TIMELINE_ON = os.environ.get("LOAD_TIMELINE", "0") == "1"
 
 CLASSES: dict[str, ClassStats] = {}
 ACKED_ANSWERS: dict[tuple[int, int], tuple[int, list[int]]] = {}
 ACKED_SUBMITS: set[int] = set()
 CPU = {"samples": []}
+TIMELINE: list[tuple[float, str, bool]] = []
 _addresses = count(1)
 _CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -60,6 +69,8 @@ def _record(name, response_time, exception, **kwargs):
     CLASSES.setdefault(endpoint_class(name), ClassStats()).add(
         response_time, exception is not None
     )
+    if TIMELINE_ON:
+        TIMELINE.append((time.time(), endpoint_class(name), exception is None))
 
 
 def _cpu_sampler():
@@ -97,6 +108,7 @@ def _dump(environment, **kwargs):
                     [a, q, s, c] for (a, q), (s, c) in ACKED_ANSWERS.items()
                 ],
                 "acked_submits": sorted(ACKED_SUBMITS),
+                "timeline": TIMELINE,
             }
         )
     )
@@ -111,6 +123,22 @@ def _ws_event(name: str, started: float, error: Exception | None) -> None:
         exception=error,
         context={},
     )
+
+
+def _tries():
+    """The pause before each try: one try without LOAD_EXAM_RETRY_SECONDS,
+    else retries after 1 s, doubling up to 15 s, within that budget."""
+    yield 0.0
+    spent, delay = 0.0, 1.0
+    while spent + delay <= EXAM_RETRY_SECONDS:
+        yield delay
+        spent += delay
+        delay = min(delay * 2, 15.0)
+
+
+def _retryable(status: int) -> bool:
+    """No answer (0), a server error or too many requests: try again."""
+    return status == 0 or status >= 500 or status == 429
 
 
 def _cookie(response, name: str) -> str | None:
@@ -404,35 +432,48 @@ class ExamTaker(Learner):
         seq = self.seq
         self.answers[question["id"]] = {"choice_ids": choices, "seq": seq}
         key = (self.attempt["id"], question["id"])
-        with self.client.put(
-            f"/api/attempts/{key[0]}/answers/{key[1]}",
-            json={"choice_ids": choices, "seq": seq},
-            headers=self.api_headers(),
-            name="autosave:answer",
-            catch_response=True,
-        ) as response:
-            if response.status_code == 200 and response.json().get("saved"):
-                if seq > ACKED_ANSWERS.get(key, (0,))[0]:
-                    ACKED_ANSWERS[key] = (seq, choices)
-            else:
+        for pause in _tries():
+            gevent.sleep(pause)
+            with self.client.put(
+                f"/api/attempts/{key[0]}/answers/{key[1]}",
+                json={"choice_ids": choices, "seq": seq},
+                headers=self.api_headers(),
+                name="autosave:answer",
+                catch_response=True,
+            ) as response:
+                # A retry of a save whose answer was lost finds its own seq
+                # stored (saved=false): quiz.js takes any 200 as acknowledged.
+                acked = response.status_code == 200 and (
+                    response.json().get("saved") or EXAM_RETRY_SECONDS > 0
+                )
+                if acked:
+                    if seq > ACKED_ANSWERS.get(key, (0,))[0]:
+                        ACKED_ANSWERS[key] = (seq, choices)
+                    return
                 response.failure(f"{response.status_code} {(response.text or '')[:80]}")
+                if not _retryable(response.status_code):
+                    return
 
     def _submit(self):
         answers = [{"question_id": q, **a} for q, a in self.answers.items()]
-        with self.client.post(
-            f"/api/attempts/{self.attempt['id']}/submit",
-            json={"answers": answers},
-            headers=self.api_headers(),
-            name="submit:attempt",
-            catch_response=True,
-        ) as response:
-            if (
-                response.status_code == 200
-                and response.json().get("status") == "finished"
-            ):
-                ACKED_SUBMITS.add(self.attempt["id"])
-            else:
+        for pause in _tries():
+            gevent.sleep(pause)
+            with self.client.post(
+                f"/api/attempts/{self.attempt['id']}/submit",
+                json={"answers": answers},
+                headers=self.api_headers(),
+                name="submit:attempt",
+                catch_response=True,
+            ) as response:
+                if (
+                    response.status_code == 200
+                    and response.json().get("status") == "finished"
+                ):
+                    ACKED_SUBMITS.add(self.attempt["id"])
+                    return
                 response.failure(f"{response.status_code} {(response.text or '')[:80]}")
+                if not _retryable(response.status_code):
+                    return
 
     @task
     def act(self):

@@ -13,6 +13,8 @@ import dj_database_url
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent  # platform/hocvuso
 BASE_DIR = PROJECT_DIR.parent  # platform/
@@ -187,6 +189,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "max_size": int(os.environ.get("DB_POOL_MAX", "10")),
         "timeout": 10,
     }
+    # With the pool, Django's health checks are psycopg's check on checkout
+    # (one empty round trip): after PostgreSQL restarts, the connections it
+    # dropped are replaced instead of failing one request each, 32 submits
+    # at once in loadtest/faults (fault 6a).
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # PostgreSQL's JIT compiler off (DB_JIT=true keeps it): the planner
     # estimates the reports' grouped statements at millions of rows, so every
     # one was JIT-compiled for 0.4-0.9 s, a quarter of the province report at
@@ -198,12 +205,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# A healthy Redis answers in milliseconds. redis-py 8 waits 5 s to connect and
+# 5 s to read, 4 times over with back-off: with Redis hung (SIGSTOP), every
+# cache call of a request took about 30 s (loadtest/faults, fault 5). Give up
+# after 1 s and one retry (a connection a restarted Redis dropped); the cache
+# then works without Redis for a few seconds (hocvuso/core/redis_cache.py).
+REDIS_CACHE_OPTIONS = {
+    "socket_connect_timeout": 1,
+    "socket_timeout": 1,
+    "retry": Retry(NoBackoff(), 1),
+}
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "hocvuso.core.redis_cache.SharedClientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "hocvuso"),
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         }
     }
     CHANNEL_LAYERS = {
@@ -241,6 +259,19 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600")),
     "unacked_restore_interval": int(os.environ.get("CELERY_RESTORE_INTERVAL", "10")),
     "unacked_restore_throttle": int(os.environ.get("CELERY_RESTORE_THROTTLE", "10")),
+    # kombu waits on a hung Redis for ever: a learner passing the final test
+    # then waited with their submit (loadtest/faults, fault 5). Longer than
+    # the worker's 1-second blocking pop.
+    "socket_timeout": 5,
+    "socket_connect_timeout": 2,
+}
+# One retry, then the publish fails (on-commit publishes are robust and the
+# periodic sweeps pick up what was not sent).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
 }
 CELERY_BEAT_SCHEDULE = {
     # Finishes attempts past deadline + grace from their saved answers.
@@ -256,6 +287,12 @@ CELERY_BEAT_SCHEDULE = {
     "export-retention": {
         "task": "hocvuso.reports.tasks.export_jobs_expire_task",
         "schedule": crontab(hour=2, minute=10),
+    },
+    # Certificates whose issuing task was lost (the broker was down when the
+    # learner passed, or the worker was killed): certificates/services.py.
+    "certificates-missing": {
+        "task": "certificates.tasks.certificates_missing_issue_task",
+        "schedule": 60.0,
     },
     "assignment-reminders": {
         "task": "hocvuso.orgunits.tasks.assignment_reminders_send_task",
