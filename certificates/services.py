@@ -27,13 +27,13 @@ from .models import (
     RegenerationJob,
     RevocationCategory,
 )
+from .selectors import certificates_without_files, completions_without_certificate
 
 # Across a certificate that no longer counts, on the picture and the PDF.
 STATUS_MARKS = {
     CertificateStatus.REVOKED: gettext_lazy("ĐÃ THU HỒI — KHÔNG CÒN GIÁ TRỊ"),
     CertificateStatus.REPLACED: gettext_lazy("ĐÃ ĐƯỢC THAY THẾ"),
 }
-from .selectors import certificates_without_files, completions_without_certificate
 
 # A completion this old without a certificate missed its issuing task.
 MISSING_AFTER = timedelta(minutes=2)

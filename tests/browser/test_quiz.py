@@ -138,7 +138,6 @@ def test_a_notice_published_during_the_test_asks_consent_then_saves(
     assert Answer.objects.filter(attempt=attempt).count() == 2
 
 
-
 def _shown_seconds(page) -> int:
     minutes, seconds = page.locator("[data-timer]").inner_text().split(":")
     return int(minutes) * 60 + int(seconds)
