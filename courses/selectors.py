@@ -56,6 +56,8 @@ class CourseProgress:
     next_lesson: LessonPage | None
     # Other steps of the course, such as its final test (pages of other apps).
     extras: list[Page] = field(default_factory=list)
+    # The course is completed (its test passed): "Đã hoàn thành", not "Tiếp tục".
+    completed: bool = False
 
     @property
     def percent(self) -> int:
@@ -338,16 +340,22 @@ def continue_learning_get(*, user) -> CourseProgress | None:
     enrolment = (
         Enrolment.objects.filter(user=user, course__live=True)
         .select_related("course")
+        .annotate(
+            course_completed=Exists(
+                CourseCompletion.objects.filter(user=user, course=OuterRef("course"))
+            )
+        )
         .order_by("-last_activity_at")
         .first()
     )
     if enrolment is None:
         return None
-    return _progress(
+    progress = _progress(
         course=enrolment.course,
         enrolled=True,
         lessons=_lessons_with_state(enrolment.course, user),
     )
+    return replace(progress, completed=enrolment.course_completed)
 
 
 MEDIA_BLOCK_TYPES = ("video", "audio")

@@ -25,11 +25,7 @@ class HomePage(
 
     def get_context(self, request, *args, **kwargs):
         from courses.models import CatalogPage
-        from courses.selectors import (
-            catalog_get,
-            continue_learning_get,
-            course_completion_get,
-        )
+        from courses.selectors import catalog_get, continue_learning_get
 
         context = super().get_context(request, *args, **kwargs)
         catalog_page = CatalogPage.objects.live().child_of(self).first()
@@ -39,9 +35,5 @@ class HomePage(
             if catalog_page
             else None
         )
-        progress = continue_learning_get(user=request.user)
-        context["continue_progress"] = progress
-        context["continue_completed"] = progress is not None and (
-            course_completion_get(course=progress.course, user=request.user) is not None
-        )
+        context["continue_progress"] = continue_learning_get(user=request.user)
         return context
