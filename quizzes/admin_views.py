@@ -4,14 +4,21 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from courses.models import CoursePage
 
 from .question_import import SheetError, sheet_rows, template_csv
-from .services import questions_import
+from .services import (
+    QuestionImportStale,
+    question_import_confirm,
+    question_import_preview_create,
+    questions_import,
+)
 
 MAX_UPLOAD = 2 * 1024 * 1024
 
@@ -39,7 +46,7 @@ def question_import(request):
     if not request.user.has_perm("quizzes.add_question"):
         raise PermissionDenied
     form = QuestionImportForm(request.POST or None, request.FILES or None)
-    result = None
+    result = preview = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -52,16 +59,43 @@ def question_import(request):
                 rows=rows,
                 dry_run=form.cleaned_data["dry_run"],
             )
-            if not form.cleaned_data["dry_run"]:
+            if form.cleaned_data["dry_run"]:
+                if result.created:
+                    preview = question_import_preview_create(
+                        user=request.user,
+                        course=form.cleaned_data["course"],
+                        file_name=upload.name,
+                        result=result,
+                    )
+            else:
                 messages.success(
                     request, _("Đã thêm %(n)d câu hỏi.") % {"n": result.created}
                 )
     return TemplateResponse(
         request,
         "quizzes/admin/question_import.html",
-        {"form": form, "result": result},
+        {"form": form, "result": result, "preview": preview},
         status=400 if form.errors else 200,
     )
+
+
+@require_POST
+def question_import_confirm_view(request):
+    if not request.user.has_perm("quizzes.add_question"):
+        raise PermissionDenied
+    try:
+        result = question_import_confirm(
+            user=request.user, token=request.POST.get("token", "")
+        )
+    except QuestionImportStale as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("Đã thêm %(n)d câu hỏi (đã có sẵn: %(u)d).")
+            % {"n": result.created, "u": result.unchanged},
+        )
+    return redirect("quizzes_question_import")
 
 
 def question_template(request):
