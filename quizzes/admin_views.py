@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from courses.models import CoursePage
 
-from .question_import import SheetError, sheet_rows, template_csv
+from .question_import import SheetError, sheet_rows, template_csv, template_xlsx
 from .services import (
     QuestionImportStale,
     question_import_confirm,
@@ -21,6 +21,7 @@ from .services import (
 )
 
 MAX_UPLOAD = 2 * 1024 * 1024
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class QuestionImportForm(forms.Form):
@@ -101,4 +102,10 @@ def question_import_confirm_view(request):
 def question_template(request):
     response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="mau-cau-hoi.csv"'
+    return response
+
+
+def question_template_xlsx(request):
+    response = HttpResponse(template_xlsx(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="mau-cau-hoi.xlsx"'
     return response

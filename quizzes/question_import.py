@@ -8,9 +8,16 @@ from typing import IO
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from hocvuso.core.export_writer import csv_bytes
+from hocvuso.core.export_writer import (
+    csv_bytes,
+    xlsx_append,
+    xlsx_bytes,
+    xlsx_cell,
+    xlsx_workbook,
+)
 from hocvuso.core.spreadsheet import SpreadsheetError, spreadsheet_rows
 from hocvuso.core.text import text_clean
+from openpyxl.utils import get_column_letter
 
 from .engine.scoring import Kind
 
@@ -237,3 +244,26 @@ def rows_parse(rows: list[dict[str, str]]) -> list[RowOutcome]:
 
 def template_csv() -> bytes:
     return csv_bytes([COLUMNS, EXAMPLE])
+
+
+# Wide enough to read the header and the example in each column.
+TEMPLATE_WIDTHS = {"câu hỏi": 48, "giải thích": 48, "nguồn": 30}
+TEXT = "@"
+
+
+def template_xlsx() -> bytes:
+    """The CSV template as a workbook whose every column is formatted as Text:
+    Excel then keeps an answer typed as "1/1" or "10/10" (or a key "1,3") as
+    typed instead of turning it into a date or a number (issue 24, item 12)."""
+    book = xlsx_workbook()
+    sheet = book.create_sheet("Câu hỏi")
+    for index, column in enumerate(COLUMNS, start=1):
+        dimension = sheet.column_dimensions[get_column_letter(index)]
+        dimension.width = TEMPLATE_WIDTHS.get(column, 14)
+        dimension.number_format = TEXT
+    xlsx_append(sheet, COLUMNS, bold=True)
+    example = [xlsx_cell(sheet, value) for value in EXAMPLE]
+    for cell in example:
+        cell.number_format = TEXT
+    sheet.append(example)
+    return xlsx_bytes(book)

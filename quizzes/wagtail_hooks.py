@@ -56,6 +56,11 @@ def quiz_admin_urls():
             admin_views.question_template,
             name="quizzes_question_template",
         ),
+        path(
+            "cau-hoi/mau.xlsx",
+            admin_views.question_template_xlsx,
+            name="quizzes_question_template_xlsx",
+        ),
     ]
 
 

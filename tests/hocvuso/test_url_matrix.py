@@ -988,6 +988,7 @@ RULES: dict[str, Rule] = {
         "quizzes_question_import",
         "quizzes_question_import_confirm",
         "quizzes_question_template",
+        "quizzes_question_template_xlsx",
         rule=EDITOR,
     ),
     **_under("wagtailforms", "index", "index_results", rule=EDITOR),
