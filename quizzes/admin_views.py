@@ -29,7 +29,11 @@ class QuestionImportForm(forms.Form):
         CoursePage.objects.order_by("topic_number", "title"),
         label=gettext_lazy("Khóa học"),
     )
-    file = forms.FileField(label=gettext_lazy("Tệp câu hỏi (.xlsx hoặc .csv)"))
+    file = forms.FileField(
+        label=gettext_lazy("Tệp câu hỏi (.xlsx hoặc .csv)"),
+        # Said as the spreadsheet reader says it, not Django's "Tập tin...".
+        error_messages={"empty": gettext_lazy("Tệp không có dòng nào.")},
+    )
     dry_run = forms.BooleanField(
         label=gettext_lazy("Chỉ kiểm tra, chưa nhập"), required=False, initial=True
     )

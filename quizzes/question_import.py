@@ -16,7 +16,7 @@ from hocvuso.core.export_writer import (
     xlsx_workbook,
 )
 from hocvuso.core.spreadsheet import SpreadsheetError, spreadsheet_rows
-from hocvuso.core.text import text_clean
+from hocvuso.core.text import looks_like_formula, text_clean
 from openpyxl.utils import get_column_letter
 
 from .engine.scoring import Kind
@@ -169,6 +169,21 @@ def row_parse(row: dict[str, str], number: int) -> RowOutcome:
         )
         return outcome
     row = _texts_clean(row, errors)
+    formulas = [
+        column
+        for column, _label, _longest, _multiline in TEXT_COLUMNS
+        if looks_like_formula(row.get(column, ""))
+    ]
+    if formulas:
+        # A cell such as "=HYPERLINK(...)" or "@SUM(...)" would run as a
+        # formula in the spreadsheet of whoever exports the bank later.
+        errors.append(
+            _(
+                "Ô ở cột %(columns)s bắt đầu bằng “=”, “+”, “-” hoặc “@” nên bảng "
+                "tính sẽ coi là công thức. Hãy bỏ ký tự đó hoặc viết chữ trước nó."
+            )
+            % {"columns": ", ".join(f"“{column}”" for column in formulas)}
+        )
     if errors:
         # The other checks would misread a refused cell (a "missing" answer).
         return outcome
