@@ -1,3 +1,4 @@
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -341,3 +342,24 @@ class ExtraTimeGrant(models.Model):
 
     def __str__(self) -> str:
         return f"+{self.minutes}′ {self.user or self.unit}"
+
+
+class QuestionImportPreview(models.Model):
+    """The questions a dry run found good, kept so that its author can confirm
+    them without uploading the file again (issue 24, item 12). Bound to the
+    author and the course; confirmed once."""
+
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    course = models.ForeignKey(
+        "courses.CoursePage", on_delete=models.CASCADE, related_name="+"
+    )
+    file_name = models.CharField(max_length=200)
+    questions = models.JSONField(default=list)  # ParsedQuestion fields, in order
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -8,9 +8,16 @@ from typing import IO
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from hocvuso.core.export_writer import csv_bytes
+from hocvuso.core.export_writer import (
+    csv_bytes,
+    xlsx_append,
+    xlsx_bytes,
+    xlsx_cell,
+    xlsx_workbook,
+)
 from hocvuso.core.spreadsheet import SpreadsheetError, spreadsheet_rows
-from hocvuso.core.text import text_clean
+from hocvuso.core.text import looks_like_formula, text_clean
+from openpyxl.utils import get_column_letter
 
 from .engine.scoring import Kind
 
@@ -162,6 +169,21 @@ def row_parse(row: dict[str, str], number: int) -> RowOutcome:
         )
         return outcome
     row = _texts_clean(row, errors)
+    formulas = [
+        column
+        for column, _label, _longest, _multiline in TEXT_COLUMNS
+        if looks_like_formula(row.get(column, ""))
+    ]
+    if formulas:
+        # A cell such as "=HYPERLINK(...)" or "@SUM(...)" would run as a
+        # formula in the spreadsheet of whoever exports the bank later.
+        errors.append(
+            _(
+                "Ô ở cột %(columns)s bắt đầu bằng “=”, “+”, “-” hoặc “@” nên bảng "
+                "tính sẽ coi là công thức. Hãy bỏ ký tự đó hoặc viết chữ trước nó."
+            )
+            % {"columns": ", ".join(f"“{column}”" for column in formulas)}
+        )
     if errors:
         # The other checks would misread a refused cell (a "missing" answer).
         return outcome
@@ -237,3 +259,26 @@ def rows_parse(rows: list[dict[str, str]]) -> list[RowOutcome]:
 
 def template_csv() -> bytes:
     return csv_bytes([COLUMNS, EXAMPLE])
+
+
+# Wide enough to read the header and the example in each column.
+TEMPLATE_WIDTHS = {"câu hỏi": 48, "giải thích": 48, "nguồn": 30}
+TEXT = "@"
+
+
+def template_xlsx() -> bytes:
+    """The CSV template as a workbook whose every column is formatted as Text:
+    Excel then keeps an answer typed as "1/1" or "10/10" (or a key "1,3") as
+    typed instead of turning it into a date or a number (issue 24, item 12)."""
+    book = xlsx_workbook()
+    sheet = book.create_sheet("Câu hỏi")
+    for index, column in enumerate(COLUMNS, start=1):
+        dimension = sheet.column_dimensions[get_column_letter(index)]
+        dimension.width = TEMPLATE_WIDTHS.get(column, 14)
+        dimension.number_format = TEXT
+    xlsx_append(sheet, COLUMNS, bold=True)
+    example = [xlsx_cell(sheet, value) for value in EXAMPLE]
+    for cell in example:
+        cell.number_format = TEXT
+    sheet.append(example)
+    return xlsx_bytes(book)

@@ -1,8 +1,9 @@
 """Every write of the quiz lifecycle. The server owns the clock (DESIGN §5)."""
 
 import random
+import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -25,9 +26,10 @@ from .models import (
     ExtraTimeGrant,
     FinishReason,
     Question,
+    QuestionImportPreview,
     QuizPage,
 )
-from .question_import import ParsedQuestion, rows_parse
+from .question_import import ParsedQuestion, RowOutcome, rows_parse
 
 
 def grace() -> timedelta:
@@ -377,22 +379,28 @@ def question_create(*, course: CoursePage, question: ParsedQuestion) -> Question
     return created
 
 
-def questions_import(
-    *, course, rows: list[dict[str, str]], dry_run: bool
-) -> QuestionImportResult:
-    """Check every row; unless dry_run, add the good ones that are not in the
-    course's bank yet (a question is known by its text), all or nothing."""
-
-    outcomes = rows_parse(rows)
+def _fresh_questions(*, course: CoursePage, outcomes: list) -> list[ParsedQuestion]:
+    """The good questions not in the course's bank yet (a question is known by
+    its text)."""
     existing = {
         t.lower()
         for t in Question.objects.filter(course=course).values_list("text", flat=True)
     }
-    fresh = [
+    return [
         o.question
         for o in outcomes
         if o.question and o.question.text.lower() not in existing
     ]
+
+
+def questions_import(
+    *, course, rows: list[dict[str, str]], dry_run: bool
+) -> QuestionImportResult:
+    """Check every row; unless dry_run, add the good ones that are not in the
+    course's bank yet, all or nothing."""
+
+    outcomes = rows_parse(rows)
+    fresh = _fresh_questions(course=course, outcomes=outcomes)
     unchanged = sum(1 for o in outcomes if o.question) - len(fresh)
     if not dry_run:
         with transaction.atomic():
@@ -402,4 +410,68 @@ def questions_import(
     # eleven good rows (issue 24, item 12).
     return QuestionImportResult(
         created=len(fresh), unchanged=unchanged, outcomes=outcomes, dry_run=dry_run
+    )
+
+
+class QuestionImportStale(Exception):
+    """A confirmation that cannot be applied; the message is Vietnamese."""
+
+
+def question_import_preview_create(
+    *, user, course: CoursePage, file_name: str, result: QuestionImportResult
+) -> QuestionImportPreview:
+    """Keep the dry run's good questions for its author to confirm: the
+    confirmation adds exactly what the preview showed, without the file."""
+    return QuestionImportPreview.objects.create(
+        created_by=user,
+        course=course,
+        file_name=file_name[:200],
+        questions=[asdict(o.question) for o in result.outcomes if o.question],
+    )
+
+
+def question_import_confirm(*, user, token: str) -> QuestionImportResult:
+    """Add the previewed questions the course's bank does not hold yet. Only
+    the preview's author can confirm it, and only once."""
+    try:
+        token_uuid = uuid.UUID(str(token))
+    except ValueError:
+        token_uuid = None
+    with transaction.atomic():
+        preview = (
+            QuestionImportPreview.objects.select_for_update()
+            .select_related("course")
+            .filter(token=token_uuid, created_by=user)
+            .first()
+            if token_uuid
+            else None
+        )
+        if preview is None:
+            raise QuestionImportStale(
+                _(
+                    "Không tìm thấy bản kiểm tra này, hoặc nó không phải của bạn. "
+                    "Hãy tải tệp lên và kiểm tra lại."
+                )
+            )
+        if preview.confirmed_at is not None:
+            raise QuestionImportStale(
+                _("Bản kiểm tra này đã được xác nhận nhập lúc %(time)s.")
+                % {
+                    "time": date_format(
+                        timezone.localtime(preview.confirmed_at), "H:i d/m/Y"
+                    )
+                }
+            )
+        parsed = [
+            ParsedQuestion(**{**q, "choices": [tuple(c) for c in q["choices"]]})
+            for q in preview.questions
+        ]
+        outcomes = [RowOutcome(number=0, question=q) for q in parsed]
+        fresh = _fresh_questions(course=preview.course, outcomes=outcomes)
+        for question in fresh:
+            question_create(course=preview.course, question=question)
+        preview.confirmed_at = timezone.now()
+        preview.save(update_fields=["confirmed_at"])
+    return QuestionImportResult(
+        created=len(fresh), unchanged=len(parsed) - len(fresh), outcomes=[]
     )

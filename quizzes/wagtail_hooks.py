@@ -47,9 +47,19 @@ def quiz_admin_urls():
             "cau-hoi/nhap/", admin_views.question_import, name="quizzes_question_import"
         ),
         path(
+            "cau-hoi/nhap/xac-nhan/",
+            admin_views.question_import_confirm_view,
+            name="quizzes_question_import_confirm",
+        ),
+        path(
             "cau-hoi/mau.csv",
             admin_views.question_template,
             name="quizzes_question_template",
+        ),
+        path(
+            "cau-hoi/mau.xlsx",
+            admin_views.question_template_xlsx,
+            name="quizzes_question_template_xlsx",
         ),
     ]
 

@@ -984,7 +984,13 @@ RULES: dict[str, Rule] = {
     ),
     "cms/^.*/$": CLOSED,
     "courses_lessonmedia_retry": SUPERUSER,
-    **_names("quizzes_question_import", "quizzes_question_template", rule=EDITOR),
+    **_names(
+        "quizzes_question_import",
+        "quizzes_question_import_confirm",
+        "quizzes_question_template",
+        "quizzes_question_template_xlsx",
+        rule=EDITOR,
+    ),
     **_under("wagtailforms", "index", "index_results", rule=EDITOR),
     # The site has no form pages.
     **_under(
