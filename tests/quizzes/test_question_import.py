@@ -167,7 +167,7 @@ def test_unreadable_files_are_refused_whole(
 def test_template_download_has_vietnamese_headers(editor):
     response = editor.get("/cms/cau-hoi/mau.csv")
     header = response.content.decode("utf-8-sig").splitlines()[0]
-    assert header.startswith("loại,câu hỏi,đáp án 1")
+    assert header.startswith("loại;câu hỏi;đáp án 1")
 
 
 def test_learners_cannot_import(client, learner, build_catalog):

@@ -35,7 +35,7 @@ def test_xlsx_template_matches_the_csv_one_with_text_answer_columns(editor):
         editor.get("/cms/cau-hoi/mau.csv").content.decode("utf-8-sig").splitlines()[0]
     )
     header = [cell.value for cell in sheet[1]]
-    assert header == csv_header.split(",")
+    assert header == csv_header.split(";")
     for index, name in enumerate(header, start=1):
         if name in ANSWER_COLUMNS:
             letter = sheet.cell(row=1, column=index).column_letter
