@@ -834,7 +834,9 @@ RULES: dict[str, Rule] = {
     ),
     # Units come from the national list and the village form only.
     **_under("orgunits_unit", "add", "delete", rule=CLOSED),
-    **_under("orgunits_team", "index", "index_results", "add", rule=UNIT_ADMIN),
+    **_under("orgunits_team", "index", "index_results", rule=UNIT_ADMIN),
+    # Teams are created on the unit's admin page only (unit_team_add).
+    "orgunits_team:add": CLOSED,
     **_under(
         "orgunits_team",
         "edit",
