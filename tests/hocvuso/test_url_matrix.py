@@ -320,6 +320,7 @@ def _fresh_erasure_requests(w: World) -> list[tuple[Callable, Unit]]:
 BY_NAME: dict[str, Callable[[World], list]] = {
     "privacy_request_erase": _fresh_erasure_requests,
     "team_detail": lambda w: _team_pks(w, "team_id"),
+    "team_person_add": lambda w: _team_pks(w, "team_id"),
     "orgunits_team:edit": _team_pks,
     "orgunits_team:delete": _team_pks,
     "orgunits_team:history": _team_pks,
@@ -565,6 +566,11 @@ def _team(w, role, unit) -> bool:
     )
 
 
+def _team_person_adder(w, role, unit) -> bool:
+    """The member import's rules: a commune's or a village's team, in scope."""
+    return unit.level != "province" and w.in_scope(role, unit)
+
+
 def _unit_admin(w, role, unit) -> bool:
     return role in UNIT_ADMINS or role == "superuser"
 
@@ -696,6 +702,8 @@ RULES: dict[str, Rule] = {
     # ---- unit administration (/quan-tri/)
     "unit_admin_home": UNIT_ADMIN,
     "team_detail": Rule(_team),
+    # An empty form: the page answers with its errors, nothing is written.
+    "team_person_add": Rule(_team_person_adder, data={"full_name": "", "phone": ""}),
     "unit_admin_detail": SCOPED,
     "unit_assignment_remove": SCOPED,
     **{name: Rule(_scoped, data=data) for name, data in UNIT_FORMS.items()},
@@ -826,7 +834,9 @@ RULES: dict[str, Rule] = {
     ),
     # Units come from the national list and the village form only.
     **_under("orgunits_unit", "add", "delete", rule=CLOSED),
-    **_under("orgunits_team", "index", "index_results", "add", rule=UNIT_ADMIN),
+    **_under("orgunits_team", "index", "index_results", rule=UNIT_ADMIN),
+    # Teams are created on the unit's admin page only (unit_team_add).
+    "orgunits_team:add": CLOSED,
     **_under(
         "orgunits_team",
         "edit",

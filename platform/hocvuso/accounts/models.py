@@ -41,6 +41,19 @@ class User(AbstractUser):
         default=False,
         help_text=_("Tài khoản nhận mật khẩu ban đầu trên phiếu in."),
     )
+    # Mirrors of the user's roles, kept by orgunits.header_links: the header
+    # links to the admin pages and to the team led from these, on every page,
+    # without a query of its own.
+    administers_units = models.BooleanField(default=False, editable=False)
+    edits_content = models.BooleanField(default=False, editable=False)
+    led_team = models.ForeignKey(
+        "orgunits.Team",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("người dùng")

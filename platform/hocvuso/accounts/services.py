@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hocvuso.core.spreadsheet import SpreadsheetError
-from hocvuso.orgunits.models import TeamMembership, Unit
+from hocvuso.orgunits.models import Team, TeamMembership, Unit, UnitLevel
 from hocvuso.orgunits.selectors import AdminScope, admin_scope_get
 from hocvuso.orgunits.services import team_member_add, team_membership_set
 
@@ -23,6 +23,8 @@ from .hashers import InitialPasswordHasher
 from .import_files import read_table
 from .import_messages import FILE_ERRORS, ROW_ERRORS, ROW_WARNINGS
 from .import_rows import (
+    COLUMNS,
+    ROLE_WORDS,
     Action,
     HeaderError,
     ParsedRow,
@@ -422,6 +424,89 @@ def import_job_run(*, job: ImportJob) -> ImportJob:
         job.finished_at = timezone.now()
         job.save()
     return job
+
+
+class TeamPersonError(ValueError):
+    """The person was not added; `errors` pairs a form field (or "") with
+    the message."""
+
+    def __init__(self, errors: list[tuple[str, str]]):
+        self.errors = errors
+        super().__init__("; ".join(message for _field, message in errors))
+
+
+_MEMBER_WORD = next(word for word, role in ROLE_WORDS.items() if role == "member")
+
+
+def team_person_add(
+    *, actor: User, team: Team, full_name: str, phone: str, birth_year: str = ""
+) -> tuple[User, bool]:
+    """Add one person to a team as a member: the row the member import would
+    read, checked and written by the import's own rules (the account is
+    created, or the one with that phone number joins the team). Returns the
+    account and whether it was created; a new person gets the SMS invitation."""
+    unit = team.unit
+    if unit.level == UnitLevel.VILLAGE:
+        commune, village = unit.get_parent(), unit.code
+    else:
+        commune, village = unit, ""
+    cells = {
+        "full_name": full_name,
+        "phone": phone,
+        "birth_year": birth_year,
+        "commune": commune.code if commune.level == UnitLevel.COMMUNE else "",
+        "village": village,
+        "team": team.name,
+        "role": _MEMBER_WORD,
+    }
+    scope = admin_scope_get(user=actor)
+    header = [label for _key, label in COLUMNS]
+    outcome = _validate(
+        rows=[header, [cells[key] for key, _l in COLUMNS]], scope=scope
+    )[0]
+    if not outcome.ok:
+        form_fields = ("full_name", "phone", "birth_year")
+        raise TeamPersonError(
+            [
+                (e.column if e.column in form_fields else "", _message(e))
+                for e in outcome.errors
+            ]
+        )
+    row = outcome.parsed
+    if row.team_id != team.pk:  # two teams of the commune with the same name
+        raise TeamPersonError(
+            [
+                (
+                    "",
+                    str(ROW_ERRORS["unknown_team"])
+                    % {"value": team.name, "commune": commune.name},
+                )
+            ]
+        )
+    if TeamMembership.objects.filter(team=team, user__phone=row.phone).exists():
+        # Already in: nothing to write (and a leader stays leader).
+        raise TeamPersonError(
+            [("phone", _("Người có số điện thoại này đã ở trong tổ."))]
+        )
+    unit_id = Unit.objects.values_list("pk", flat=True).get(code=row.unit_code)
+    try:
+        with transaction.atomic():
+            user, _password = _import_row_write(
+                row=row,
+                user=User.objects.filter(phone=row.phone).first(),
+                unit_id=unit_id,
+                delivery=LoginDelivery.SMS,
+                scope=scope,
+            )
+    except IntegrityError as error:
+        raise TeamPersonError([("", str(ROW_ERRORS["write_failed"]))]) from error
+    created = outcome.action == Action.CREATE
+    if created:
+        _invite(user)
+    from hocvuso.privacy.services import imports_log_record
+
+    imports_log_record(actor=actor, people_by_unit_id={unit_id: 1})
+    return user, created
 
 
 def import_job_passwords_clear(*, job: ImportJob) -> None:

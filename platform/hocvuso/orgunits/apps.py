@@ -10,7 +10,8 @@ class OrgUnitsConfig(AppConfig):
 
     def ready(self):
         from .content_editors import admin_role_changed
-        from .models import AdminRole
+        from .header_links import role_changed
+        from .models import AdminRole, TeamMembership
 
         post_save.connect(
             admin_role_changed, sender=AdminRole, dispatch_uid="role-save"
@@ -18,3 +19,10 @@ class OrgUnitsConfig(AppConfig):
         post_delete.connect(
             admin_role_changed, sender=AdminRole, dispatch_uid="role-del"
         )
+        for model in (AdminRole, TeamMembership):
+            post_save.connect(
+                role_changed, sender=model, dispatch_uid=f"header-save-{model.__name__}"
+            )
+            post_delete.connect(
+                role_changed, sender=model, dispatch_uid=f"header-del-{model.__name__}"
+            )

@@ -198,3 +198,20 @@ class TargetForm(forms.Form):
         if data.get("programme"):
             data["programme_obj"] = self._programmes[int(data["programme"])]
         return data
+
+
+class TeamPersonForm(forms.Form):
+    """One person for a team. The fields pass what was typed, unchecked, to
+    the member import's rules (accounts.services.team_person_add), which give
+    every message: one rule for a name, a phone number and a birth year."""
+
+    full_name = forms.CharField(label=_("Họ và tên"), required=False)
+    phone = forms.CharField(label=_("Số điện thoại"), required=False)
+    birth_year = forms.CharField(label=_("Năm sinh (không bắt buộc)"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.validators = []  # Django's NUL check answers in English
+        self.fields["phone"].widget.attrs.update(inputmode="tel", autocomplete="off")
+        self.fields["birth_year"].widget.attrs.update(inputmode="numeric")

@@ -4,6 +4,11 @@ from . import views
 
 urlpatterns = [
     path("to/<int:team_id>/", views.team_detail, name="team_detail"),
+    path(
+        "to/<int:team_id>/them-nguoi/",
+        views.team_person_add_view,
+        name="team_person_add",
+    ),
     path("", views.admin_home, name="unit_admin_home"),
     path("don-vi/<str:code>/", views.unit_detail, name="unit_admin_detail"),
     path("don-vi/<str:code>/them-thon/", views.village_add, name="unit_village_add"),

@@ -6,15 +6,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from courses.models import CoursePage, ProgrammePage
+from hocvuso.accounts.services import TeamPersonError, team_person_add
 
 from .decorators import unit_admin_required
-from .forms import AssignmentForm, TargetForm, TeamForm, VillageForm
-from .models import TeamKind, Unit, UnitLevel
+from .forms import AssignmentForm, TargetForm, TeamForm, TeamPersonForm, VillageForm
+from .models import Team, TeamKind, Unit, UnitLevel
 from .selectors import (
+    admin_scope_get,
     assignments_in_scope,
     scope_roots_list,
     team_for_viewer_get,
     team_members_list,
+    teams_in_scope,
     unit_ancestry_get,
     unit_assignments_list,
     unit_children_in_scope,
@@ -222,8 +225,47 @@ def team_detail(request, team_id: int):
     team = team_for_viewer_get(user=request.user, team_id=team_id)
     if team is None:
         raise Http404(_("Không tìm thấy tổ trong phạm vi của bạn."))
+    return _team_page(request, team, TeamPersonForm())
+
+
+def _team_page(request, team: Team, person_form: TeamPersonForm):
+    # Adding people is the import's work: a unit admin's, for a commune's or
+    # a village's team (the import has no province column).
+    may_add = team.unit.level != UnitLevel.PROVINCE and admin_scope_get(
+        user=request.user
+    ).contains(team.unit)
     return render(
         request,
         "orgunits/team_detail.html",
-        {"team": team, "members": team_members_list(team=team)},
+        {
+            "team": team,
+            "members": team_members_list(team=team),
+            "person_form": person_form if may_add else None,
+        },
     )
+
+
+@require_POST
+@unit_admin_required
+def team_person_add_view(request, team_id: int):
+    team = teams_in_scope(scope=request.scope).filter(pk=team_id).first()
+    if team is None or team.unit.level == UnitLevel.PROVINCE:
+        raise Http404(_("Không tìm thấy tổ trong phạm vi của bạn."))
+    form = TeamPersonForm(request.POST)
+    form.is_valid()  # no rule of its own: the import's rules follow
+    try:
+        user, created = team_person_add(
+            actor=request.user, team=team, **form.cleaned_data
+        )
+    except TeamPersonError as error:
+        for field, message in error.errors:
+            form.add_error(field or None, message)
+        return _team_page(request, team, form)
+    if created:
+        text = _(
+            "Đã tạo tài khoản cho %(name)s và thêm vào tổ; đã gửi tin nhắn mời đăng nhập."
+        )
+    else:
+        text = _("Đã thêm %(name)s (tài khoản đã có) vào tổ.")
+    messages.success(request, text % {"name": user.full_name})
+    return redirect("team_detail", team_id=team.pk)

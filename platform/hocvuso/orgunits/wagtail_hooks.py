@@ -95,8 +95,9 @@ register_permission_policy(
 )
 register_permission_policy(
     Team,
+    # No "add": teams are created on the unit's admin page only (README).
     ScopedPermissionPolicy(
-        Team, unit_field="unit", actions={"view", "add", "change", "delete"}
+        Team, unit_field="unit", actions={"view", "change", "delete"}
     ),
 )
 
