@@ -6,6 +6,7 @@ unchanged, and the province admin's access log shows each step."""
 
 import json
 import re
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
@@ -14,7 +15,8 @@ from hocvuso.core.demo import DEMO_COMMUNE, DEMO_PASSWORD
 from hocvuso.orgunits.models import Unit
 from hocvuso.orgunits.selectors import admin_scope_get
 from hocvuso.privacy.models import DataRequest
-from hocvuso.reports.periods import quarter_of, quarter_parse
+from hocvuso.reports.filters import Filters
+from hocvuso.reports.periods import dates_period, quarter_last_ended, quarter_parse
 from hocvuso.reports.selectors import completion_report_rows, subject_get
 from hocvuso.reports.services import report_snapshot_create
 from openpyxl import load_workbook
@@ -66,20 +68,22 @@ def test_a_learner_has_their_data_deleted_and_the_figures_stay_true(
     subject = subject_get(kind="course", pk=course.pk)
     for username in ("hocvien", "thanhvien"):
         enrolment_create(user=User.objects.get(username=username), course=course)
+    # Only a quarter that has ended can be frozen: the learner completed in it.
+    quarter = quarter_last_ended(timezone.localdate())
+    completed_at = timezone.make_aware(
+        datetime.combine(quarter_parse(quarter).start, time(12)) + timedelta(days=1)
+    )
     completion = CourseCompletion.objects.create(
-        user=learner, course=course, completed_at=timezone.now(), score_percent=95
+        user=learner, course=course, completed_at=completed_at, score_percent=95
     )
     certificate = certificate_issue(course_completion_id=completion.pk)
     scope = admin_scope_get(user=commune_admin)
-    quarter = quarter_of(timezone.localdate())
     snapshot = report_snapshot_create(
         scope=scope,
         user=commune_admin,
         unit=commune,
-        subject=subject,
+        filters=Filters(subject=subject, period=dates_period(None, None), audience=""),
         quarter=quarter,
-        audience="",
-        filters=[],
     )
     before = _commune_totals(scope, commune, subject, quarter)
     assert before.in_scope == 2 and before.completed == 1

@@ -5,7 +5,7 @@ and deletion is in the access log a province admin reads."""
 
 import io
 import json
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.core.files.base import ContentFile
@@ -28,8 +28,9 @@ from hocvuso.privacy.services import (
     erasure_carry_out,
     erasure_request,
 )
+from hocvuso.reports.filters import Filters
 from hocvuso.reports.models import ExportJob
-from hocvuso.reports.periods import quarter_of, quarter_parse
+from hocvuso.reports.periods import dates_period, quarter_last_ended, quarter_parse
 from hocvuso.reports.selectors import (
     completion_report_rows,
     learner_list,
@@ -320,20 +321,28 @@ def test_the_request_page_never_shows_a_phone_number(client, world):
     assert "000 111" not in page.text and "000111" not in page.text
 
 
+def _inside(quarter: str):
+    """Noon on the second day of `quarter`, Vietnam's time."""
+    start = quarter_parse(quarter).start
+    return timezone.make_aware(datetime.combine(start, time(12)) + timedelta(days=1))
+
+
 def test_erasure_removes_the_person_but_keeps_the_figures_true(client, world):
     tree, learner = world["tree"], world["learner"]
     commune_admin = _commune_admin(world)
     scope = admin_scope_get(user=commune_admin)
     commune = tree.communes[0]
-    quarter = quarter_of(timezone.localdate())
+    # Only a quarter that has ended can be frozen: the learner completed in it.
+    quarter = quarter_last_ended(timezone.localdate())
+    CourseCompletion.objects.filter(user=learner).update(completed_at=_inside(quarter))
     snapshot = report_snapshot_create(
         scope=scope,
         user=commune_admin,
         unit=commune,
-        subject=world["subject"],
+        filters=Filters(
+            subject=world["subject"], period=dates_period(None, None), audience=""
+        ),
         quarter=quarter,
-        audience="",
-        filters=[],
     )
     frozen = snapshot.levels
 
