@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from hocvuso.core.form_fields import TextField
 from hocvuso.core.text import NAME_MAX, person_name_clean
 from hocvuso.orgunits.models import Unit
-from hocvuso.orgunits.selectors import unit_children_list
+from hocvuso.orgunits.selectors import unit_ancestry_get, unit_children_list
 
 from .decorators import PLACE_PENDING_SESSION_KEY
 
@@ -103,8 +103,21 @@ class SignupPlaceForm(PlaceForm):
         )
 
 
+def place_initial(unit: Unit | None) -> dict[str, str]:
+    """The picker's starting choices: the codes of `unit` and its ancestors."""
+    return {u.level: u.code for u in unit_ancestry_get(unit=unit)}
+
+
 class ProfileForm(PlaceForm):
     """Name, year of birth and where the learner lives."""
+
+    @staticmethod
+    def initial_for(user) -> dict:
+        return {
+            "full_name": user.full_name,
+            "birth_year": user.birth_year,
+            **place_initial(user.unit),
+        }
 
     full_name = TextField(label=_("Họ và tên"), max_length=NAME_MAX)
     birth_year = forms.IntegerField(

@@ -13,11 +13,10 @@ from django.views.decorators.http import require_GET
 from hocvuso.orgunits.selectors import (
     admin_scope_get,
     teams_led_list,
-    unit_ancestry_get,
 )
 
 from .decorators import PLACE_PENDING_SESSION_KEY
-from .forms import ConsentForm, ProfileForm, SignupPlaceForm
+from .forms import ConsentForm, ProfileForm, SignupPlaceForm, place_initial
 from .selectors import consent_is_current, privacy_notice_current
 from .services import consent_give, profile_update, user_place_set
 
@@ -52,16 +51,8 @@ def consent(request):
 @login_required
 def profile(request):
     user = request.user
-    ancestry = {u.level: u.code for u in unit_ancestry_get(unit=user.unit)}
-    initial = {
-        "full_name": user.full_name,
-        "birth_year": user.birth_year,
-        "province": ancestry.get("province", ""),
-        "commune": ancestry.get("commune", ""),
-        "village": ancestry.get("village", ""),
-    }
     refreshing = "refresh" in request.POST
-    form = ProfileForm(request.POST or None, initial=initial)
+    form = ProfileForm(request.POST or None, initial=ProfileForm.initial_for(user))
     if request.method == "POST" and not refreshing and form.is_valid():
         profile_update(
             user=user,
@@ -89,9 +80,10 @@ def place_choose(request):
     """The last step of a sign-up, before the first course: where the new
     learner lives, so that their commune's and province's reports count them."""
     next_url = _safe_next(request)
-    ancestry = {u.level: u.code for u in unit_ancestry_get(unit=request.user.unit)}
     refreshing = "refresh" in request.POST
-    form = SignupPlaceForm(request.POST or None, initial=ancestry)
+    form = SignupPlaceForm(
+        request.POST or None, initial=place_initial(request.user.unit)
+    )
     if request.method == "POST" and not refreshing and form.is_valid():
         user_place_set(user=request.user, unit=form.cleaned_data["unit"])
         request.session.pop(PLACE_PENDING_SESSION_KEY, None)

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from hocvuso.accounts.forms import ProfileForm
 from hocvuso.orgunits.decorators import unit_admin_required
 from hocvuso.orgunits.models import Unit
-from hocvuso.orgunits.selectors import AdminScope, unit_ancestry_get
+from hocvuso.orgunits.selectors import AdminScope
 
 from . import exports
 from .deadlines import ANSWER_DAYS
@@ -81,16 +81,8 @@ def my_data_download(request, fmt: str):
 @login_required
 def my_data_correct(request):
     user = request.user
-    ancestry = {u.level: u.code for u in unit_ancestry_get(unit=user.unit)}
-    initial = {
-        "full_name": user.full_name,
-        "birth_year": user.birth_year,
-        "province": ancestry.get("province", ""),
-        "commune": ancestry.get("commune", ""),
-        "village": ancestry.get("village", ""),
-    }
     refreshing = "refresh" in request.POST
-    form = ProfileForm(request.POST or None, initial=initial)
+    form = ProfileForm(request.POST or None, initial=ProfileForm.initial_for(user))
     if request.method == "POST" and not refreshing and form.is_valid():
         personal_data_correct(
             user=user,
