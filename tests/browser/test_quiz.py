@@ -61,7 +61,7 @@ def test_offline_answers_survive_a_reload_and_are_graded(
     page.context.set_offline(True)
     _answer(page, attempt, 2, right=True)
     _answer(page, attempt, 3, right=True)
-    banner = page.get_by_text("Mất kết nối — câu trả lời vẫn được giữ trên điện thoại")
+    banner = page.get_by_text("Đang ngoại tuyến (không có mạng).")
     banner.wait_for()
     assert Answer.objects.filter(attempt=attempt).count() == 2
     screenshot(page, "quiz-offline-360")

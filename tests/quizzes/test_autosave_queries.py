@@ -13,7 +13,9 @@ pytestmark = pytest.mark.django_db
 def test_autosave_costs_two_queries(client, make_quiz, learner):
     attempt = attempt_start(user=learner, quiz=make_quiz())
     client.force_login(learner)
-    client.get("/")  # the session is now in the cache
+    # The attempt page, as a learner opens it: the session is now in the cache
+    # and remembers the consent the API checks.
+    assert client.get(f"/kiem-tra/lam-bai/{attempt.pk}/").status_code == 200
     qid = attempt.question_ids[0]
     choice = attempt.choice_order[str(qid)][0]
     with CaptureQueriesContext(connection) as captured:
