@@ -4,7 +4,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from hocvuso.accounts.forms import ProfileForm
@@ -40,7 +39,6 @@ ACCESS_LOG_PAGE = 200
 # reach their data.
 
 
-@never_cache
 @login_required
 def my_data(request):
     return render(
@@ -54,7 +52,6 @@ def my_data(request):
     )
 
 
-@never_cache
 @login_required
 def my_data_download(request, fmt: str):
     if fmt not in ("json", "xlsx"):
@@ -77,7 +74,6 @@ def my_data_download(request, fmt: str):
     return response
 
 
-@never_cache
 @login_required
 def my_data_correct(request):
     user = request.user
@@ -97,7 +93,6 @@ def my_data_correct(request):
     return render(request, "privacy/my_data_correct.html", {"form": form})
 
 
-@never_cache
 @login_required
 def my_consent_withdraw(request):
     if request.method == "POST":
@@ -113,7 +108,6 @@ def my_consent_withdraw(request):
     return render(request, "privacy/consent_withdraw.html")
 
 
-@never_cache
 @login_required
 def my_erasure_request(request):
     if request.method == "POST":
@@ -137,7 +131,6 @@ def my_erasure_request(request):
 # ----------------------------------------------------- the administrators
 
 
-@never_cache
 @unit_admin_required
 def request_queue(request):
     return render(
@@ -154,7 +147,6 @@ def _request_or_404(request, pk: int):
     return found
 
 
-@never_cache
 @unit_admin_required
 def request_detail(request, pk: int):
     return render(
@@ -184,7 +176,6 @@ def _province_scope(scope: AdminScope) -> AdminScope:
     return AdminScope(paths=tuple(p for p in scope.paths if len(p) == Unit.steplen))
 
 
-@never_cache
 @unit_admin_required
 def access_log(request):
     scope = _province_scope(request.scope)
