@@ -8,3 +8,8 @@ from django.utils.module_loading import import_string
 
 def learner_required(view):
     return import_string(settings.LEARNER_REQUIRED)(view)
+
+
+def learner_gate_url(request, *, come_back_to: str) -> str | None:
+    """Where a logged-in learner must go before learning, or None."""
+    return import_string(settings.LEARNER_GATE_URL)(request, come_back_to=come_back_to)

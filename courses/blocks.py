@@ -31,10 +31,9 @@ class MediaBlock(blocks.StructBlock):
     )
 
     def get_context(self, value, parent_context=None):
+        # The learner's resume position is not in the page (the same for
+        # every reader): page_state.js sets data-position from the page state.
         context = super().get_context(value, parent_context=parent_context)
-        positions = (parent_context or {}).get("media_positions") or {}
-        media = value.get("media")
-        context["position"] = int(positions.get(media.pk, 0)) if media else 0
         context["heartbeat_seconds"] = settings.MEDIA_HEARTBEAT_SECONDS
         return context
 

@@ -163,6 +163,11 @@ class LessonPage(AsciiSlugMixin, SingleQueryViewRestrictionsMixin, Page):
 
         return lesson_serve(request, lesson=self)
 
+    def personal_state(self, request) -> dict:
+        from .views import lesson_personal_state
+
+        return lesson_personal_state(request, lesson=self)
+
 
 class ProgrammePage(AsciiSlugMixin, SingleQueryViewRestrictionsMixin, Page):
     """A programme groups courses for one audience (e.g. all seven topics)."""

@@ -1,10 +1,14 @@
 from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from hocvuso.core.public_pages import public_response
 from django.views.decorators.http import require_POST
 
-from .access import learner_required
+from .access import learner_gate_url, learner_required
 from .lesson_body import lesson_body_html
 from .models import CoursePage, LessonPage
 from .selectors import (
@@ -23,33 +27,71 @@ from .services import (
 )
 
 
+NOT_ENROLLED_MESSAGE = gettext_lazy("Hãy bấm “Đăng ký học” để bắt đầu khóa học này.")
+
+
 def _not_enrolled(request, course_url: str):
-    messages.info(request, _("Hãy bấm “Đăng ký học” để bắt đầu khóa học này."))
+    messages.info(request, NOT_ENROLLED_MESSAGE)
     return redirect(course_url)
 
 
-@learner_required
 def lesson_serve(request, *, lesson: LessonPage):
-    ctx = lesson_context_get(lesson=lesson, user=request.user)
+    """The lesson as every reader sees it, cached in front of Django
+    (core.public_pages): anyone may read a lesson; progress, "done" and order
+    come with the page state (lesson_personal_state), and order is enforced
+    where it matters, when a lesson is marked done."""
+    ctx = lesson_context_get(lesson=lesson, user=AnonymousUser())
+    return public_response(
+        TemplateResponse(
+            request,
+            lesson.get_template(request),
+            {
+                "page": lesson,
+                "self": lesson,
+                "public_page": True,
+                "lesson_ctx": ctx,
+                "lesson_body": lesson_body_html(lesson=lesson),
+                "glossary_url": glossary_url_get(),
+            },
+        )
+    )
+
+
+def lesson_personal_state(request, *, lesson: LessonPage) -> dict:
+    """The reader's part of a lesson page (core.page_state): opening it
+    counts as taking part, as a page view did before the page was shared."""
+    user = request.user
+    if not user.is_authenticated:
+        actions = render_to_string(
+            "courses/_lesson_login.html", {"page": lesson}, request=request
+        )
+        return {"parts": {"actions": actions}}
+    gate = learner_gate_url(request, come_back_to=lesson.url)
+    if gate:
+        return {"redirect": gate}
+    ctx = lesson_context_get(lesson=lesson, user=user)
     try:
-        lesson_open(user=request.user, ctx=ctx)
+        lesson_open(user=user, ctx=ctx)
     except NotEnrolled:
-        return _not_enrolled(request, ctx.course.url)
+        messages.info(request, NOT_ENROLLED_MESSAGE)
+        return {"redirect": ctx.course.url}
     except LessonLocked as locked:
         messages.warning(request, str(locked))
-        return redirect(ctx.course.url)
-    positions = media_positions_get(lesson=lesson, user=request.user)
-    return TemplateResponse(
-        request,
-        lesson.get_template(request),
-        {
-            "page": lesson,
-            "self": lesson,
-            "lesson_ctx": ctx,
-            "lesson_body": lesson_body_html(lesson=lesson, media_positions=positions),
-            "glossary_url": glossary_url_get(),
+        return {"redirect": ctx.course.url}
+    context = {"page": lesson, "lesson_ctx": ctx}
+    return {
+        "parts": {
+            "progress": render_to_string(
+                "courses/_lesson_progress.html", context, request=request
+            ),
+            "actions": render_to_string(
+                "courses/_lesson_actions.html", context, request=request
+            ),
         },
-    )
+        "data": {
+            "media_positions": media_positions_get(lesson=lesson, user=user),
+        },
+    }
 
 
 @require_POST

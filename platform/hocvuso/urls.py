@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from certificates import urls as certificate_urls
 from courses import urls as course_urls
 from hocvuso.accounts import import_urls
+from hocvuso.core.page_state import page_state
 from hocvuso.accounts import urls as account_urls
 from hocvuso.accounts import views as account_views
 from hocvuso.api import api
@@ -35,6 +36,7 @@ urlpatterns = [
     path("kiem-tra/", include(quiz_urls)),
     path("chung-nhan/", include(certificate_urls)),
     path("xac-minh/", include(certificate_urls.verify_urlpatterns)),
+    path("api/me/state", page_state, name="page_state"),
     path("api/", api.urls),
     path("quan-tri/nhap/", include(import_urls)),
     path("quan-tri/bao-cao/", include(report_urls)),

@@ -7,6 +7,8 @@ import pytest
 
 from courses.models import CoursePage, Enrolment, LessonPage, LessonProgress
 
+from ..page_state_helpers import page_state, visit
+
 pytestmark = pytest.mark.django_db
 
 
@@ -48,15 +50,16 @@ def test_enrol_once_then_complete_lessons_in_order(client, course, learner):
     client.post(f"/hoc/khoa-hoc/{course.pk}/dang-ky/")
     assert Enrolment.objects.filter(user=learner).count() == 1
 
-    # The third lesson is locked until the second is done.
-    response = client.get(third.url, follow=True)
-    assert "Hãy hoàn thành bài “Bài 1 của khóa 1” trước." in text(response)
+    # The third lesson is locked until the second is done: the page sends
+    # the learner back to the course, which says why.
+    assert page_state(client, third)["redirect"] == course.url
+    assert "Hãy hoàn thành bài “Bài 1 của khóa 1” trước." in text(client.get(course.url))
     response = client.post(f"/hoc/bai-hoc/{third.pk}/hoan-thanh/")
     assert not LessonProgress.objects.filter(lesson=third).exists()
 
-    response = client.get(first.url)
-    assert response.status_code == 200
-    assert "Hoàn thành bài học" in text(response)
+    body, state = visit(client, first)
+    assert state["redirect"] is None
+    assert "Hoàn thành bài học" in body and "Đã học 0/4 bài" in body
     progress = LessonProgress.objects.get(user=learner, lesson=first)
     assert progress.opened_at and progress.completed_at is None
 
@@ -75,9 +78,33 @@ def test_enrol_once_then_complete_lessons_in_order(client, course, learner):
 def test_lesson_needs_enrolment(client, course, learner):
     client.force_login(learner)
     first = lessons_of(course)[0]
-    response = client.get(first.url)
-    assert response.status_code == 302 and response["Location"] == course.url
+    assert page_state(client, first)["redirect"] == course.url
+    assert "Hãy bấm “Đăng ký học”" in text(client.get(course.url))
     assert not LessonProgress.objects.exists()
+
+
+def test_anyone_reads_a_lesson_and_is_offered_to_log_in(client, course):
+    first = lessons_of(course)[0]
+    body, state = visit(client, first)
+    assert first.title in body and state["redirect"] is None
+    assert "Đăng nhập để lưu tiến độ" in body
+    assert f"/tai-khoan/login/?next={first.url.replace('/', '%2F')}" in body
+    assert not LessonProgress.objects.exists()
+
+
+def test_a_lesson_page_is_the_same_for_every_reader(client, course, learner):
+    first = lessons_of(course)[0]
+    anonymous = client.get(first.url)
+    client.force_login(learner)
+    client.post(f"/hoc/khoa-hoc/{course.pk}/dang-ky/")
+    client.post(f"/hoc/bai-hoc/{first.pk}/hoan-thanh/")
+    logged_in = client.get(first.url)
+    assert logged_in.content == anonymous.content
+    assert learner.get_full_name() not in logged_in.content.decode()
+    assert "csrftoken" not in logged_in.cookies and not logged_in.cookies
+    assert "Cookie" not in logged_in.get("Vary", "")
+    assert "public" in logged_in["Cache-Control"]
+    assert logged_in["X-Accel-Expires"] == "60"
 
 
 def test_lesson_needs_consent_first(client, course, make_learner):
@@ -90,9 +117,9 @@ def test_lesson_needs_consent_first(client, course, make_learner):
         last_activity_at="2026-01-05T08:00Z",
     )
     first = lessons_of(course)[0]
-    response = client.get(first.url)
-    assert response.status_code == 302
-    assert response["Location"].startswith("/tai-khoan/dong-y/?next=")
+    assert page_state(client, first)["redirect"].startswith(
+        f"/tai-khoan/dong-y/?next={first.url.replace('/', '%2F')}"
+    )
 
 
 def test_last_lesson_done_congratulates_and_returns_to_course(

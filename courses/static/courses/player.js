@@ -45,12 +45,14 @@ async function attach(el, box) {
 
 function setup(box) {
   const el = box.querySelector("video, audio");
-  const start = Number(box.dataset.position) || 0;
+
   let watched = 0;
   let last = null;
   let timer = null;
 
   el.addEventListener("loadedmetadata", () => {
+    // Read now, not at setup: the page state sets it after the page loads.
+    const start = Number(box.dataset.position) || 0;
     if (start > 0 && start < el.duration - 3) el.currentTime = start;
   }, { once: true });
   el.addEventListener("timeupdate", () => {

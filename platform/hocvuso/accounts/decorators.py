@@ -13,6 +13,16 @@ from .selectors import consent_is_current
 PLACE_PENDING_SESSION_KEY = "place_pending"
 
 
+def learner_gate_url(request, *, come_back_to: str) -> str | None:
+    """Where a logged-in learner must go before learning (the consent notice,
+    or the place step after a sign-up), or None when they may learn."""
+    if not consent_is_current(user=request.user, session=request.session):
+        return f"{reverse('consent')}?{urlencode({'next': come_back_to})}"
+    if request.session.get(PLACE_PENDING_SESSION_KEY) and request.user.unit_id is None:
+        return f"{reverse('place_choose')}?{urlencode({'next': come_back_to})}"
+    return None
+
+
 def learner_required(view):
     """Logged in, agreed to the current personal-data notice (Law 91/2025)
     and, after a sign-up, said where they live."""
@@ -21,15 +31,9 @@ def learner_required(view):
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(_come_back_to(request))
-        if not consent_is_current(user=request.user, session=request.session):
-            query = urlencode({"next": _come_back_to(request)})
-            return redirect(f"{reverse('consent')}?{query}")
-        if (
-            request.session.get(PLACE_PENDING_SESSION_KEY)
-            and request.user.unit_id is None
-        ):
-            query = urlencode({"next": _come_back_to(request)})
-            return redirect(f"{reverse('place_choose')}?{query}")
+        gate = learner_gate_url(request, come_back_to=_come_back_to(request))
+        if gate:
+            return redirect(gate)
         return view(request, *args, **kwargs)
 
     return wrapper

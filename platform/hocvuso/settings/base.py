@@ -80,6 +80,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "hocvuso.core.public_pages.PublicPageMiddleware",
     "hocvuso.core.middleware.ContentSecurityPolicyMiddleware",
     "hocvuso.core.middleware.PersonalPagesNoStoreMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -137,6 +138,10 @@ PERMISSIONS_POLICY = {
     "usb": [],
     "fullscreen": ["self"],
 }
+
+# How long nginx (and a CDN) keeps a page that is the same for every reader
+# (core.public_pages): an edit reaches readers at most this late.
+PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "60"))
 
 # Pages that show personal data, sent with Cache-Control: no-store
 # (core.middleware.PersonalPagesNoStoreMiddleware). The quiz's service worker
@@ -375,6 +380,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 # The gate in front of lessons and tests: logged in and consented (Law 91/2025).
 LEARNER_REQUIRED = "hocvuso.accounts.decorators.learner_required"
+# The same gate asked by a page's personal-state request (core.page_state).
+LEARNER_GATE_URL = "hocvuso.accounts.decorators.learner_gate_url"
 LOGIN_REDIRECT_URL = "/"
 # Every password login goes through allauth's page (rate limits, phone
 # verification): Wagtail's admin and private pages send there too.

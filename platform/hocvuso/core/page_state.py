@@ -1,0 +1,60 @@
+"""The personal part of a public page, in one small request.
+
+A page cached for every reader (core.public_pages) carries no name, no
+progress, no message and no form token. Its script (static/hocvuso/page_state.js)
+asks `GET /api/me/state?page=<id>` and gets:
+
+- `parts`: HTML for the page's `data-state-part` places — the header's links,
+  the messages waiting for this reader, the logout button, and whatever the
+  page adds through its `personal_state(request)` (a lesson: progress and the
+  "Hoàn thành bài học" button);
+- `csrf`: the form token for the page's forms;
+- `redirect`: where the reader must go instead (consent, the place step, a
+  course not enrolled in), as the page itself used to redirect;
+- `data`: values for the page's scripts (a video's resume position).
+"""
+
+from django.http import JsonResponse
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_GET
+
+from courses.page_cache import cached
+from wagtail.models import Page
+
+
+def _live_page(page_id: int) -> Page | None:
+    return cached(
+        f"page:{page_id}",
+        lambda: Page.objects.live().filter(pk=page_id).specific().first(),
+    )
+
+
+def _page_id(raw: str) -> int | None:
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
+
+
+@require_GET
+def page_state(request):
+    page_id = _page_id(request.GET.get("page", ""))
+    page = _live_page(page_id) if page_id else None
+    state = {}
+    if page is not None and hasattr(page, "personal_state"):
+        state = page.personal_state(request)
+    context = {"user": request.user}
+    parts = {
+        "nav": render_to_string("includes/nav.html", context, request=request),
+        "logout": render_to_string("includes/logout.html", context, request=request),
+        **state.get("parts", {}),
+    }
+    if not state.get("redirect"):
+        # Shown here, not after the redirect: the next page shows them.
+        parts["messages"] = render_to_string("includes/messages.html", request=request)
+    return JsonResponse(
+        {
+            "csrf": get_token(request),
+            "parts": parts,
+            "redirect": state.get("redirect"),
+            "data": state.get("data", {}),
+        }
+    )

@@ -1,0 +1,47 @@
+// The personal part of a page that is the same for every reader (cached by
+// nginx or a CDN): the header's links, messages, progress, the learner's
+// buttons and the form token come from one small request (core/page_state.py).
+const script = document.currentScript;
+const pageId = script.dataset.pageId;
+
+function apply(state) {
+  if (state.redirect) {
+    window.location.replace(state.redirect);
+    return;
+  }
+  for (const [name, html] of Object.entries(state.parts)) {
+    for (const place of document.querySelectorAll(`[data-state-part="${name}"]`)) {
+      place.innerHTML = html;
+    }
+  }
+  for (const input of document.querySelectorAll("input[data-csrf]")) {
+    input.value = state.csrf;
+  }
+  const positions = state.data.media_positions || {};
+  for (const box of document.querySelectorAll("[data-player][data-media]")) {
+    const position = positions[box.dataset.media];
+    if (position) box.dataset.position = String(position);
+  }
+  document.dispatchEvent(new CustomEvent("hocvuso:state", { detail: state }));
+}
+
+async function load() {
+  const response = await fetch(`/api/me/state?page=${encodeURIComponent(pageId)}`, {
+    credentials: "same-origin",
+    cache: "no-store",
+    headers: { Accept: "application/json" },
+  });
+  if (response.redirected && !response.url.includes("/api/")) {
+    // A middleware sent the reader elsewhere first (a password to change).
+    window.location.replace(response.url);
+    return;
+  }
+  if (response.ok) apply(await response.json());
+}
+
+load().catch(() => {});
+// Back to this page from the next one: the browser may show it from memory,
+// with the progress of before.
+window.addEventListener("pageshow", (event) => {
+  if (event.persisted) load().catch(() => {});
+});
