@@ -680,6 +680,7 @@ RULES: dict[str, Rule] = {
     **_names("healthz", "text_size_toggle", "set_language", rule=PUBLIC),
     **_names("consent", "profile", "place_choose", rule=LOGGED_IN),
     "profile_place_fields": PUBLIC,  # the sign-up form's commune and village lists
+    "page_state": PUBLIC,  # a public page's personal part: anyone, their own only
     **_names("course_enrol", "lesson_mark_done", "my_courses", rule=LOGGED_IN),
     "quiz_start": LOGGED_IN,
     **_names("quiz_attempt", "quiz_submit_form", "quiz_result", rule=LEARNER_OWN),
