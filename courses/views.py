@@ -5,8 +5,8 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from hocvuso.core.public_pages import public_response
 from django.views.decorators.http import require_POST
+from hocvuso.core.public_pages import public_response
 
 from .access import learner_gate_url, learner_required
 from .lesson_body import lesson_body_html
@@ -25,7 +25,6 @@ from .services import (
     lesson_complete,
     lesson_open,
 )
-
 
 NOT_ENROLLED_MESSAGE = gettext_lazy("Hãy bấm “Đăng ký học” để bắt đầu khóa học này.")
 

@@ -8,11 +8,11 @@ from wagtail.documents import urls as wagtaildocs_urls
 from certificates import urls as certificate_urls
 from courses import urls as course_urls
 from hocvuso.accounts import import_urls
-from hocvuso.core.page_state import page_state
 from hocvuso.accounts import urls as account_urls
 from hocvuso.accounts import views as account_views
 from hocvuso.api import api
 from hocvuso.core import views as core_views
+from hocvuso.core.page_state import page_state
 from hocvuso.orgunits import urls as orgunit_urls
 from hocvuso.privacy import urls as privacy_urls
 from hocvuso.reports import urls as report_urls

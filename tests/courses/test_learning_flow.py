@@ -53,7 +53,9 @@ def test_enrol_once_then_complete_lessons_in_order(client, course, learner):
     # The third lesson is locked until the second is done: the page sends
     # the learner back to the course, which says why.
     assert page_state(client, third)["redirect"] == course.url
-    assert "Hãy hoàn thành bài “Bài 1 của khóa 1” trước." in text(client.get(course.url))
+    assert "Hãy hoàn thành bài “Bài 1 của khóa 1” trước." in text(
+        client.get(course.url)
+    )
     response = client.post(f"/hoc/bai-hoc/{third.pk}/hoan-thanh/")
     assert not LessonProgress.objects.filter(lesson=third).exists()
 

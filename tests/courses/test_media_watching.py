@@ -147,8 +147,9 @@ def test_the_button_cannot_skip_a_required_video(client, learner, lesson):
     client.force_login(learner)
     response = client.post(reverse("lesson_mark_done", args=[lesson.pk]))
     assert response["Location"] == lesson.url
-    assert "Hãy xem hoặc nghe ít nhất 90% “Video thử”" in (
-        page_state(client, lesson)["parts"]["messages"]
+    assert (
+        "Hãy xem hoặc nghe ít nhất 90% “Video thử”"
+        in (page_state(client, lesson)["parts"]["messages"])
     )
     assert not LessonProgress.objects.filter(completed_at__isnull=False).exists()
 

@@ -1,9 +1,12 @@
 """deploy/nginx/hocvuso.conf serves playlists and segments from disk, with
 their MIME types, Range and cache headers, while the application is down."""
 
+import collections
+import http.server
 import shutil
 import socket
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -22,6 +25,11 @@ def _free_port() -> int:
 
 @pytest.fixture
 def nginx(tmp_path):
+    # the application servers are not running: nothing may depend on them
+    yield from _nginx(tmp_path, app="127.0.0.1:9")
+
+
+def _nginx(tmp_path, *, app: str):
     binary = shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(binary).exists():
         pytest.fail("nginx not found: apt-get install nginx-light")
@@ -39,10 +47,7 @@ def nginx(tmp_path):
     (site / "media" / "certificates" / "pdf" / "abc.pdf").write_text("x")
     server = CONF.read_text().replace("/srv/hocvuso", str(site))
     server = server.replace("listen 80;", f"listen 127.0.0.1:{port};")
-    # the application servers are not running: nothing may depend on them
-    server = server.replace("127.0.0.1:8000", "127.0.0.1:9").replace(
-        "127.0.0.1:8001", "127.0.0.1:9"
-    )
+    server = server.replace("127.0.0.1:8000", app).replace("127.0.0.1:8001", app)
     (tmp_path / "hocvuso.conf").write_text(server)
     temp = tmp_path / "temp"
     temp.mkdir()
@@ -115,3 +120,78 @@ def test_nginx_does_not_tell_its_version(nginx):
     assert _get(nginx + "/media/exports/2026/12/hoc-vien.csv").headers["Server"] == (
         "nginx"
     )
+
+
+class _App(http.server.BaseHTTPRequestHandler):
+    """Stands in for Django: /bai/ is a public page (X-Accel-Expires), /rieng/
+    a personal one with a public-looking max-age, /cookie/ a public page that
+    sets a cookie after all. Each answer says how many times it was asked."""
+
+    hits: collections.Counter = collections.Counter()
+
+    def do_GET(self):
+        _App.hits[self.path] += 1
+        language = (
+            "en" if "django_language=en" in self.headers.get("Cookie", "") else "vi"
+        )
+        body = f"{self.path} {language} #{_App.hits[self.path]}".encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        if self.path.startswith(("/bai/", "/cookie/")):
+            self.send_header("X-Accel-Expires", "60")
+            self.send_header("Cache-Control", "public, max-age=0, s-maxage=60")
+            self.send_header("Vary", "Accept-Encoding")
+        if self.path.startswith("/rieng/"):
+            self.send_header("Cache-Control", "max-age=3600")
+        if self.path.startswith("/cookie/"):
+            self.send_header("Set-Cookie", "sessionid=abc")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def nginx_with_app(tmp_path):
+    _App.hits.clear()
+    app = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _App)
+    threading.Thread(target=app.serve_forever, daemon=True).start()
+    yield from _nginx(tmp_path, app=f"127.0.0.1:{app.server_address[1]}")
+    app.shutdown()
+
+
+def _body(response) -> str:
+    return response.read().decode()
+
+
+def test_a_public_page_is_rendered_once_for_every_reader(nginx_with_app):
+    first = _get(nginx_with_app + "/bai/1/")
+    assert _body(first) == "/bai/1/ vi #1"
+    assert first.headers["X-Accel-Expires"] is None  # nginx keeps it to itself
+    for cookie in ("sessionid=nguoi-a", "sessionid=nguoi-b; csrftoken=x", ""):
+        again = _get(
+            nginx_with_app + "/bai/1/", Cookie=cookie, **{"Accept-Encoding": "br"}
+        )
+        assert _body(again) == "/bai/1/ vi #1"
+        assert again.headers["X-Cache"] == "HIT"
+    # a query string does not make another copy to render
+    assert _body(_get(nginx_with_app + "/bai/1/?x=1")) == "/bai/1/ vi #1"
+
+
+def test_the_copy_follows_language_and_text_size_only(nginx_with_app):
+    assert _body(_get(nginx_with_app + "/bai/2/")) == "/bai/2/ vi #1"
+    english = _get(nginx_with_app + "/bai/2/", Cookie="django_language=en")
+    assert _body(english) == "/bai/2/ en #2"
+    large = _get(nginx_with_app + "/bai/2/", Cookie="co_chu_lon=1")
+    assert _body(large) == "/bai/2/ vi #3"
+    # made-up values read as the defaults: no new copy per value
+    for junk in ("django_language=xx", "co_chu_lon=9", "django_language=en%00"):
+        assert _body(_get(nginx_with_app + "/bai/2/", Cookie=junk)) == "/bai/2/ vi #1"
+
+
+def test_nothing_else_is_kept(nginx_with_app):
+    for _ in range(2):
+        _get(nginx_with_app + "/rieng/", Cookie="sessionid=a").read()
+        _get(nginx_with_app + "/cookie/").read()
+    assert _App.hits["/rieng/"] == 2 and _App.hits["/cookie/"] == 2

@@ -18,9 +18,9 @@ from django.http import JsonResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
+from wagtail.models import Page
 
 from courses.page_cache import cached
-from wagtail.models import Page
 
 
 def _live_page(page_id: int) -> Page | None:
