@@ -11,7 +11,11 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 
 from .blocks import LessonBodyBlock
-from .page_mixins import AsciiSlugMixin, SingleQueryViewRestrictionsMixin
+from .page_mixins import (
+    AsciiSlugMixin,
+    SharedPageMixin,
+    SingleQueryViewRestrictionsMixin,
+)
 
 
 class Audience(models.TextChoices):
@@ -22,7 +26,9 @@ class Audience(models.TextChoices):
     WORKER = "worker", _("Người lao động trong doanh nghiệp")
 
 
-class CatalogPage(AsciiSlugMixin, SingleQueryViewRestrictionsMixin, Page):
+class CatalogPage(
+    SharedPageMixin, AsciiSlugMixin, SingleQueryViewRestrictionsMixin, Page
+):
     """The course catalogue: parent of every course and programme."""
 
     intro = RichTextField(_("giới thiệu"), blank=True)
@@ -39,15 +45,18 @@ class CatalogPage(AsciiSlugMixin, SingleQueryViewRestrictionsMixin, Page):
     class Meta:
         verbose_name = _("danh mục khóa học")
 
-    def get_context(self, request, *args, **kwargs):
+    state_templates = {"courses": "courses/_course_list.html"}
+
+    def reader_context(self, *, user) -> dict:
         from .selectors import catalog_get
 
-        context = super().get_context(request, *args, **kwargs)
-        context["catalog"] = catalog_get(catalog=self, user=request.user)
-        return context
+        catalog = catalog_get(catalog=self, user=user)
+        return {"catalog": catalog, "cards": catalog.courses}
 
 
-class CoursePage(AsciiSlugMixin, SingleQueryViewRestrictionsMixin, Page):
+class CoursePage(
+    SharedPageMixin, AsciiSlugMixin, SingleQueryViewRestrictionsMixin, Page
+):
     topic_number = models.PositiveSmallIntegerField(
         _("số thứ tự chuyên đề"),
         validators=[MinValueValidator(1), MaxValueValidator(99)],
@@ -115,13 +124,19 @@ class CoursePage(AsciiSlugMixin, SingleQueryViewRestrictionsMixin, Page):
         verbose_name = _("khóa học")
         verbose_name_plural = _("khóa học")
 
-    def get_context(self, request, *args, **kwargs):
+    state_templates = {
+        "status": "courses/_course_status.html",
+        "lessons": "courses/_course_lessons.html",
+    }
+
+    def reader_context(self, *, user) -> dict:
         from .selectors import course_completion_get, course_progress_get
 
-        context = super().get_context(request, *args, **kwargs)
-        context["progress"] = course_progress_get(course=self, user=request.user)
-        context["completion"] = course_completion_get(course=self, user=request.user)
-        return context
+        return {
+            "progress": course_progress_get(course=self, user=user),
+            "completion": course_completion_get(course=self, user=user),
+            "reader_is_anonymous": not user.is_authenticated,
+        }
 
     @property
     def completion_rule(self):
@@ -169,7 +184,9 @@ class LessonPage(AsciiSlugMixin, SingleQueryViewRestrictionsMixin, Page):
         return lesson_personal_state(request, lesson=self)
 
 
-class ProgrammePage(AsciiSlugMixin, SingleQueryViewRestrictionsMixin, Page):
+class ProgrammePage(
+    SharedPageMixin, AsciiSlugMixin, SingleQueryViewRestrictionsMixin, Page
+):
     """A programme groups courses for one audience (e.g. all seven topics)."""
 
     audience = models.CharField(_("đối tượng"), max_length=10, choices=Audience.choices)
@@ -187,12 +204,12 @@ class ProgrammePage(AsciiSlugMixin, SingleQueryViewRestrictionsMixin, Page):
         verbose_name = _("chương trình")
         verbose_name_plural = _("chương trình")
 
-    def get_context(self, request, *args, **kwargs):
+    state_templates = {"courses": "courses/_course_list.html"}
+
+    def reader_context(self, *, user) -> dict:
         from .selectors import programme_courses_list
 
-        context = super().get_context(request, *args, **kwargs)
-        context["courses"] = programme_courses_list(programme=self, user=request.user)
-        return context
+        return {"cards": programme_courses_list(programme=self, user=user)}
 
 
 class GlossaryTermBlock(blocks.StructBlock):
@@ -212,7 +229,9 @@ class GlossaryTermBlock(blocks.StructBlock):
         label = _("Thuật ngữ")
 
 
-class GlossaryPage(AsciiSlugMixin, SingleQueryViewRestrictionsMixin, Page):
+class GlossaryPage(
+    SharedPageMixin, AsciiSlugMixin, SingleQueryViewRestrictionsMixin, Page
+):
     """One list of the terms the courses use, each with its own anchor, so a
     lesson can link to #anchor and every course says a thing the same way."""
 
