@@ -87,6 +87,15 @@ class AsciiSlugMixin:
         super().full_clean(*args, **kwargs)
 
 
+def shared_response(page: Page, response):
+    """The response of a page that reads the same to everyone, marked for
+    the caches in front of Django, unless a view restriction (a password, a
+    group) guards the page: that one is never shared."""
+    if page.get_view_restrictions().exists():
+        return response
+    return public_response(response)
+
+
 class SharedPageMixin:
     """A page the same for every reader, cached whole in front of Django
     (core.public_pages), whose personal places are filled from the page state
@@ -108,10 +117,7 @@ class SharedPageMixin:
         return context
 
     def serve(self, request, *args, **kwargs):
-        response = super().serve(request, *args, **kwargs)
-        if self.get_view_restrictions().exists():
-            return response
-        return public_response(response)
+        return shared_response(self, super().serve(request, *args, **kwargs))
 
     def personal_state(self, request) -> dict:
         if not request.user.is_authenticated:

@@ -6,11 +6,11 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from hocvuso.core.public_pages import public_response
 
 from .access import learner_gate_url, learner_required
 from .lesson_body import lesson_body_html
 from .models import CoursePage, LessonPage
+from .page_mixins import shared_response
 from .selectors import (
     glossary_url_get,
     lesson_context_get,
@@ -40,7 +40,8 @@ def lesson_serve(request, *, lesson: LessonPage):
     come with the page state (lesson_personal_state), and order is enforced
     where it matters, when a lesson is marked done."""
     ctx = lesson_context_get(lesson=lesson, user=AnonymousUser())
-    return public_response(
+    return shared_response(
+        lesson,
         TemplateResponse(
             request,
             lesson.get_template(request),
@@ -52,7 +53,7 @@ def lesson_serve(request, *, lesson: LessonPage):
                 "lesson_body": lesson_body_html(lesson=lesson),
                 "glossary_url": glossary_url_get(),
             },
-        )
+        ),
     )
 
 

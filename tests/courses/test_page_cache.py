@@ -8,7 +8,7 @@ from wagtail.models import PageViewRestriction, Site
 from courses.models import CatalogPage, CoursePage, LessonPage
 from courses.services import enrolment_create, lesson_complete
 
-from ..page_state_helpers import page_state
+from ..page_state_helpers import page_state, visit
 
 
 @pytest.fixture
@@ -51,10 +51,10 @@ def test_two_learners_each_see_their_own_progress(
 
     for _round in range(2):  # the second round is served from warm caches
         client.force_login(ahead)
-        assert "Đã học 2/3 bài" in client.get(course.url).content.decode()
+        assert "Đã học 2/3 bài" in visit(client, course)[0]
         assert page_state(client, lessons[2])["redirect"] is None
         client.force_login(behind)
-        assert "Đã học 0/3 bài" in client.get(course.url).content.decode()
+        assert "Đã học 0/3 bài" in visit(client, course)[0]
         # Still locked for the learner who has not done the first two.
         assert page_state(client, lessons[2])["redirect"] == course.url
 
@@ -110,7 +110,7 @@ def test_a_lesson_added_to_a_course_is_listed_and_counted_at_once(
 ):
     enrolment_create(user=learner, course=course)
     client.force_login(learner)
-    assert "Đã học 0/3 bài" in client.get(course.url).content.decode()
+    assert "Đã học 0/3 bài" in visit(client, course)[0]
 
     course.add_child(
         instance=LessonPage(
@@ -120,6 +120,23 @@ def test_a_lesson_added_to_a_course_is_listed_and_counted_at_once(
         )
     )
 
-    page = client.get(course.url).content.decode()
+    page = visit(client, course)[0]
     assert "Đã học 0/4 bài" in page
     assert "Bài bổ sung về mật khẩu" in page
+
+
+@pytest.mark.django_db
+def test_a_restricted_page_is_never_shared_with_the_caches(client, course, learner):
+    lesson = _lessons(course)[0]
+    assert client.get(lesson.url)["X-Accel-Expires"]  # shared while open to all
+    restriction = PageViewRestriction.objects.create(
+        page=course, restriction_type=PageViewRestriction.LOGIN
+    )
+    client.force_login(learner)
+    for page in (course, lesson):
+        response = client.get(page.url)
+        assert response.status_code == 200
+        assert "X-Accel-Expires" not in response
+        assert "public" not in response.get("Cache-Control", "")
+    restriction.delete()
+    assert client.get(lesson.url)["X-Accel-Expires"]
