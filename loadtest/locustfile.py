@@ -704,7 +704,6 @@ class RatioAutosave(ExamTaker):
     once (before the measured window)."""
 
     wait_time = constant(0)
-    weight = 1
 
     def on_start(self):
         Learner.on_start(self)
