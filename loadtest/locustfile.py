@@ -13,13 +13,17 @@ concurrent users" means the same in every run.
   the page open and is finished by the server's overdue sweep.
 - LoginStorm: logs in with username and password once, at a moment spread
   over the storm window, and opens "Khóa học của tôi".
+- Ratio*: loadtest/ratio's closed-loop flows (a bare Django view, an
+  anonymous lesson, a logged-in lesson view, autosaves), one per run.
 
 Every learner sends its own X-Forwarded-For (10.x.y.z; only the header, no
 traffic goes there): behind nginx with TRUSTED_PROXY_COUNT=1 the rate limits
 then see one address per learner, as in the field, instead of 127.0.0.1.
 
 Needs LOAD_PLAN (written by loadtest/seed.py); writes LOAD_OUT (acknowledged
-writes, per-class histograms, this process's CPU) when Locust quits.
+writes, per-class histograms, this process's CPU) when Locust quits; with
+several processes (loadtest/run: one master, K workers) each writes its own,
+merged by loadtest/merge_runs.py.
 """
 
 import contextlib
@@ -36,11 +40,13 @@ from urllib.parse import urlencode
 import gevent
 import psutil
 import simple_websocket
-from locust import FastHttpUser, events, task
+from locust import FastHttpUser, constant, events, task
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from loadtest.loadkit.cpu import cpu_seconds, machine_busy_seconds  # noqa: E402
 from loadtest.loadkit.summary import ClassStats, endpoint_class  # noqa: E402
+from loadtest.loadkit.workers import address_numbers, learner_indices  # noqa: E402
 
 PLAN = json.loads(Path(os.environ["LOAD_PLAN"]).read_text())
 EXAM_NO_SUBMIT_SHARE = float(os.environ.get("LOAD_EXAM_NO_SUBMIT_SHARE", "0.1"))
@@ -54,18 +60,29 @@ EXAM_RETRY_SECONDS = float(os.environ.get("LOAD_EXAM_RETRY_SECONDS", "0"))
 # Every request's end time, endpoint class and outcome, for the fault runs'
 # errors-during-the-fault and time-to-recover (loadtest/faults).
 TIMELINE_ON = os.environ.get("LOAD_TIMELINE", "0") == "1"
+# loadtest/ratio: requests are counted only inside a window that opens this
+# many seconds after the start (warm-up) and lasts LOAD_MEASURE_SECONDS; the
+# stack's CPU (LOAD_CPU_PIDS, its root processes) is read at its two ends.
+MEASURE_AFTER = float(os.environ.get("LOAD_MEASURE_AFTER", "0"))
+MEASURE_SECONDS = float(os.environ.get("LOAD_MEASURE_SECONDS", "0"))
+CPU_PIDS = [int(p) for p in os.environ.get("LOAD_CPU_PIDS", "").split()]
 
 CLASSES: dict[str, ClassStats] = {}
 ACKED_ANSWERS: dict[tuple[int, int], tuple[int, list[int]]] = {}
 ACKED_SUBMITS: set[int] = set()
 CPU = {"samples": []}
 TIMELINE: list[tuple[float, str, bool]] = []
-_addresses = count(1)
+# One "view" of the ratio flows: a page, or a page and its personal state.
+VIEWS = ClassStats()
+WINDOW = {"open": MEASURE_AFTER == 0}
+_addresses = address_numbers(os.environ.get("LOAD_WORKER"))
 _CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 @events.request.add_listener
 def _record(name, response_time, exception, **kwargs):
+    if not WINDOW["open"]:
+        return
     CLASSES.setdefault(endpoint_class(name), ClassStats()).add(
         response_time, exception is not None
     )
@@ -82,10 +99,35 @@ def _cpu_sampler():
         CPU["samples"].append(process.cpu_percent(None))
 
 
+def _snapshot() -> tuple[float, float, float, float]:
+    """(time, this process's CPU-s, the stack's CPU-s, the machine's busy CPU-s)."""
+    return (
+        time.time(),
+        sum(psutil.Process().cpu_times()[:2]),
+        cpu_seconds(CPU_PIDS) if CPU_PIDS else 0.0,
+        machine_busy_seconds(),
+    )
+
+
+def _window():
+    """Open the measured window after the warm-up, close it after
+    MEASURE_SECONDS (if set): what comes after is not counted."""
+    gevent.sleep(MEASURE_AFTER)
+    CPU["start"] = _snapshot()
+    CPU["samples"].clear()
+    WINDOW["open"] = True
+    if MEASURE_SECONDS:
+        gevent.sleep(MEASURE_SECONDS)
+        WINDOW["open"] = False
+        CPU["end"] = _snapshot()
+
+
 @events.test_start.add_listener
 def _started(environment, **kwargs):
-    CPU["start"] = (time.time(), sum(psutil.Process().cpu_times()[:2]))
+    CPU["start"] = _snapshot()
     CPU["sampler"] = gevent.spawn(_cpu_sampler)
+    if MEASURE_AFTER:
+        gevent.spawn(_window)
 
 
 @events.quitting.add_listener
@@ -93,9 +135,10 @@ def _dump(environment, **kwargs):
     out = os.environ.get("LOAD_OUT")
     if not out:
         return
-    started_at, cpu_before = CPU.get("start", (time.time(), 0.0))
-    wall = max(time.time() - started_at, 1e-9)
-    cpu_used = sum(psutil.Process().cpu_times()[:2]) - cpu_before
+    before = CPU.get("start") or _snapshot()
+    after = CPU.get("end") or _snapshot()
+    wall = max(after[0] - before[0], 1e-9)
+    cpu_used = after[1] - before[1]
     samples = CPU["samples"]
     Path(out).write_text(
         json.dumps(
@@ -109,6 +152,9 @@ def _dump(environment, **kwargs):
                 ],
                 "acked_submits": sorted(ACKED_SUBMITS),
                 "timeline": TIMELINE,
+                "views": VIEWS.to_json(),
+                "stack_cpu_seconds": after[2] - before[2] if CPU_PIDS else None,
+                "machine_cpu_seconds": after[3] - before[3],
             }
         )
     )
@@ -150,11 +196,9 @@ def _cookie(response, name: str) -> str | None:
 
 
 def _learner_indices() -> count:
-    """Which seeded learners this process plays. With distributed Locust each
-    worker is started with LOAD_WORKER=i/n and takes every n-th learner from
-    the i-th, so no two workers drive the same account."""
-    worker, _, workers = os.environ.get("LOAD_WORKER", "0/1").partition("/")
-    return count(int(worker), int(workers))
+    """Which seeded learners this process plays: with several Locust
+    workers (LOAD_WORKER=i/K) every K-th from the i-th (loadkit.workers)."""
+    return learner_indices(os.environ.get("LOAD_WORKER"))
 
 
 class Learner(FastHttpUser):
@@ -360,6 +404,14 @@ class ExamTaker(Learner):
         self.arrive()
 
     def _start(self):
+        self._attempt_start()
+        if self.attempt is None:
+            return
+        self.page(f"/kiem-tra/lam-bai/{self.attempt['id']}/", "attempt", static="exam")
+        if EXAM_WEBSOCKET:
+            self._listen()
+
+    def _attempt_start(self):
         with self.client.post(
             "/api/attempts",
             json={"quiz_id": PLAN["quiz"]["id"]},
@@ -371,9 +423,6 @@ class ExamTaker(Learner):
                 response.failure(f"{response.status_code} {(response.text or '')[:80]}")
                 return
             self.attempt = response.json()
-        self.page(f"/kiem-tra/lam-bai/{self.attempt['id']}/", "attempt", static="exam")
-        if EXAM_WEBSOCKET:
-            self._listen()
 
     def _listen(self):
         """Keep the attempt's websocket open as quiz.js does: reconnect after
@@ -422,7 +471,8 @@ class ExamTaker(Learner):
     def on_stop(self):
         self._stop_listening()
 
-    def _autosave(self):
+    def _autosave(self) -> bool:
+        """One answer saved; True once acknowledged."""
         questions = self.attempt["questions"]
         unanswered = [q for q in questions if q["id"] not in self.answers]
         question = unanswered[0] if unanswered else self.rng.choice(questions)
@@ -449,10 +499,11 @@ class ExamTaker(Learner):
                 if acked:
                     if seq > ACKED_ANSWERS.get(key, (0,))[0]:
                         ACKED_ANSWERS[key] = (seq, choices)
-                    return
+                    return True
                 response.failure(f"{response.status_code} {(response.text or '')[:80]}")
                 if not _retryable(response.status_code):
-                    return
+                    return False
+        return False
 
     def _submit(self):
         answers = [{"question_id": q, **a} for q, a in self.answers.items()]
@@ -560,3 +611,118 @@ class LoginStorm(Learner):
                 return
         self.headers["Cookie"] = f"{PLAN['session_cookie']}={session}"
         self.page("/hoc/cua-toi/", "my-courses")
+
+
+# --- loadtest/ratio: closed-loop flows, each learner's next request as soon
+# as the previous one is answered. Not part of the populations above: they
+# run only when named (loadtest/ratio names one per Locust run).
+
+
+class RatioFlow(Learner):
+    abstract = True
+    wait_time = constant(0)
+
+    def on_start(self):
+        super().on_start()
+        self.static_done = True  # the flows compare pages, not their assets
+
+    def view(self, started: float, ok: bool) -> None:
+        if WINDOW["open"]:
+            VIEWS.add((time.perf_counter() - started) * 1000, not ok)
+
+    def lessons(self) -> list[dict]:
+        """Each course's first lesson: open to every enrolled learner today
+        (a later one redirects until the previous ones are done), so the
+        logged-in flow measures the page, not a redirect."""
+        return [course["lessons"][0] for course in PLAN["courses"]]
+
+
+class RatioBare(RatioFlow):
+    """loadtest/bare: Django, one PostgreSQL read, a tiny response."""
+
+    @task
+    def bare(self):
+        started = time.perf_counter()
+        with self.client.get(
+            "/__bare/",
+            headers=self.headers,
+            name="bare:view",
+            catch_response=True,
+        ) as response:
+            ok = response.status_code == 200
+            if not ok:
+                response.failure(str(response.status_code))
+        self.view(started, ok)
+
+
+class RatioAnonLesson(RatioFlow):
+    """A lesson page without an account (the courses' first lessons in
+    turn); only a 200 counts: a redirect to the login page is a failure."""
+
+    def on_start(self):
+        super().on_start()
+        self.step = count(self.rng.randrange(1000))
+
+    @task
+    def lesson(self):
+        lessons = self.lessons()
+        lesson = lessons[next(self.step) % len(lessons)]
+        started = time.perf_counter()
+        response = self.page(lesson["url"], "ratio-anon-lesson")
+        self.view(started, response.status_code == 200)
+
+
+class RatioLessonView(RatioFlow):
+    """A logged-in learner's lesson view: the page (the same for every
+    reader) and its personal state (/api/me/state), one view per pair; the
+    first lesson of the learner's course."""
+
+    population = "browsers"
+    _index = _learner_indices()
+
+    def index(self) -> int:
+        return next(RatioLessonView._index)
+
+    @task
+    def lesson(self):
+        lesson = self.lessons()[self.learner["course"]]
+        started = time.perf_counter()
+        page = self.page(lesson["url"], "ratio-lesson")
+        with self.client.get(
+            f"/api/me/state?page={lesson['id']}",
+            headers=self.headers,
+            name="state:me",
+            catch_response=True,
+        ) as state:
+            if state.status_code != 200:
+                state.failure(str(state.status_code))
+        self.view(started, page.status_code == 200 and state.status_code == 200)
+
+
+class RatioAutosave(ExamTaker):
+    """An exam-taker's autosaves, one after the other, on an attempt started
+    once (before the measured window)."""
+
+    wait_time = constant(0)
+
+    def on_start(self):
+        Learner.on_start(self)
+        self.static_done = True
+        self.attempt = None
+        self.answers = {}
+        self.seq = 0
+        self._attempt_start()
+
+    def save(self):
+        if self.attempt is None:
+            self._attempt_start()
+            return
+        started = time.perf_counter()
+        self.view(started, self._autosave())
+
+    view = RatioFlow.view
+
+
+# Locust adds a base class's tasks to a subclass's: only the autosave loop
+# here, not ExamTaker's start-answer-submit cycle.
+RatioAutosave.tasks = [RatioAutosave.save]

@@ -45,6 +45,7 @@ def main() -> int:
         lost=lost["lost"],
         server_cpu_seconds=args.server_cpu,
         generator_cpu_percent=run["generator_cpu_percent"],
+        generator_cpu_busiest_percent=run.get("generator_cpu_busiest_percent"),
     )
     commit = subprocess.run(
         ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
@@ -61,6 +62,7 @@ def main() -> int:
         "commit": commit,
         "machine": f"{os.cpu_count()} cores, load generator on the same machine",
         "generator_cpu_max_percent": run.get("generator_cpu_max_percent"),
+        "generator_processes": run.get("generator_processes", 1),
         "lost_detail": ", ".join(f"{k} {v}" for k, v in lost.items() if k != "lost"),
         **json.loads(args.extra),
     }

@@ -93,7 +93,12 @@ def summarise(
     lost: int,
     server_cpu_seconds: float,
     generator_cpu_percent: float,
+    generator_cpu_busiest_percent: float | None = None,
 ) -> dict:
+    """`generator_cpu_percent`: the load generator's CPU, all its processes
+    (% of one core); `generator_cpu_busiest_percent`: its busiest process,
+    what the gate judges (a process uses one core), the same when there is
+    one process."""
     requests = sum(c.requests for c in classes.values())
     failures = sum(c.failures for c in classes.values())
     per_class = {}
@@ -121,6 +126,12 @@ def summarise(
             round(1000 * server_cpu_seconds / requests, 2) if requests else None
         ),
         "generator_cpu_percent": round(generator_cpu_percent, 1),
+        "generator_cpu_busiest_percent": round(
+            generator_cpu_percent
+            if generator_cpu_busiest_percent is None
+            else generator_cpu_busiest_percent,
+            1,
+        ),
         "classes": per_class,
     }
     summary["gates"] = gates(summary)
@@ -138,9 +149,10 @@ def gates(summary: dict) -> dict[str, bool | None]:
     for name, limit in P95_MAX_MS.items():
         p95 = summary["classes"].get(name, {}).get("p95_ms")
         verdicts[f"{name}_p95"] = None if p95 is None else p95 < limit
-    verdicts["generator_cpu"] = (
-        summary["generator_cpu_percent"] < GENERATOR_CPU_MAX_PERCENT
+    busiest = summary.get(
+        "generator_cpu_busiest_percent", summary["generator_cpu_percent"]
     )
+    verdicts["generator_cpu"] = busiest < GENERATOR_CPU_MAX_PERCENT
     return verdicts
 
 
@@ -166,7 +178,9 @@ def markdown(summary: dict) -> str:
         + (f" ({summary['lost_detail']})" if summary.get("lost_detail") else ""),
         f"- server CPU: {summary['server_cpu_seconds']} s, "
         f"{summary['server_cpu_s_per_1000_requests']} CPU-s per 1,000 requests",
-        f"- load generator CPU: {summary['generator_cpu_percent']}% "
+        f"- load generator CPU: {summary['generator_cpu_percent']}% of one core in "
+        f"{summary.get('generator_processes', 1)} process(es), busiest "
+        f"{summary.get('generator_cpu_busiest_percent', summary['generator_cpu_percent'])}% "
         f"(max 5-s sample {summary.get('generator_cpu_max_percent', '—')}%)",
         f"- other processes on the machine: {summary.get('other_cpu_seconds', '—')} CPU-s "
         f"({summary.get('other_cpu_percent_of_machine', '—')}% of all cores; load "
