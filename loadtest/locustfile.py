@@ -263,6 +263,20 @@ class Learner(FastHttpUser):
                 self.client.get(asset, headers=self.headers, name="static:asset")
         return response
 
+    def page_state(self, page_id: int, detail: str):
+        """The personal part of a shared page, as page_state.js asks for it."""
+        with self.client.get(
+            f"/api/me/state?page={page_id}",
+            headers=self.headers,
+            name=f"state:{detail}",
+            catch_response=True,
+        ) as response:
+            if response.status_code != 200:
+                response.failure(str(response.status_code))
+            elif '"redirect": null' not in response.text:
+                response.failure(f"redirected: {response.text[:120]}")
+        return response
+
     def api_headers(self) -> dict:
         return {**self.headers, "X-CSRFToken": self.csrf}
 
@@ -283,19 +297,20 @@ class Browser(Learner):
         self.arrive()
 
     def _cycle(self):
-        """Course page, then per lesson: open it, mark it done; again."""
+        """Course page, then per lesson: open it, mark it done; again. A page
+        is what a phone asks for: the shared page, then its personal state."""
         while True:
-            yield ("course", self.course["url"])
+            yield ("course", self.course)
             for lesson in self.course["lessons"]:
-                yield ("lesson", lesson["url"])
-                yield ("done", lesson["id"])
+                yield ("lesson", lesson)
+                yield ("done", lesson)
 
     @task
     def act(self):
         kind, target = next(self.steps)
         if kind == "done":
             with self.client.post(
-                f"/hoc/bai-hoc/{target}/hoan-thanh/",
+                f"/hoc/bai-hoc/{target['id']}/hoan-thanh/",
                 data=f"csrfmiddlewaretoken={self.csrf}",
                 headers={
                     **self.headers,
@@ -309,7 +324,8 @@ class Browser(Learner):
                 if response.status_code != 302 or "/tai-khoan/" in where:
                     response.failure(f"{response.status_code} {where}")
         else:
-            self.page(target, kind)
+            self.page(target["url"], kind)
+            self.page_state(target["id"], kind)
         self.pause = self.think()
 
 
@@ -334,6 +350,7 @@ class VideoViewer(Learner):
     def _open(self):
         video = PLAN["video"]
         self.page(video["lesson_url"], "video-lesson", static="video")
+        self.page_state(video["lesson_id"], "video-lesson")
         master = self.client.get(
             video["master_url"], headers=self.headers, name="hls-playlist:master"
         )
@@ -688,14 +705,7 @@ class RatioLessonView(RatioFlow):
         lesson = self.lessons()[self.learner["course"]]
         started = time.perf_counter()
         page = self.page(lesson["url"], "ratio-lesson")
-        with self.client.get(
-            f"/api/me/state?page={lesson['id']}",
-            headers=self.headers,
-            name="state:me",
-            catch_response=True,
-        ) as state:
-            if state.status_code != 200:
-                state.failure(str(state.status_code))
+        state = self.page_state(lesson["id"], "ratio-lesson")
         self.view(started, page.status_code == 200 and state.status_code == 200)
 
 

@@ -51,13 +51,14 @@ def test_a_healthy_run_passes_every_gate():
     summary = _summary(
         {
             "page": _stats([100.0] * 1000),
+            "state": _stats([40.0] * 1000),
             "autosave": _stats([50.0] * 2000),
         }
     )
-    assert summary["requests"] == 3000
-    assert summary["rps"] == 30.0
+    assert summary["requests"] == 4000
+    assert summary["rps"] == 40.0
     assert summary["classes"]["autosave"]["p95_ms"] == 50
-    assert summary["server_cpu_s_per_1000_requests"] == 16.67
+    assert summary["server_cpu_s_per_1000_requests"] == 12.5
     assert all(summary["gates"].values())
     assert blocking_failures(summary) == []
 
