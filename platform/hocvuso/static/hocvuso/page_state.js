@@ -3,6 +3,18 @@
 // buttons and the form token come from one small request (core/page_state.py).
 const script = document.currentScript;
 const pageId = script.dataset.pageId;
+let csrf = "";
+
+// The form token is read from its cookie when a form is sent: another request
+// of this page (an image, a second tab) may have set a newer cookie than the
+// one the page state came with, and Django takes the cookie's own value.
+const csrfCookie = () =>
+  (document.cookie.match(/(?:^|; )csrftoken=([^;]*)/) || [])[1] || "";
+document.addEventListener("submit", (event) => {
+  for (const input of event.target.querySelectorAll("input[data-csrf]")) {
+    input.value = csrfCookie() || csrf;
+  }
+});
 
 function apply(state) {
   if (state.redirect) {
@@ -14,8 +26,10 @@ function apply(state) {
       place.innerHTML = html;
     }
   }
-  for (const input of document.querySelectorAll("input[data-csrf]")) {
-    input.value = state.csrf;
+  csrf = state.csrf;
+  for (const button of document.querySelectorAll("[data-state-pending]")) {
+    button.disabled = false;
+    delete button.dataset.statePending;
   }
   const positions = state.data.media_positions || {};
   for (const box of document.querySelectorAll("[data-player][data-media]")) {
