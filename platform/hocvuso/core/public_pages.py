@@ -188,7 +188,8 @@ def shared_pages_refresh_queue() -> None:
     the copies expire by themselves)."""
     from .tasks import shared_pages_refresh_task
 
-    if not settings.PAGE_CACHE_REFRESH_URL:
+    # Without a token nginx replaces nothing: no request would help.
+    if not (settings.PAGE_CACHE_REFRESH_URL and settings.PAGE_CACHE_REFRESH_TOKEN):
         return
     try:
         # The mark outlives a lost task only by a minute.

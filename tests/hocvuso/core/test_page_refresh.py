@@ -61,6 +61,7 @@ def nginx():
 def queued(monkeypatch, settings):
     """The refreshes queued, as (args, countdown), instead of the broker."""
     settings.PAGE_CACHE_REFRESH_URL = "http://127.0.0.1:8800"
+    settings.PAGE_CACHE_REFRESH_TOKEN = TOKEN
     calls = []
     monkeypatch.setattr(
         tasks.shared_pages_refresh_task,
@@ -120,10 +121,13 @@ def test_moving_and_deleting_a_page_queue_a_refresh_too(
 
 
 @pytest.mark.django_db
-def test_without_a_refresh_url_nothing_is_queued(
-    course, queued, settings, django_capture_on_commit_callbacks
+@pytest.mark.parametrize(
+    "unset", ["PAGE_CACHE_REFRESH_URL", "PAGE_CACHE_REFRESH_TOKEN"]
+)
+def test_without_a_refresh_url_or_token_nothing_is_queued(
+    course, queued, settings, unset, django_capture_on_commit_callbacks
 ):
-    settings.PAGE_CACHE_REFRESH_URL = ""
+    setattr(settings, unset, "")
     with django_capture_on_commit_callbacks(execute=True):
         _lessons(course)[0].save_revision().publish()
     assert queued == []
@@ -134,6 +138,7 @@ def test_a_broker_down_does_not_fail_the_publish(
     course, monkeypatch, settings, caplog, django_capture_on_commit_callbacks
 ):
     settings.PAGE_CACHE_REFRESH_URL = "http://127.0.0.1:8800"
+    settings.PAGE_CACHE_REFRESH_TOKEN = TOKEN
 
     def broker_down(**_kwargs):
         raise ConnectionError("redis down")
