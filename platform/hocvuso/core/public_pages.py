@@ -34,6 +34,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import F
 from django.db.models.signals import post_delete
 from django.utils.cache import patch_cache_control
 
@@ -140,7 +141,13 @@ def _refresh_requests(*, base_url: str, token: str):
     from wagtail.models import Page, Site
 
     sites = Site.objects.in_bulk()
-    pages = Page.objects.live().type(*_shared_page_models()).order_by("path")
+    # The pages just published first: a full pass takes a while (a render
+    # per copy, one at a time so readers keep the CPUs).
+    pages = (
+        Page.objects.live()
+        .type(*_shared_page_models())
+        .order_by(F("last_published_at").desc(nulls_last=True), "path")
+    )
     for page in pages:
         site_id, _root, path = page.get_url_parts() or (None, None, None)
         if site_id not in sites or path is None:

@@ -156,6 +156,8 @@ def test_a_broker_down_does_not_fail_the_publish(
 
 @pytest.mark.django_db
 def test_the_task_asks_for_every_copy_of_every_shared_page(course, nginx, settings):
+    edited = _lessons(course)[-1]
+    edited.save_revision().publish()  # before a refresh URL: nothing queued
     settings.PAGE_CACHE_REFRESH_URL = nginx + "/"
     settings.PAGE_CACHE_REFRESH_TOKEN = TOKEN
     settings.WAGTAILADMIN_BASE_URL = "https://hocvuso.example.vn"  # SITE_URL
@@ -177,6 +179,8 @@ def test_the_task_asks_for_every_copy_of_every_shared_page(course, nginx, settin
             for cookie in VARIANTS
         }
     assert {method for method, *_rest in _Nginx.seen} == {"GET"}
+    # the page just published is replaced first, before the long pass
+    assert _Nginx.seen[0][1] == edited.get_url_parts()[2]
     assert {token for *_rest, token in _Nginx.seen} == {TOKEN}
     # a page that is not shared (the home page) is left alone
     assert Page.objects.get(depth=2).get_url_parts()[2] not in paths
@@ -196,3 +200,48 @@ def test_a_failing_nginx_is_logged_never_raised(course, nginx, settings, caplog)
         public_pages.shared_pages_refresh(base_url="http://127.0.0.1:9", token=TOKEN)
         == 0
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_edit_reaches_readers_through_nginx_at_once(
+    build_catalog, live_server, settings, monkeypatch, tmp_path
+):
+    """End to end: the real conf rendered with a token in front of Django."""
+    from tests.deploy.test_nginx import _get, _nginx
+
+    build_catalog(courses=1, lessons=1)
+    lesson = LessonPage.objects.get()
+    app = "127.0.0.1:" + live_server.url.rsplit(":", 1)[1]
+    server = _nginx(tmp_path, app=app, token=TOKEN)
+    nginx = next(server)
+    # the worker, run at once
+    monkeypatch.setattr(
+        tasks.shared_pages_refresh_task,
+        "apply_async",
+        lambda **_kwargs: tasks.shared_pages_refresh_task(),
+    )
+    try:
+        first = _get(nginx + lesson.url)
+        assert first.status == 200 and first.headers["X-Cache"] == "MISS"
+        assert "Bài 1 của khóa 1" in first.read().decode()
+
+        # without the refresh, readers keep the old copy for the cache period
+        lesson.title = "Tiêu đề cũ vẫn còn"
+        lesson.save_revision().publish()
+        stale = _get(nginx + lesson.url)
+        assert stale.headers["X-Cache"] == "HIT"
+        assert "Bài 1 của khóa 1" in stale.read().decode()
+
+        settings.PAGE_CACHE_REFRESH_URL = nginx
+        settings.PAGE_CACHE_REFRESH_TOKEN = TOKEN
+        lesson.title = "Tiêu đề mới của bài"
+        lesson.save_revision().publish()
+        for cookie in ("", "sessionid=nguoi-a", "django_language=en; co_chu_lon=1"):
+            fresh = _get(nginx + lesson.url, Cookie=cookie)
+            assert fresh.headers["X-Cache"] == "HIT"
+            assert "Tiêu đề mới của bài" in fresh.read().decode()
+        # the course outline lists the new title as well
+        course = _get(nginx + lesson.get_parent().url).read().decode()
+        assert "Tiêu đề mới của bài" in course
+    finally:
+        next(server, None)
