@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 
 CONF = Path(__file__).resolve().parents[2] / "deploy" / "nginx" / "hocvuso.conf"
+RENDER = CONF.parent / "render"
+TOKEN = "Rk3uV9-pQ_x7LmZt2WcY8bHn4JsDfGa1"
 
 
 def _free_port() -> int:
@@ -29,7 +31,7 @@ def nginx(tmp_path):
     yield from _nginx(tmp_path, app="127.0.0.1:9")
 
 
-def _nginx(tmp_path, *, app: str):
+def _nginx(tmp_path, *, app: str, token: str = ""):
     binary = shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(binary).exists():
         pytest.fail("nginx not found: apt-get install nginx-light")
@@ -45,10 +47,16 @@ def _nginx(tmp_path, *, app: str):
     (site / "media" / "exports" / "2026" / "12" / "hoc-vien.csv").write_text("x")
     (site / "media" / "certificates" / "pdf").mkdir(parents=True)
     (site / "media" / "certificates" / "pdf" / "abc.pdf").write_text("x")
-    server = CONF.read_text().replace("/srv/hocvuso", str(site))
-    server = server.replace("listen 80;", f"listen 127.0.0.1:{port};")
-    server = server.replace("127.0.0.1:8000", app).replace("127.0.0.1:8001", app)
-    (tmp_path / "hocvuso.conf").write_text(server)
+    # as compose and the stack do: deploy/nginx/render, the token from the
+    # environment
+    rendered = subprocess.run(
+        ["sh", RENDER, CONF, tmp_path / "hocvuso.conf", app, app]
+        + [f"127.0.0.1:{port}", str(site)],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "PAGE_CACHE_REFRESH_TOKEN": token},
+    )
+    assert rendered.returncode == 0, rendered.stderr
     temp = tmp_path / "temp"
     temp.mkdir()
     (tmp_path / "nginx.conf").write_text(
@@ -195,3 +203,86 @@ def test_nothing_else_is_kept(nginx_with_app):
         _get(nginx_with_app + "/rieng/", Cookie="sessionid=a").read()
         _get(nginx_with_app + "/cookie/").read()
     assert _App.hits["/rieng/"] == 2 and _App.hits["/cookie/"] == 2
+
+
+@pytest.fixture
+def nginx_refreshable(tmp_path):
+    _App.hits.clear()
+    app = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _App)
+    threading.Thread(target=app.serve_forever, daemon=True).start()
+    address = f"127.0.0.1:{app.server_address[1]}"
+    yield from _nginx(tmp_path, app=address, token=TOKEN)
+    app.shutdown()
+
+
+def test_a_refresh_request_replaces_the_cached_copy(nginx_refreshable):
+    assert _body(_get(nginx_refreshable + "/bai/3/")) == "/bai/3/ vi #1"
+    # an editor published: the task asks again with the token
+    refresh = _get(nginx_refreshable + "/bai/3/", **{"X-Hocvuso-Refresh": TOKEN})
+    assert _body(refresh) == "/bai/3/ vi #2"
+    assert refresh.headers["X-Cache"] == "BYPASS"
+    # every reader gets the new copy now, not a minute later
+    again = _get(nginx_refreshable + "/bai/3/", Cookie="sessionid=nguoi-a")
+    assert _body(again) == "/bai/3/ vi #2"
+    assert again.headers["X-Cache"] == "HIT"
+    # the other variants are copies of their own, refreshed the same way
+    english = {"Cookie": "django_language=en"}
+    assert _body(_get(nginx_refreshable + "/bai/3/", **english)) == "/bai/3/ en #3"
+    _get(nginx_refreshable + "/bai/3/", **english, **{"X-Hocvuso-Refresh": TOKEN})
+    assert _body(_get(nginx_refreshable + "/bai/3/", **english)) == "/bai/3/ en #4"
+    assert _body(_get(nginx_refreshable + "/bai/3/")) == "/bai/3/ vi #2"
+
+
+def test_only_the_token_refreshes(nginx_refreshable):
+    assert _body(_get(nginx_refreshable + "/bai/4/")) == "/bai/4/ vi #1"
+    for wrong in (
+        "",
+        " ",
+        "x",
+        TOKEN.lower(),
+        TOKEN[:-1],
+        TOKEN + "x",
+        "x" + TOKEN,
+        "__PAGE_CACHE_REFRESH_TOKEN__",
+    ):
+        again = _get(nginx_refreshable + "/bai/4/", **{"X-Hocvuso-Refresh": wrong})
+        assert _body(again) == "/bai/4/ vi #1", wrong
+        assert again.headers["X-Cache"] == "HIT"
+    assert _App.hits["/bai/4/"] == 1
+
+
+def test_without_a_token_nothing_refreshes(nginx_with_app):
+    assert _body(_get(nginx_with_app + "/bai/5/")) == "/bai/5/ vi #1"
+    for header in ("", "__PAGE_CACHE_REFRESH_TOKEN__", TOKEN):
+        again = _get(nginx_with_app + "/bai/5/", **{"X-Hocvuso-Refresh": header})
+        assert _body(again) == "/bai/5/ vi #1"
+
+
+def test_the_token_never_reaches_the_application(nginx_refreshable):
+    seen = []
+    original = _App.do_GET
+
+    def do_get(handler):
+        seen.append(handler.headers.get("X-Hocvuso-Refresh"))
+        original(handler)
+
+    _App.do_GET = do_get
+    try:
+        _get(nginx_refreshable + "/bai/6/", **{"X-Hocvuso-Refresh": TOKEN}).read()
+    finally:
+        _App.do_GET = original
+    assert seen == [None]
+
+
+@pytest.mark.parametrize(
+    "token", [TOKEN[:31], TOKEN[:-1] + "/", TOKEN[:-1] + "|", TOKEN + " x"]
+)
+def test_render_refuses_a_short_or_odd_token(tmp_path, token):
+    result = subprocess.run(
+        ["sh", RENDER, CONF, tmp_path / "out.conf", "web:1", "ws:2", "8080"],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "PAGE_CACHE_REFRESH_TOKEN": token},
+    )
+    assert result.returncode == 1
+    assert "PAGE_CACHE_REFRESH_TOKEN" in result.stderr

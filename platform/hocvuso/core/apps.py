@@ -11,7 +11,9 @@ class CoreConfig(AppConfig):
         from django.db.backends.signals import connection_created
 
         from .collation import sqlite_collation_register
+        from .public_pages import connect_refresh_signals
         from .wagtail_fixes import wagtail_fixes_apply
 
         wagtail_fixes_apply()
         connection_created.connect(sqlite_collation_register)
+        connect_refresh_signals()

@@ -142,6 +142,11 @@ PERMISSIONS_POLICY = {
 # How long nginx (and a CDN) keeps a page that is the same for every reader
 # (core.public_pages): an edit reaches readers at most this late.
 PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "60"))
+# Where a publish asks nginx for the shared pages again, with the token that
+# replaces its copies (core.public_pages, deploy/nginx/render): the edit is
+# then read at once. Empty: copies expire after PUBLIC_PAGE_CACHE_SECONDS.
+PAGE_CACHE_REFRESH_URL = os.environ.get("PAGE_CACHE_REFRESH_URL", "")
+PAGE_CACHE_REFRESH_TOKEN = os.environ.get("PAGE_CACHE_REFRESH_TOKEN", "")
 
 # Pages that show personal data, sent with Cache-Control: no-store
 # (core.middleware.PersonalPagesNoStoreMiddleware). The quiz's service worker
