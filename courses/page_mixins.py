@@ -122,7 +122,12 @@ class SharedPageMixin:
     def personal_state(self, request) -> dict:
         if not request.user.is_authenticated:
             return {}
-        context = {"page": self, **self.reader_context(user=request.user)}
+        # Form tokens come from the cookie when a form is sent (page_state.js).
+        context = {
+            "page": self,
+            "public_page": True,
+            **self.reader_context(user=request.user),
+        }
         return {
             "parts": {
                 place: render_to_string(template, context, request=request)

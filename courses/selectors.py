@@ -4,7 +4,7 @@ lessons) is kept under the page-tree generation (page_cache); only the
 learner's own rows are read on each request."""
 
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db.models import (
@@ -17,6 +17,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from wagtail.models import Page
 
@@ -85,6 +86,9 @@ class LessonContext:
     opened: bool
     previous: LessonPage | None
     following: LessonPage | None
+    # The enrolment already says this lesson, recently: viewing it again
+    # need not write the resume position (lesson_open).
+    resume_is_current: bool = False
 
 
 def _course_outline(course: CoursePage) -> tuple[list[LessonPage], list[Page]]:
@@ -178,9 +182,19 @@ def course_progress_get(*, course: CoursePage, user) -> CourseProgress:
     return replace(progress, extras=extras)
 
 
+RESUME_WRITE_EVERY = timedelta(minutes=5)
+
+
 def lesson_context_get(*, lesson: LessonPage, user) -> LessonContext:
     course = _course_at(lesson.path[: -CoursePage.steplen])
-    enrolled = _is_enrolled(course, user)
+    resume = (
+        Enrolment.objects.filter(user=user, course=course)
+        .values_list("last_lesson_id", "last_activity_at")
+        .first()
+        if user.is_authenticated
+        else None
+    )
+    enrolled = resume is not None
     lessons = _lessons_with_state(course, user)
     progress = _progress(course=course, enrolled=enrolled, lessons=lessons)
     index = next(i for i, s in enumerate(progress.lessons) if s.lesson.pk == lesson.pk)
@@ -191,6 +205,10 @@ def lesson_context_get(*, lesson: LessonPage, user) -> LessonContext:
         opened=getattr(lessons[index], "is_opened", False),
         previous=lessons[index - 1] if index > 0 else None,
         following=lessons[index + 1] if index + 1 < len(lessons) else None,
+        resume_is_current=enrolled
+        and resume[0] == lesson.pk
+        and resume[1] is not None
+        and resume[1] > timezone.now() - RESUME_WRITE_EVERY,
     )
 
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -94,27 +94,31 @@ def _check_open(ctx: LessonContext) -> None:
 
 
 def lesson_open(*, user, ctx: LessonContext, now: datetime | None = None) -> None:
-    """Record that the learner opened the lesson (they now "take part").
+    """Record that the learner opened the lesson (they now "take part") and
+    where to resume.
 
-    Takes the LessonContext the page has already read, so a lesson view runs
-    its progress queries once. Both writes are idempotent on their own, so
-    they need no transaction.
+    Takes the LessonContext the page state has already read, so a lesson view
+    runs its progress queries once; writes only what changed (a lesson viewed
+    again within minutes writes nothing). Each write is one idempotent
+    statement, so they need no transaction.
     """
     now = now or timezone.now()
     _check_open(ctx)
     lesson = ctx.state.lesson
     if not ctx.opened:
-        LessonProgress.objects.bulk_create(
-            [
-                LessonProgress(
-                    user=user, lesson_id=lesson.pk, course=ctx.course, opened_at=now
-                )
-            ],
-            ignore_conflicts=True,
+        # bulk_create(ignore_conflicts=True) would wrap the one INSERT in a
+        # transaction of its own: three round trips on every first view.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {LessonProgress._meta.db_table}"
+                " (user_id, lesson_id, course_id, opened_at)"
+                " VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING",
+                [user.pk, lesson.pk, ctx.course.pk, now],
+            )
+    if not ctx.resume_is_current:
+        Enrolment.objects.filter(user=user, course=ctx.course).update(
+            last_lesson_id=lesson.pk, last_activity_at=now
         )
-    Enrolment.objects.filter(user=user, course=ctx.course).update(
-        last_lesson_id=lesson.pk, last_activity_at=now
-    )
 
 
 def _required_lessons_left(ctx: LessonContext, *, done_now: int) -> bool:

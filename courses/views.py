@@ -6,6 +6,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from hocvuso.core.fragments import fragment_html
 
 from .access import learner_gate_url, learner_required
 from .lesson_body import lesson_body_html
@@ -79,13 +80,18 @@ def lesson_personal_state(request, *, lesson: LessonPage) -> dict:
         messages.warning(request, str(locked))
         return {"redirect": ctx.course.url}
     context = {"page": lesson, "lesson_ctx": ctx}
+    following = ctx.following.url if ctx.following else None
     return {
         "parts": {
-            "progress": render_to_string(
-                "courses/_lesson_progress.html", context, request=request
+            "progress": fragment_html(
+                "courses/_lesson_progress.html",
+                key=(ctx.progress.done_count, ctx.progress.total),
+                context=context,
             ),
-            "actions": render_to_string(
-                "courses/_lesson_actions.html", context, request=request
+            "actions": fragment_html(
+                "courses/_lesson_actions.html",
+                key=(lesson.pk, ctx.state.done, following, ctx.course.url),
+                context=context,
             ),
         },
         "data": {

@@ -14,6 +14,7 @@ asks `GET /api/me/state?page=<id>` and gets:
 - `data`: values for the page's scripts (a video's resume position).
 """
 
+from django.contrib.messages import get_messages
 from django.http import JsonResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -21,6 +22,8 @@ from django.views.decorators.http import require_GET
 from wagtail.models import Page
 
 from courses.page_cache import cached
+
+from .fragments import fragment_html
 
 
 def _live_page(page_id: int) -> Page | None:
@@ -34,6 +37,18 @@ def _page_id(raw: str) -> int | None:
     return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
 
 
+def _nav_key(user) -> tuple:
+    """What the header's links depend on (includes/nav.html)."""
+    if not user.is_authenticated:
+        return (False,)
+    return (
+        True,
+        user.led_team_id,
+        user.is_superuser or user.administers_units,
+        user.edits_content,
+    )
+
+
 @require_GET
 def page_state(request):
     page_id = _page_id(request.GET.get("page", ""))
@@ -41,15 +56,26 @@ def page_state(request):
     state = {}
     if page is not None and hasattr(page, "personal_state"):
         state = page.personal_state(request)
-    context = {"user": request.user}
+    user = request.user
     parts = {
-        "nav": render_to_string("includes/nav.html", context, request=request),
-        "logout": render_to_string("includes/logout.html", context, request=request),
+        "nav": fragment_html(
+            "includes/nav.html",
+            key=_nav_key(user),
+            context={"user": user},
+        ),
+        "logout": fragment_html(
+            "includes/logout.html",
+            key=(user.is_authenticated,),
+            context={"user": user},
+        ),
         **state.get("parts", {}),
     }
-    if not state.get("redirect"):
+    messages = get_messages(request)
+    if messages and not state.get("redirect"):
         # Shown here, not after the redirect: the next page shows them.
-        parts["messages"] = render_to_string("includes/messages.html", request=request)
+        parts["messages"] = render_to_string(
+            "includes/messages.html", {"messages": messages}
+        )
     return JsonResponse(
         {
             "csrf": get_token(request),
