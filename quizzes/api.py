@@ -232,12 +232,19 @@ def autosave(request, attempt_id: DbId, question_id: DbId, payload: AnswerIn):
     summary="Nộp bài",
 )
 def submit(request, attempt_id: DbId, payload: SubmitIn):
-    attempt = _own(attempt_id, request.auth, finish_overdue=False)
     answers = [
         SubmittedAnswer(question_id=a.question_id, choice_ids=a.choice_ids, seq=a.seq)
         for a in payload.answers
     ]
-    return _result_out(attempt_submit(attempt=attempt, answers=answers))
+    # The service reads the attempt under lock, by id and owner; reading it
+    # here first would only add a query.
+    try:
+        finished = attempt_submit(
+            attempt=Attempt(pk=attempt_id, user_id=request.auth), answers=answers
+        )
+    except Attempt.DoesNotExist as exc:
+        raise Http404 from exc
+    return _result_out(finished)
 
 
 @router.get(
@@ -252,12 +259,8 @@ def result(request, attempt_id: DbId):
     return _result_out(attempt)
 
 
-def _own(attempt_id: int, user_id: int, *, finish_overdue: bool = True) -> Attempt:
+def _own(attempt_id: int, user_id: int) -> Attempt:
     try:
-        if finish_overdue:
-            return attempt_for_user(attempt_id=attempt_id, user_id=user_id)
-        return Attempt.objects.select_related("quiz").get(
-            pk=attempt_id, user_id=user_id
-        )
+        return attempt_for_user(attempt_id=attempt_id, user_id=user_id)
     except Attempt.DoesNotExist as exc:
         raise Http404 from exc
