@@ -14,8 +14,13 @@ from ninja import Router, Schema, Status
 from courses.api_auth import ConsentRequiredOut, SessionUserId
 
 from .engine.clock import remaining_seconds
-from .models import Attempt, AttemptStatus, QuizPage
-from .selectors import attempt_for_user, attempt_result_get, attempt_view_get
+from .models import Attempt, AttemptStatus
+from .selectors import (
+    attempt_for_user,
+    attempt_result_get,
+    attempt_view_get,
+    quiz_live_get,
+)
 from .services import SubmittedAnswer, answer_autosave, attempt_start, attempt_submit
 
 router = Router(auth=SessionUserId(), tags=["Bài kiểm tra"])
@@ -174,9 +179,12 @@ def _result_out(attempt: Attempt) -> dict:
     summary="Bắt đầu (hoặc tiếp tục) một lượt làm bài",
 )
 def start(request, payload: StartIn):
-    quiz = get_object_or_404(QuizPage.objects.live(), pk=payload.quiz_id)
-    user = get_user_model().objects.select_related("unit").get(pk=request.auth)
-    return Status(201, _attempt_out(attempt_start(user=user, quiz=quiz)))
+    quiz = quiz_live_get(quiz_id=payload.quiz_id)
+    if quiz is None:
+        raise Http404
+    # The service reads only the learner's id: no need to load the user.
+    learner = get_user_model()(pk=request.auth)
+    return Status(201, _attempt_out(attempt_start(user=learner, quiz=quiz)))
 
 
 @router.get(

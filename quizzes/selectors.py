@@ -7,6 +7,8 @@ from datetime import datetime
 from django.db.models import Max
 from django.utils import timezone
 
+from courses.page_cache import cached
+
 from .bank import bank_get
 from .engine.clock import accepts_answers, remaining_seconds
 from .models import Attempt, AttemptStatus, FinishReason, QuizPage, ReviewPolicy
@@ -42,6 +44,14 @@ class AttemptView:
     answers: dict[int, SavedAnswer]
     server_time: datetime
     remaining_seconds: int
+
+
+def quiz_live_get(*, quiz_id: int) -> QuizPage | None:
+    """A published test, kept under the page-tree generation (every edit,
+    publish or move replaces it): thousands start the same test at once."""
+    return cached(
+        f"quiz:{quiz_id}", lambda: QuizPage.objects.live().filter(pk=quiz_id).first()
+    )
 
 
 def attempt_for_user(

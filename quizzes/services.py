@@ -3,16 +3,18 @@
 import random
 import uuid
 from collections.abc import Iterable, Sequence
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from courses.models import CoursePage
+from courses.page_cache import cached
 from courses.services import course_completion_check
 
 from .answers_sql import answer_upsert, answers_final
@@ -77,14 +79,21 @@ def _local(moment: datetime) -> str:
 
 
 def _course_id(quiz: QuizPage) -> int:
-    return CoursePage.objects.only("pk").get(path=quiz.path[: -QuizPage.steplen]).pk
+    """The test's course (its parent page), kept under the page-tree
+    generation: the same for every taker, changed only by an editor."""
+    return cached(
+        f"quiz-course:{quiz.pk}",
+        lambda: (
+            CoursePage.objects.only("pk").get(path=quiz.path[: -QuizPage.steplen]).pk
+        ),
+    )
 
 
-def _extra_time_for(*, quiz: QuizPage, user, now: datetime) -> timedelta:
+def _extra_time_for(*, quiz: QuizPage, user_id: int, now: datetime) -> timedelta:
     """Only grants naming this learner whose window is still open (see
     ExtraTimeGrant); a unit's grant already went to the attempts open then."""
     minutes = ExtraTimeGrant.objects.filter(
-        quiz=quiz, user=user, applies_until__gt=now
+        quiz=quiz, user_id=user_id, applies_until__gt=now
     ).values_list("minutes", flat=True)
     return timedelta(minutes=sum(minutes))
 
@@ -96,10 +105,12 @@ def attempt_start(
     now: datetime | None = None,
     rng: random.Random | None = None,
 ) -> Attempt:
-    """Start an attempt, or return the one already open (one per learner)."""
+    """Start an attempt, or return the one already open (one per learner).
+
+    Only `user`'s pk is read: the API passes an unloaded User(pk=...)."""
     now = now or timezone.now()
     previous = list(
-        Attempt.objects.filter(user=user, quiz=quiz).order_by("-started_at")
+        Attempt.objects.filter(user_id=user.pk, quiz=quiz).order_by("-started_at")
     )
     open_attempt = next((a for a in previous if a.status == AttemptStatus.OPEN), None)
     if open_attempt is not None:
@@ -107,7 +118,7 @@ def attempt_start(
             return open_attempt
         attempt_finish(attempt=open_attempt, now=now, reason=FinishReason.TIMED_OUT)
         previous = list(
-            Attempt.objects.filter(user=user, quiz=quiz).order_by("-started_at")
+            Attempt.objects.filter(user_id=user.pk, quiz=quiz).order_by("-started_at")
         )
     if quiz.opens_at and now < quiz.opens_at:
         raise QuizNotOpen(
@@ -139,11 +150,14 @@ def attempt_start(
     )
     if not question_ids:
         raise QuizNotOpen(_("Bài kiểm tra chưa có câu hỏi."))
-    extra = _extra_time_for(quiz=quiz, user=user, now=now)
+    extra = _extra_time_for(quiz=quiz, user_id=user.pk, now=now)
+    # Alone, the INSERT is atomic by itself (BEGIN and COMMIT would be two
+    # more round trips); inside a caller's transaction a savepoint keeps that
+    # transaction usable after the IntegrityError below.
     try:
-        with transaction.atomic():
+        with transaction.atomic() if connection.in_atomic_block else nullcontext():
             return Attempt.objects.create(
-                user=user,
+                user_id=user.pk,
                 quiz=quiz,
                 course_id=course_id,
                 started_at=now,
@@ -159,7 +173,9 @@ def attempt_start(
             )
     except IntegrityError:
         # Two taps on "Bắt đầu" at once: the database let one through.
-        return Attempt.objects.get(user=user, quiz=quiz, status=AttemptStatus.OPEN)
+        return Attempt.objects.get(
+            user_id=user.pk, quiz=quiz, status=AttemptStatus.OPEN
+        )
 
 
 def _validate(
