@@ -57,8 +57,14 @@ def quiz_live_get(*, quiz_id: int) -> QuizPage | None:
 def attempt_for_user(
     *, attempt_id: int, user_id: int, now: datetime | None = None
 ) -> Attempt:
-    """The learner's own attempt; an overdue one is finished on this read."""
-    attempt = Attempt.objects.select_related("quiz").get(pk=attempt_id, user_id=user_id)
+    """The learner's own attempt; an overdue one is finished on this read.
+
+    Its test comes from the page cache (quiz_live_get), as every taker's
+    page and call read the same one; an unpublished test is read if asked."""
+    attempt = Attempt.objects.get(pk=attempt_id, user_id=user_id)
+    quiz = quiz_live_get(quiz_id=attempt.quiz_id)
+    if quiz is not None:
+        attempt.quiz = quiz
     now = now or timezone.now()
     if attempt.status == AttemptStatus.OPEN and not accepts_answers(
         deadline=attempt.deadline, grace=grace(), now=now
