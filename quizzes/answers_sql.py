@@ -62,3 +62,97 @@ def answer_upsert(
     with connection.cursor() as cursor:
         cursor.execute(_statement(lock=lock), params)
         return cursor.fetchone() is not None
+
+
+# Submit and finish: the answers the phone sends with its submit are stored by
+# the upsert above (a stale sequence number still never wins), and the same
+# statement returns the attempt's final answer set for grading, so a submit
+# reads no answer back. A data-modifying CTE's rows are not visible to the rest
+# of its statement, hence the union: what this statement stored, and every
+# answer already there that it did not replace. The caller holds the attempt
+# FOR UPDATE, taken by an earlier statement: every autosave that got in first
+# has committed, so this statement's snapshot sees it, and the ones that wait
+# find the attempt finished.
+_FINAL_SQL = """
+WITH submitted AS (
+    SELECT * FROM jsonb_to_recordset(%(answers)s::jsonb)
+        AS s(question_id bigint, choice_ids jsonb, seq bigint)
+), stored AS (
+    INSERT INTO quizzes_answer (attempt_id, question_id, choice_ids, seq, saved_at)
+    SELECT a.id, s.question_id, s.choice_ids, s.seq, %(saved_at)s
+      FROM submitted s
+      JOIN quizzes_attempt a ON a.id = %(attempt)s
+     WHERE a.status = 'open' AND a.deadline >= %(earliest_deadline)s
+    ON CONFLICT (attempt_id, question_id) DO UPDATE
+       SET choice_ids = EXCLUDED.choice_ids, seq = EXCLUDED.seq,
+           saved_at = EXCLUDED.saved_at
+     WHERE quizzes_answer.seq < EXCLUDED.seq
+    RETURNING question_id, choice_ids
+)
+SELECT question_id, choice_ids FROM stored
+UNION ALL
+SELECT question_id, choice_ids FROM quizzes_answer
+ WHERE attempt_id = %(attempt)s
+   AND question_id NOT IN (SELECT question_id FROM stored)
+"""
+
+
+def answers_final(
+    *,
+    attempt_id: int,
+    submitted: Sequence[tuple[int, Sequence[int], int]],
+    saved_at: datetime,
+    earliest_deadline: datetime,
+) -> dict[int, list[int]]:
+    """Store the submitted (question id, choice ids, seq) answers, at most
+    one per question, and return every answer of the attempt by question id.
+
+    For an attempt the caller holds FOR UPDATE; as in answer_upsert, nothing
+    is stored unless it is open and its deadline is not before
+    `earliest_deadline` (now - grace).
+    """
+    if connection.vendor != "postgresql":
+        # SQLite has no data-modifying CTE; it serialises writers, so
+        # storing one by one and reading back sees the same answers.
+        for question_id, choice_ids, seq in submitted:
+            answer_upsert(
+                attempt_id=attempt_id,
+                question_id=question_id,
+                choice_ids=choice_ids,
+                seq=seq,
+                saved_at=saved_at,
+                earliest_deadline=earliest_deadline,
+                lock=False,
+            )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT question_id, choice_ids FROM quizzes_answer"
+                " WHERE attempt_id = %s",
+                [attempt_id],
+            )
+            rows = cursor.fetchall()
+        return {qid: _choice_list(choices) for qid, choices in rows}
+    answers = json.dumps(
+        [
+            {"question_id": qid, "choice_ids": sorted(choices), "seq": seq}
+            for qid, choices, seq in submitted
+        ]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _FINAL_SQL,
+            {
+                "answers": answers,
+                "attempt": attempt_id,
+                "saved_at": saved_at,
+                "earliest_deadline": earliest_deadline,
+            },
+        )
+        rows = cursor.fetchall()
+    return {qid: _choice_list(choices) for qid, choices in rows}
+
+
+def _choice_list(value) -> list[int]:
+    # Django has the driver hand JSON columns over as text (JSONField decodes
+    # them itself); a raw cursor gets that text.
+    return json.loads(value) if isinstance(value, str) else list(value)

@@ -14,8 +14,13 @@ from ninja import Router, Schema, Status
 from courses.api_auth import ConsentRequiredOut, SessionUserId
 
 from .engine.clock import remaining_seconds
-from .models import Attempt, AttemptStatus, QuizPage
-from .selectors import attempt_for_user, attempt_result_get, attempt_view_get
+from .models import Attempt, AttemptStatus
+from .selectors import (
+    attempt_for_user,
+    attempt_result_get,
+    attempt_view_get,
+    quiz_live_get,
+)
 from .services import SubmittedAnswer, answer_autosave, attempt_start, attempt_submit
 
 router = Router(auth=SessionUserId(), tags=["Bài kiểm tra"])
@@ -174,9 +179,12 @@ def _result_out(attempt: Attempt) -> dict:
     summary="Bắt đầu (hoặc tiếp tục) một lượt làm bài",
 )
 def start(request, payload: StartIn):
-    quiz = get_object_or_404(QuizPage.objects.live(), pk=payload.quiz_id)
-    user = get_user_model().objects.select_related("unit").get(pk=request.auth)
-    return Status(201, _attempt_out(attempt_start(user=user, quiz=quiz)))
+    quiz = quiz_live_get(quiz_id=payload.quiz_id)
+    if quiz is None:
+        raise Http404
+    # The service reads only the learner's id: no need to load the user.
+    learner = get_user_model()(pk=request.auth)
+    return Status(201, _attempt_out(attempt_start(user=learner, quiz=quiz)))
 
 
 @router.get(
@@ -232,12 +240,19 @@ def autosave(request, attempt_id: DbId, question_id: DbId, payload: AnswerIn):
     summary="Nộp bài",
 )
 def submit(request, attempt_id: DbId, payload: SubmitIn):
-    attempt = _own(attempt_id, request.auth, finish_overdue=False)
     answers = [
         SubmittedAnswer(question_id=a.question_id, choice_ids=a.choice_ids, seq=a.seq)
         for a in payload.answers
     ]
-    return _result_out(attempt_submit(attempt=attempt, answers=answers))
+    # The service reads the attempt under lock, by id and owner; reading it
+    # here first would only add a query.
+    try:
+        finished = attempt_submit(
+            attempt=Attempt(pk=attempt_id, user_id=request.auth), answers=answers
+        )
+    except Attempt.DoesNotExist as exc:
+        raise Http404 from exc
+    return _result_out(finished)
 
 
 @router.get(
@@ -252,12 +267,8 @@ def result(request, attempt_id: DbId):
     return _result_out(attempt)
 
 
-def _own(attempt_id: int, user_id: int, *, finish_overdue: bool = True) -> Attempt:
+def _own(attempt_id: int, user_id: int) -> Attempt:
     try:
-        if finish_overdue:
-            return attempt_for_user(attempt_id=attempt_id, user_id=user_id)
-        return Attempt.objects.select_related("quiz").get(
-            pk=attempt_id, user_id=user_id
-        )
+        return attempt_for_user(attempt_id=attempt_id, user_id=user_id)
     except Attempt.DoesNotExist as exc:
         raise Http404 from exc

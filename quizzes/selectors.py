@@ -7,6 +7,8 @@ from datetime import datetime
 from django.db.models import Max
 from django.utils import timezone
 
+from courses.page_cache import cached
+
 from .bank import bank_get
 from .engine.clock import accepts_answers, remaining_seconds
 from .models import Attempt, AttemptStatus, FinishReason, QuizPage, ReviewPolicy
@@ -44,11 +46,25 @@ class AttemptView:
     remaining_seconds: int
 
 
+def quiz_live_get(*, quiz_id: int) -> QuizPage | None:
+    """A published test, kept under the page-tree generation (every edit,
+    publish or move replaces it): thousands start the same test at once."""
+    return cached(
+        f"quiz:{quiz_id}", lambda: QuizPage.objects.live().filter(pk=quiz_id).first()
+    )
+
+
 def attempt_for_user(
     *, attempt_id: int, user_id: int, now: datetime | None = None
 ) -> Attempt:
-    """The learner's own attempt; an overdue one is finished on this read."""
-    attempt = Attempt.objects.select_related("quiz").get(pk=attempt_id, user_id=user_id)
+    """The learner's own attempt; an overdue one is finished on this read.
+
+    Its test comes from the page cache (quiz_live_get), as every taker's
+    page and call read the same one; an unpublished test is read if asked."""
+    attempt = Attempt.objects.get(pk=attempt_id, user_id=user_id)
+    quiz = quiz_live_get(quiz_id=attempt.quiz_id)
+    if quiz is not None:
+        attempt.quiz = quiz
     now = now or timezone.now()
     if attempt.status == AttemptStatus.OPEN and not accepts_answers(
         deadline=attempt.deadline, grace=grace(), now=now

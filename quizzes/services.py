@@ -2,20 +2,22 @@
 
 import random
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from courses.models import CoursePage
+from courses.page_cache import cached
 from courses.services import course_completion_check
 
-from .answers_sql import answer_upsert
+from .answers_sql import answer_upsert, answers_final
 from .bank import bank_get, questions_draw
 from .engine.clock import accepts_answers, deadline_for
 from .engine.scoring import score
@@ -77,14 +79,21 @@ def _local(moment: datetime) -> str:
 
 
 def _course_id(quiz: QuizPage) -> int:
-    return CoursePage.objects.only("pk").get(path=quiz.path[: -QuizPage.steplen]).pk
+    """The test's course (its parent page), kept under the page-tree
+    generation: the same for every taker, changed only by an editor."""
+    return cached(
+        f"quiz-course:{quiz.pk}",
+        lambda: (
+            CoursePage.objects.only("pk").get(path=quiz.path[: -QuizPage.steplen]).pk
+        ),
+    )
 
 
-def _extra_time_for(*, quiz: QuizPage, user, now: datetime) -> timedelta:
+def _extra_time_for(*, quiz: QuizPage, user_id: int, now: datetime) -> timedelta:
     """Only grants naming this learner whose window is still open (see
     ExtraTimeGrant); a unit's grant already went to the attempts open then."""
     minutes = ExtraTimeGrant.objects.filter(
-        quiz=quiz, user=user, applies_until__gt=now
+        quiz=quiz, user_id=user_id, applies_until__gt=now
     ).values_list("minutes", flat=True)
     return timedelta(minutes=sum(minutes))
 
@@ -96,10 +105,12 @@ def attempt_start(
     now: datetime | None = None,
     rng: random.Random | None = None,
 ) -> Attempt:
-    """Start an attempt, or return the one already open (one per learner)."""
+    """Start an attempt, or return the one already open (one per learner).
+
+    Only `user`'s pk is read: the API passes an unloaded User(pk=...)."""
     now = now or timezone.now()
     previous = list(
-        Attempt.objects.filter(user=user, quiz=quiz).order_by("-started_at")
+        Attempt.objects.filter(user_id=user.pk, quiz=quiz).order_by("-started_at")
     )
     open_attempt = next((a for a in previous if a.status == AttemptStatus.OPEN), None)
     if open_attempt is not None:
@@ -107,7 +118,7 @@ def attempt_start(
             return open_attempt
         attempt_finish(attempt=open_attempt, now=now, reason=FinishReason.TIMED_OUT)
         previous = list(
-            Attempt.objects.filter(user=user, quiz=quiz).order_by("-started_at")
+            Attempt.objects.filter(user_id=user.pk, quiz=quiz).order_by("-started_at")
         )
     if quiz.opens_at and now < quiz.opens_at:
         raise QuizNotOpen(
@@ -139,11 +150,14 @@ def attempt_start(
     )
     if not question_ids:
         raise QuizNotOpen(_("Bài kiểm tra chưa có câu hỏi."))
-    extra = _extra_time_for(quiz=quiz, user=user, now=now)
+    extra = _extra_time_for(quiz=quiz, user_id=user.pk, now=now)
+    # Alone, the INSERT is atomic by itself (BEGIN and COMMIT would be two
+    # more round trips); inside a caller's transaction a savepoint keeps that
+    # transaction usable after the IntegrityError below.
     try:
-        with transaction.atomic():
+        with transaction.atomic() if connection.in_atomic_block else nullcontext():
             return Attempt.objects.create(
-                user=user,
+                user_id=user.pk,
                 quiz=quiz,
                 course_id=course_id,
                 started_at=now,
@@ -159,7 +173,9 @@ def attempt_start(
             )
     except IntegrityError:
         # Two taps on "Bắt đầu" at once: the database let one through.
-        return Attempt.objects.get(user=user, quiz=quiz, status=AttemptStatus.OPEN)
+        return Attempt.objects.get(
+            user_id=user.pk, quiz=quiz, status=AttemptStatus.OPEN
+        )
 
 
 def _validate(
@@ -213,38 +229,70 @@ def answer_autosave(
     return AutosaveResult(saved=saved, seq=seq, deadline=attempt.deadline)
 
 
-def _grade(attempt: Attempt) -> None:
+def _grade(attempt: Attempt, answers: dict[int, list[int]]) -> None:
     bank = bank_get(course_id=attempt.course_id)
-    answers = {a.question_id: frozenset(a.choice_ids) for a in attempt.answers.all()}
     keys = [bank[qid].key() for qid in attempt.question_ids if qid in bank]
-    result = score(keys, answers)
+    result = score(keys, {qid: frozenset(c) for qid, c in answers.items()})
     attempt.points, attempt.max_points = result.points, result.max_points
     attempt.score_percent = result.percent
     attempt.passed = result.passed(attempt.quiz.pass_mark)
     attempt.per_question = {str(k): v for k, v in result.per_question.items()}
 
 
-@transaction.atomic
-def attempt_finish(*, attempt: Attempt, now: datetime, reason: str) -> Attempt:
-    """Grade from the saved answers and close; a second call changes nothing.
-
-    The finish time is never later than the deadline: an attempt finished by
-    the sweep or submitted during the grace period ends at its deadline.
-    """
+def _locked(attempt: Attempt) -> Attempt:
+    """The attempt read afresh and held FOR UPDATE until the transaction ends:
+    autosaves (FOR SHARE) wait, then find it finished. Only its owner's."""
     # of=("self",): without it PostgreSQL also locks the joined quiz page row,
     # and every finish of that test in the province waits in one queue.
-    locked = (
+    return (
         Attempt.objects.select_for_update(of=("self",))
         .select_related("quiz")
-        .get(pk=attempt.pk)
+        .get(pk=attempt.pk, user_id=attempt.user_id)
     )
-    if locked.status == AttemptStatus.FINISHED:
-        return locked
-    _grade(locked)
+
+
+def _finish_locked(
+    locked: Attempt,
+    *,
+    now: datetime,
+    reason: str,
+    submitted: Sequence[SubmittedAnswer] = (),
+) -> Attempt:
+    """Store what was submitted, grade the final answers, close the attempt:
+    two statements (answers_final, then one UPDATE) on an attempt `locked`
+    holds. Grading stays in Python (engine.scoring, the one grading rule)
+    from the cached bank, so it needs no query of its own."""
+    latest: dict[int, tuple[int, list[int], int]] = {}
+    for answer in submitted:
+        chosen = _validate(locked, answer.question_id, answer.choice_ids)
+        # One row per question in the statement (PostgreSQL refuses to update
+        # a row twice in one upsert): the highest sequence number, the first
+        # of equals, as storing them one by one would keep.
+        kept = latest.get(answer.question_id)
+        if kept is None or answer.seq > kept[2]:
+            latest[answer.question_id] = (answer.question_id, chosen, answer.seq)
+    answers = answers_final(
+        attempt_id=locked.pk,
+        submitted=list(latest.values()),
+        saved_at=now,
+        earliest_deadline=now - grace(),
+    )
+    _grade(locked, answers)
     locked.status = AttemptStatus.FINISHED
     locked.finished_at = min(now, locked.deadline)
     locked.finish_reason = reason
-    locked.save()
+    locked.save(
+        update_fields=[
+            "status",
+            "finished_at",
+            "finish_reason",
+            "points",
+            "max_points",
+            "score_percent",
+            "passed",
+            "per_question",
+        ]
+    )
     if locked.passed:
         course_completion_check(
             user=locked.user,
@@ -254,32 +302,40 @@ def attempt_finish(*, attempt: Attempt, now: datetime, reason: str) -> Attempt:
     return locked
 
 
+@transaction.atomic
+def attempt_finish(*, attempt: Attempt, now: datetime, reason: str) -> Attempt:
+    """Grade from the saved answers and close; a second call changes nothing.
+
+    The finish time is never later than the deadline: an attempt finished by
+    the sweep or submitted during the grace period ends at its deadline.
+    """
+    locked = _locked(attempt)
+    if locked.status == AttemptStatus.FINISHED:
+        return locked
+    return _finish_locked(locked, now=now, reason=reason)
+
+
 def attempt_submit(
     *, attempt: Attempt, answers: list[SubmittedAnswer], now: datetime | None = None
 ) -> Attempt:
-    """Store the full answer set the phone kept, then grade. Idempotent."""
+    """Store the full answer set the phone kept, then grade. Idempotent.
+
+    Only `attempt`'s pk and user_id are read: the attempt is read afresh
+    under lock, so the API need not read it first. Raises
+    Attempt.DoesNotExist when it is not that learner's.
+    """
     now = now or timezone.now()
     with transaction.atomic():
-        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        locked = _locked(attempt)
         if locked.status == AttemptStatus.FINISHED:
             return locked
         if accepts_answers(deadline=locked.deadline, grace=grace(), now=now):
-            for answer in answers:
-                chosen = _validate(locked, answer.question_id, answer.choice_ids)
-                answer_upsert(
-                    attempt_id=locked.pk,
-                    question_id=answer.question_id,
-                    choice_ids=chosen,
-                    seq=answer.seq,
-                    saved_at=now,
-                    earliest_deadline=now - grace(),
-                    lock=False,
-                )
-            return attempt_finish(
-                attempt=locked, now=now, reason=FinishReason.SUBMITTED
+            return _finish_locked(
+                locked, now=now, reason=FinishReason.SUBMITTED, submitted=answers
             )
-    # Too late: the attempt ends from what was saved, and the learner is told.
-    finished = attempt_finish(attempt=locked, now=now, reason=FinishReason.TIMED_OUT)
+        # Too late: the attempt ends from what was saved, and the learner is
+        # told once the finish has committed.
+        finished = _finish_locked(locked, now=now, reason=FinishReason.TIMED_OUT)
     raise AttemptClosed(
         _("Đã quá giờ nộp bài. Bài được chấm theo các câu trả lời đã lưu đến %(t)s.")
         % {"t": _local(finished.deadline)}

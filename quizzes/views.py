@@ -19,6 +19,7 @@ from .selectors import (
     attempt_result_get,
     attempt_view_get,
     attempts_history,
+    quiz_live_get,
 )
 from .services import QuizError, SubmittedAnswer, attempt_start, attempt_submit
 
@@ -39,7 +40,7 @@ def quiz_page_serve(request, *, quiz: QuizPage):
 @require_POST
 @learner_required
 def quiz_start(request, quiz_id: int):
-    quiz = QuizPage.objects.live().filter(pk=quiz_id).first()
+    quiz = quiz_live_get(quiz_id=quiz_id)
     if quiz is None:
         raise Http404
     try:
