@@ -1,0 +1,138 @@
+"""Mechanical rules of the demo courses and banks (issue 20 and its review
+rounds), checked on the files themselves so that an edition that breaks one
+fails before anyone seeds it: every source https (or the course itself),
+every bank at least 20 questions, no question repeated across banks,
+multi-answer stems that read as multi-answer, and provinces that no longer
+exist named as former ones."""
+
+import json
+import re
+import unicodedata
+from collections import Counter
+from urllib.parse import urlparse
+
+from courses.demo import CONTENT_DIR as COURSES_DIR
+from courses.demo import course_definitions_load
+from quizzes.demo import quiz_definitions_load
+
+BANK_MINIMUM = 20
+# A question may rest on the course's own lesson: then its source is titled
+# "Khóa học này, bài …" and has no URL.
+SELF_SOURCE = "Khóa học này"
+# Province names that disappeared in the 2025 rearrangement of provinces
+# (63 → 34 from 1/7/2025). A 2026 learner must not read one as a place that
+# exists today, so each mention is followed by a "former" marker.
+FORMER_PROVINCES = (
+    "Hà Giang",
+    "Yên Bái",
+    "Bắc Kạn",
+    "Vĩnh Phúc",
+    "Hòa Bình",
+    "Bắc Giang",
+    "Thái Bình",
+    "Hải Dương",
+    "Hà Nam",
+    "Nam Định",
+    "Quảng Bình",
+    "Quảng Nam",
+    "Kon Tum",
+    "Bình Định",
+    "Ninh Thuận",
+    "Đắk Nông",
+    "Bình Thuận",
+    "Phú Yên",
+    "Bình Dương",
+    "Bà Rịa",
+    "Bình Phước",
+    "Long An",
+    "Sóc Trăng",
+    "Hậu Giang",
+    "Bến Tre",
+    "Trà Vinh",
+    "Tiền Giang",
+    "Bạc Liêu",
+    "Kiên Giang",
+)
+# "Bình Định (cũ)", "(tỉnh Sóc Trăng cũ)", "Bình Dương (trước sáp nhập)".
+FORMER_MARKER = re.compile(r"\s*\((cũ|trước)| cũ\)|\s*\(tỉnh [^)]* cũ\)")
+
+
+def _banks() -> dict[int, list[dict]]:
+    return {t: d["questions"] for t, d in quiz_definitions_load().items()}
+
+
+def _strings(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def _all_content() -> list:
+    extra = [
+        json.loads((COURSES_DIR / name).read_text(encoding="utf-8"))
+        for name in ("glossary.json", "programmes.json")
+    ]
+    return [*course_definitions_load(), *_banks().values(), *extra]
+
+
+def test_every_bank_has_enough_questions_with_unique_keys():
+    banks = _banks()
+    assert set(banks) == {1, 2, 3, 4, 5, 6, 7}
+    for topic, questions in banks.items():
+        assert len(questions) >= BANK_MINIMUM, topic
+    keys = Counter(q["key"] for questions in banks.values() for q in questions)
+    assert [k for k, n in keys.items() if n > 1 or not k] == []
+
+
+def test_every_source_is_https_or_the_course_itself():
+    sources = [
+        (lesson["slug"], source)
+        for course in course_definitions_load()
+        for lesson in course["lessons"]
+        for source in lesson["sources"]
+    ]
+    sources += [(q["key"], q["source"]) for qs in _banks().values() for q in qs]
+    for where, source in sources:
+        assert source["title"].strip(), where
+        url = urlparse(source["url"])
+        if not source["url"]:
+            assert source["title"].startswith(SELF_SOURCE), where
+            continue
+        assert url.scheme == "https" and url.hostname, (where, source["url"])
+        assert not re.fullmatch(r"[\d.]+", url.hostname), (where, source["url"])
+
+
+def test_no_question_repeats_another_bank():
+    def norm(text: str) -> str:
+        return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
+
+    seen: dict[str, int] = {}
+    for topic, questions in _banks().items():
+        for q in questions:
+            stem = norm(q["text"])
+            assert seen.setdefault(stem, topic) == topic, q["key"]
+
+
+def test_multi_answer_stems_ask_for_which_ones():
+    """"những … nào" tells the learner more than one choice may be right;
+    "những gì" reads as an open question."""
+    for questions in _banks().values():
+        for q in questions:
+            if q["kind"] == "multiple":
+                assert "những gì" not in q["text"], q["key"]
+                assert re.search(r"\bnhững\b.*\bnào\b", q["text"], re.I), q["key"]
+
+
+def test_text_is_nfc_and_former_provinces_are_named_as_former():
+    for text in (s for item in _all_content() for s in _strings(item)):
+        assert unicodedata.is_normalized("NFC", text), text[:80]
+        for name in FORMER_PROVINCES:
+            for m in re.finditer(re.escape(name), text):
+                after = text[m.end() : m.end() + 60]
+                assert FORMER_MARKER.match(after), text[
+                    max(0, m.start() - 60) : m.end() + 30
+                ]
