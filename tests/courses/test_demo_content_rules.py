@@ -118,8 +118,8 @@ def test_no_question_repeats_another_bank():
 
 
 def test_multi_answer_stems_ask_for_which_ones():
-    """"những … nào" tells the learner more than one choice may be right;
-    "những gì" reads as an open question."""
+    """A stem saying "những … nào" tells the learner more than one choice may
+    be right; "những gì" reads as an open question."""
     for questions in _banks().values():
         for q in questions:
             if q["kind"] == "multiple":
