@@ -2,8 +2,8 @@
 rounds), checked on the files themselves so that an edition that breaks one
 fails before anyone seeds it: every source https (or the course itself),
 every bank at least 20 questions, no question repeated across banks,
-multi-answer stems that read as multi-answer, and provinces that no longer
-exist named as former ones."""
+multi-answer stems that read as multi-answer, and provinces touched by the
+2025 rearrangement named without a claim the fact sheets cannot source."""
 
 import json
 import re
@@ -19,9 +19,11 @@ BANK_MINIMUM = 20
 # A question may rest on the course's own lesson: then its source is titled
 # "Khóa học này, bài …" and has no URL.
 SELF_SOURCE = "Khóa học này"
-# Province names that disappeared in the 2025 rearrangement of provinces
-# (63 → 34 from 1/7/2025). A 2026 learner must not read one as a place that
-# exists today, so each mention is followed by a "former" marker.
+# Province names that disappeared in the 2025 rearrangement of provinces.
+# The fact sheets source that merger for Bình Dương only (F329), so a
+# lesson may not call the others "cũ" (review round 4, R4-1): a name is either
+# labelled as the name in use when the page was published, or stands in a
+# sentence dated 2025, when the province issued what the sentence reports.
 FORMER_PROVINCES = (
     "Hà Giang",
     "Yên Bái",
@@ -53,8 +55,11 @@ FORMER_PROVINCES = (
     "Bạc Liêu",
     "Kiên Giang",
 )
-# "Bình Định (cũ)", "(tỉnh Sóc Trăng cũ)", "Bình Dương (trước sáp nhập)".
-FORMER_MARKER = re.compile(r"\s*\((cũ|trước)| cũ\)|\s*\(tỉnh [^)]* cũ\)")
+NEUTRAL_LABEL = " (tên gọi khi đăng bài)"
+# F329: "legacy Bình Dương portal; the province was merged on 1/7/2025".
+SOURCED_MERGERS = {"Bình Dương": re.compile(r" \(trước (khi tỉnh )?sáp nhập")}
+DATED_2025 = re.compile(r"\bnăm 2025\b|\d/2025\b", re.I)
+SENTENCE_END = re.compile(r"[.!?:;]\s|</?(p|li|h\d)>")
 
 
 def _banks() -> dict[int, list[dict]]:
@@ -127,12 +132,23 @@ def test_multi_answer_stems_ask_for_which_ones():
                 assert re.search(r"\bnhững\b.*\bnào\b", q["text"], re.I), q["key"]
 
 
-def test_text_is_nfc_and_former_provinces_are_named_as_former():
+def _sentence_around(text: str, start: int, end: int) -> str:
+    before = [m.end() for m in SENTENCE_END.finditer(text, 0, start)]
+    after = SENTENCE_END.search(text, end)
+    return text[before[-1] if before else 0 : after.start() if after else None]
+
+
+def test_text_is_nfc_and_former_provinces_carry_no_unsourced_merger():
     for text in (s for item in _all_content() for s in _strings(item)):
         assert unicodedata.is_normalized("NFC", text), text[:80]
         for name in FORMER_PROVINCES:
             for m in re.finditer(re.escape(name), text):
                 after = text[m.end() : m.end() + 60]
-                assert FORMER_MARKER.match(after), text[
-                    max(0, m.start() - 60) : m.end() + 30
-                ]
+                where = text[max(0, m.start() - 60) : m.end() + 40]
+                assert not re.match(r"\s*(\(cũ|cũ\))", after), where
+                sourced = SOURCED_MERGERS.get(name)
+                assert (
+                    after.startswith(NEUTRAL_LABEL)
+                    or (sourced and sourced.match(after))
+                    or DATED_2025.search(_sentence_around(text, m.start(), m.end()))
+                ), where
