@@ -152,3 +152,27 @@ def test_text_is_nfc_and_former_provinces_carry_no_unsourced_merger():
                     or (sourced and sourced.match(after))
                     or DATED_2025.search(_sentence_around(text, m.start(), m.end()))
                 ), where
+
+
+# Choices are shown shuffled (Quiz.shuffle_choices defaults to on) and may be
+# reordered between editions, so an explanation or a choice that points at
+# other choices by position ("Bốn quyền đầu", "hai cách trên", "đáp án B",
+# "ý thứ nhất") tells the learner a wrong choice is right (review round 5,
+# R5-2). Name them by their content instead.
+_CHOICE_NOUN = r"(?i:ý|lựa chọn|đáp án|phương án|câu trả lời|câu)"
+POSITIONAL = re.compile(
+    r"\b(?i:hai|ba|bốn)\s+(?:\w+\s+){1,2}?(?i:đầu|cuối|trên|dưới)\b"
+    rf"|\b{_CHOICE_NOUN}\s+(?:(?i:thứ\s+\w+|đầu|cuối|trên|dưới)|[A-E])\b"
+    r"|\b[A-E]\s*(?:,|và|hoặc)\s*[A-E]\b|\([A-E]\)"
+)
+
+
+def test_no_explanation_or_choice_points_at_choices_by_position():
+    found = [
+        (q["key"], m.group())
+        for questions in _banks().values()
+        for q in questions
+        for text in (q["explanation"], *(c["text"] for c in q["choices"]))
+        for m in POSITIONAL.finditer(text)
+    ]
+    assert found == []
