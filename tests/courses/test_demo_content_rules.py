@@ -2,8 +2,9 @@
 rounds), checked on the files themselves so that an edition that breaks one
 fails before anyone seeds it: every source https (or the course itself),
 every bank at least 20 questions, no question repeated across banks,
-multi-answer stems that read as multi-answer, and provinces touched by the
-2025 rearrangement named without a claim the fact sheets cannot source."""
+multi-answer stems that read as multi-answer, provinces touched by the
+2025 rearrangement named without a claim the fact sheets cannot source, and
+no explanation or choice pointing at choices by position."""
 
 import json
 import re
