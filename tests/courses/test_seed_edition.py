@@ -158,6 +158,31 @@ def test_a_reworded_question_is_updated_in_place(learner):
     assert (quiz_counts.created, quiz_counts.updated, quiz_counts.retired) == (0, 1, 0)
 
 
+def test_a_keyed_question_dropped_from_the_file_leaves_the_bank_not_the_attempt(
+    learner, client
+):
+    """How an edition retires a keyed question (kns-27 in round 3): it is
+    simply no longer in the file. A learner who answered it keeps the finished
+    attempt, its score and its result page."""
+    course, quiz = second_edition(*first_edition())
+    seed(course, quiz)
+    attempt = take_the_test(learner, course["slug"])
+    answered = Question.objects.get(pk=attempt.question_ids[0])
+    quiz = copy.deepcopy(quiz)
+    quiz["questions"] = [q for q in quiz["questions"] if q["key"] != answered.key]
+
+    _counts, quiz_counts = seed(course, quiz)
+
+    assert not Question.objects.filter(key=answered.key).exists()
+    assert Question.objects.count() == len(quiz["questions"])
+    kept = Attempt.objects.get(pk=attempt.pk)
+    assert kept.status == AttemptStatus.FINISHED
+    assert kept.score_percent == attempt.score_percent
+    client.force_login(learner)
+    assert client.get(f"/kiem-tra/ket-qua/{attempt.pk}/").status_code == 200
+    assert (quiz_counts.created, quiz_counts.updated, quiz_counts.retired) == (0, 0, 1)
+
+
 def test_seeding_the_same_edition_again_changes_nothing(learner):
     course, quiz = second_edition(*first_edition())
     seed(course, quiz)
