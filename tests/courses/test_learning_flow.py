@@ -4,6 +4,8 @@ pages a learner uses."""
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from courses.models import CoursePage, Enrolment, LessonPage, LessonProgress
 
@@ -167,3 +169,25 @@ def test_enrol_before_consent_comes_back_to_the_course_page(
     response = client.post("/tai-khoan/dong-y/", {"agree": "on", "next": course.url})
     assert response["Location"] == course.url
     assert client.get(course.url).status_code == 200
+
+
+def test_viewing_a_lesson_again_writes_nothing_but_a_new_lesson_moves_the_resume(
+    client, course, learner
+):
+    client.force_login(learner)
+    first, second, *_ = lessons_of(course)
+    client.post(f"/hoc/khoa-hoc/{course.pk}/dang-ky/")
+    page_state(client, first)
+    with CaptureQueriesContext(connection) as again:
+        page_state(client, first)
+    writes = [
+        q["sql"]
+        for q in again.captured_queries
+        if q["sql"].startswith(("INSERT", "UPDATE"))
+    ]
+    assert writes == []
+    client.post(f"/hoc/bai-hoc/{first.pk}/hoan-thanh/")
+    page_state(client, second)
+    enrolment = Enrolment.objects.get(user=learner)
+    assert enrolment.last_lesson_id == second.pk
+    assert LessonProgress.objects.get(user=learner, lesson=second).opened_at
