@@ -56,6 +56,7 @@ from courses.models import (  # noqa: E402
     MediaWatch,
     ProgrammeCompletion,
 )
+from courses.page_cache import pages_changed  # noqa: E402
 from courses.selectors import lesson_media_flags  # noqa: E402
 from courses.services import media_create, media_transcode  # noqa: E402
 from quizzes.demo import demo_quizzes_seed  # noqa: E402
@@ -221,6 +222,10 @@ def exam_arm(quiz: QuizPage, deadline_epoch: float) -> None:
         attempts_allowed=0,
         min_minutes_between_attempts=0,
     )
+    # An edit outside Wagtail's publish signals: the published test is kept
+    # under the page-tree generation (quizzes.selectors.quiz_live_get), so a
+    # new generation makes every worker read the new closing time.
+    pages_changed()
 
 
 def exam_timing(duration: float) -> tuple[float, float]:
