@@ -191,3 +191,15 @@ def test_viewing_a_lesson_again_writes_nothing_but_a_new_lesson_moves_the_resume
     enrolment = Enrolment.objects.get(user=learner)
     assert enrolment.last_lesson_id == second.pk
     assert LessonProgress.objects.get(user=learner, lesson=second).opened_at
+
+
+@pytest.mark.parametrize(
+    "raw", ["", "x", "-1", "1e9", "٣", "1\x00", "9" * 30, "0", "99999999", "1;DROP"]
+)
+def test_the_page_state_refuses_hostile_page_ids_calmly(client, learner, raw):
+    client.force_login(learner)
+    response = client.get("/api/me/state", {"page": raw})
+    assert response.status_code == 200
+    state = response.json()
+    assert state["redirect"] is None and set(state["parts"]) >= {"nav", "logout"}
+    assert "actions" not in state["parts"]
