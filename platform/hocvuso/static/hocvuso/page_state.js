@@ -36,7 +36,6 @@ function apply(state) {
     const position = positions[box.dataset.media];
     if (position) box.dataset.position = String(position);
   }
-  document.dispatchEvent(new CustomEvent("hocvuso:state", { detail: state }));
 }
 
 async function load() {
