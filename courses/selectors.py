@@ -4,7 +4,8 @@ lessons) is kept under the page-tree generation (page_cache); only the
 learner's own rows are read on each request."""
 
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import (
@@ -22,6 +23,7 @@ from django.utils.module_loading import import_string
 from wagtail.models import Page
 
 from .completion import CompletionFacts
+from .learner_rows import LearnerRows, learner_rows_get
 from .models import (
     CatalogPage,
     CourseCompletion,
@@ -89,13 +91,25 @@ class LessonContext:
     # The enrolment already says this lesson, recently: viewing it again
     # need not write the resume position (lesson_open).
     resume_is_current: bool = False
+    # Where the learner stopped in each of the lesson's videos and audios.
+    media_positions: dict[int, float] = field(default_factory=dict)
+    # Page id → address, for the course and its lessons (kept with the
+    # outline: Wagtail's page.url costs a cache round trip each time).
+    urls: dict[int, str] = field(default_factory=dict)
 
 
-def _course_outline(course: CoursePage) -> tuple[list[LessonPage], list[Page]]:
+class CourseOutline(NamedTuple):
+    lessons: list[LessonPage]
+    extras: list[Page]  # the other steps: the final test
+    urls: dict[int, str]
+
+
+def _course_outline(course: CoursePage) -> CourseOutline:
     """The course's live lessons and its other steps (the final test), kept
-    under the page-tree generation: they change only when an editor edits."""
+    under the page-tree generation: they change only when an editor edits.
+    Shared by the process's threads: nothing may change them."""
 
-    def compute() -> tuple[list[LessonPage], list[Page]]:
+    def compute() -> CourseOutline:
         lessons = list(
             LessonPage.objects.live()
             .filter(path__startswith=course.path, depth=course.depth + 1)
@@ -119,28 +133,22 @@ def _course_outline(course: CoursePage) -> tuple[list[LessonPage], list[Page]]:
             .order_by("path")
             .only("id", "title", "url_path", "path", "depth")
         )
-        return lessons, extras
+        urls = {page.pk: page.url for page in [course, *lessons, *extras]}
+        return CourseOutline(lessons, extras, urls)
 
-    return cached(f"outline:{course.pk}", compute)
-
-
-def _with_state(lessons: list[LessonPage], user) -> list[LessonPage]:
-    """The lessons, each with the learner's is_done and is_opened: one query
-    on the learner's own progress rows."""
-    if user.is_authenticated:
-        completed = dict(
-            LessonProgress.objects.filter(
-                user=user, lesson_id__in=[lesson.pk for lesson in lessons]
-            ).values_list("lesson_id", "completed_at")
-        )
-        for lesson in lessons:
-            lesson.is_opened = lesson.pk in completed
-            lesson.is_done = completed.get(lesson.pk) is not None
-    return lessons
+    return cached(f"course-outline:{course.pk}", compute, in_process=True)
 
 
-def _lessons_with_state(course: CoursePage, user) -> list[LessonPage]:
-    return _with_state(_course_outline(course)[0], user)
+def _progress_rows(lessons: list[LessonPage], user) -> dict[int, datetime | None]:
+    """Lesson id → completed_at (None: opened, not done) of the learner's
+    progress rows for these lessons: one query."""
+    if not user.is_authenticated:
+        return {}
+    return dict(
+        LessonProgress.objects.filter(
+            user=user, lesson_id__in=[lesson.pk for lesson in lessons]
+        ).values_list("lesson_id", "completed_at")
+    )
 
 
 def _is_enrolled(course: CoursePage, user) -> bool:
@@ -151,13 +159,19 @@ def _is_enrolled(course: CoursePage, user) -> bool:
 
 
 def _course_at(path: str) -> CoursePage:
-    return cached(f"course:{path}", lambda: CoursePage.objects.get(path=path))
+    return cached(
+        f"course:{path}", lambda: CoursePage.objects.get(path=path), in_process=True
+    )
 
 
 def _progress(
-    *, course: CoursePage, enrolled: bool, lessons: list[LessonPage]
+    *,
+    course: CoursePage,
+    enrolled: bool,
+    lessons: list[LessonPage],
+    rows: dict[int, datetime | None],
 ) -> CourseProgress:
-    done = {lesson.pk for lesson in lessons if getattr(lesson, "is_done", False)}
+    done = {pk for pk, completed_at in rows.items() if completed_at is not None}
     states = lesson_states(lessons, done=done, in_order=course.lessons_in_order)
     return CourseProgress(
         course=course,
@@ -175,9 +189,12 @@ def _enrolled(user) -> Exists:
 
 def course_progress_get(*, course: CoursePage, user) -> CourseProgress:
     enrolled = _is_enrolled(course, user)
-    lessons, extras = _course_outline(course)
+    lessons, extras, _urls = _course_outline(course)
     progress = _progress(
-        course=course, enrolled=enrolled, lessons=_with_state(lessons, user)
+        course=course,
+        enrolled=enrolled,
+        lessons=lessons,
+        rows=_progress_rows(lessons, user),
     )
     return replace(progress, extras=extras)
 
@@ -187,28 +204,34 @@ RESUME_WRITE_EVERY = timedelta(minutes=5)
 
 def lesson_context_get(*, lesson: LessonPage, user) -> LessonContext:
     course = _course_at(lesson.path[: -CoursePage.steplen])
-    resume = (
-        Enrolment.objects.filter(user=user, course=course)
-        .values_list("last_lesson_id", "last_activity_at")
-        .first()
-        if user.is_authenticated
-        else None
+    lessons, _extras, urls = _course_outline(course)
+    if user.is_authenticated:
+        rows = learner_rows_get(
+            user_id=user.pk,
+            course_id=course.pk,
+            lesson_ids=[each.pk for each in lessons],
+            media_ids=list(lesson_media_flags(lesson=lesson)),
+        )
+    else:
+        rows = LearnerRows(enrolled=False, resume=None, progress={}, media_positions={})
+    progress = _progress(
+        course=course, enrolled=rows.enrolled, lessons=lessons, rows=rows.progress
     )
-    enrolled = resume is not None
-    lessons = _lessons_with_state(course, user)
-    progress = _progress(course=course, enrolled=enrolled, lessons=lessons)
     index = next(i for i, s in enumerate(progress.lessons) if s.lesson.pk == lesson.pk)
+    resume = rows.resume
     return LessonContext(
         course=course,
         progress=progress,
         state=progress.lessons[index],
-        opened=getattr(lessons[index], "is_opened", False),
+        opened=lesson.pk in rows.progress,
         previous=lessons[index - 1] if index > 0 else None,
         following=lessons[index + 1] if index + 1 < len(lessons) else None,
-        resume_is_current=enrolled
+        resume_is_current=resume is not None
         and resume[0] == lesson.pk
         and resume[1] is not None
         and resume[1] > timezone.now() - RESUME_WRITE_EVERY,
+        media_positions=rows.media_positions,
+        urls=urls,
     )
 
 
@@ -368,10 +391,12 @@ def continue_learning_get(*, user) -> CourseProgress | None:
     )
     if enrolment is None:
         return None
+    lessons = _course_outline(enrolment.course).lessons
     progress = _progress(
         course=enrolment.course,
         enrolled=True,
-        lessons=_lessons_with_state(enrolment.course, user),
+        lessons=lessons,
+        rows=_progress_rows(lessons, user),
     )
     return replace(progress, completed=enrolment.course_completed)
 
@@ -392,19 +417,6 @@ def lesson_media_flags(*, lesson: LessonPage) -> dict[int, bool]:
                 value.get("required")
             )
     return media
-
-
-def media_positions_get(*, lesson: LessonPage, user) -> dict[int, float]:
-    """Where the learner stopped in each media of the lesson (one query, none
-    when the lesson has no media)."""
-    ids = lesson_media_flags(lesson=lesson)
-    if not ids or not user.is_authenticated:
-        return {}
-    return dict(
-        MediaWatch.objects.filter(user=user, media_id__in=ids).values_list(
-            "media_id", "position"
-        )
-    )
 
 
 def media_unwatched_list(*, lesson: LessonPage, user) -> list[LessonMedia]:

@@ -15,7 +15,6 @@ from .page_mixins import shared_response
 from .selectors import (
     glossary_url_get,
     lesson_context_get,
-    media_positions_get,
     my_courses_list,
 )
 from .services import (
@@ -67,20 +66,21 @@ def lesson_personal_state(request, *, lesson: LessonPage) -> dict:
             "courses/_lesson_login.html", {"page": lesson}, request=request
         )
         return {"parts": {"actions": actions}}
-    gate = learner_gate_url(request, come_back_to=lesson.url)
+    ctx = lesson_context_get(lesson=lesson, user=user)
+    course_url = ctx.urls[ctx.course.pk]
+    gate = learner_gate_url(request, come_back_to=ctx.urls[lesson.pk])
     if gate:
         return {"redirect": gate}
-    ctx = lesson_context_get(lesson=lesson, user=user)
     try:
         lesson_open(user=user, ctx=ctx)
     except NotEnrolled:
         messages.info(request, NOT_ENROLLED_MESSAGE)
-        return {"redirect": ctx.course.url}
+        return {"redirect": course_url}
     except LessonLocked as locked:
         messages.warning(request, str(locked))
-        return {"redirect": ctx.course.url}
+        return {"redirect": course_url}
     context = {"page": lesson, "lesson_ctx": ctx}
-    following = ctx.following.url if ctx.following else None
+    following = ctx.urls[ctx.following.pk] if ctx.following else None
     return {
         "parts": {
             "progress": fragment_html(
@@ -90,12 +90,12 @@ def lesson_personal_state(request, *, lesson: LessonPage) -> dict:
             ),
             "actions": fragment_html(
                 "courses/_lesson_actions.html",
-                key=(lesson.pk, ctx.state.done, following, ctx.course.url),
+                key=(lesson.pk, ctx.state.done, following, course_url),
                 context=context,
             ),
         },
         "data": {
-            "media_positions": media_positions_get(lesson=lesson, user=user),
+            "media_positions": ctx.media_positions,
         },
     }
 

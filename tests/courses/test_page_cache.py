@@ -110,7 +110,11 @@ def test_a_lesson_added_to_a_course_is_listed_and_counted_at_once(
 ):
     enrolment_create(user=learner, course=course)
     client.force_login(learner)
+    first = _lessons(course)[0]
     assert "Đã học 0/3 bài" in visit(client, course)[0]
+    # The lesson's state too: its course and outline are also kept in each
+    # process, under the same generation.
+    assert "Đã học 0/3 bài" in page_state(client, first)["parts"]["progress"]
 
     course.add_child(
         instance=LessonPage(
@@ -123,6 +127,7 @@ def test_a_lesson_added_to_a_course_is_listed_and_counted_at_once(
     page = visit(client, course)[0]
     assert "Đã học 0/4 bài" in page
     assert "Bài bổ sung về mật khẩu" in page
+    assert "Đã học 0/4 bài" in page_state(client, first)["parts"]["progress"]
 
 
 @pytest.mark.django_db

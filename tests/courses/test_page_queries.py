@@ -56,3 +56,27 @@ def test_page_queries_are_few_and_do_not_grow_with_content(
     print(f"queries per page, 7×5: {small}; 20×20: {large}")
     assert max(small.values()) <= MAX_QUERIES, small
     assert small == large
+
+
+STATE_VIEWED_AGAIN_QUERIES = 2  # the user; the learner's rows (learner_rows)
+
+
+@pytest.mark.django_db
+def test_a_lesson_state_viewed_again_reads_the_user_and_one_statement(
+    client, build_catalog, make_learner
+):
+    """What every view of a shared lesson costs the database once the page
+    is in the process: the course, its outline and the page come from memory,
+    the enrolment, progress and video positions from one statement."""
+    build_catalog(courses=2, lessons=5)
+    learner = make_learner()
+    course = CoursePage.objects.order_by("path").first()
+    lessons = list(LessonPage.objects.child_of(course).order_by("path"))
+    enrolment_create(user=learner, course=course)
+    lesson_complete(user=learner, lesson=lessons[0])
+    client.force_login(learner)
+    url = f"/api/me/state?page={lessons[1].pk}"
+    assert _queries(client, url) == STATE_VIEWED_AGAIN_QUERIES
+    state = client.get(url).json()
+    assert state["redirect"] is None
+    assert "Hoàn thành bài học" in state["parts"]["actions"]

@@ -30,6 +30,7 @@ def _live_page(page_id: int) -> Page | None:
     return cached(
         f"page:{page_id}",
         lambda: Page.objects.live().filter(pk=page_id).specific().first(),
+        in_process=True,
     )
 
 

@@ -23,7 +23,9 @@ def _site_with_root(request) -> Site | None:
 def site_for_request(request) -> Site | None:
     hostname = split_domain_port(request._get_raw_host())[0]
     port = request.get_port()
-    return cached(f"site:{hostname}:{port}", lambda: _site_with_root(request))
+    return cached(
+        f"site:{hostname}:{port}", lambda: _site_with_root(request), in_process=True
+    )
 
 
 class CachedSiteMiddleware:
