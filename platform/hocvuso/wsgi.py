@@ -4,4 +4,6 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hocvuso.settings.production")
 
-application = get_wsgi_application()
+from hocvuso.core.page_state_handler import with_page_state_handler  # noqa: E402
+
+application = with_page_state_handler(get_wsgi_application())
