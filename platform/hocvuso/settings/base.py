@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "hocvuso.orgunits",
     "hocvuso.reports",
     "hocvuso.privacy",
+    "hocvuso.training",
     "courses",
     "quizzes",
     "certificates",
@@ -307,6 +308,11 @@ CELERY_BEAT_SCHEDULE = {
     "assignment-reminders": {
         "task": "hocvuso.orgunits.tasks.assignment_reminders_send_task",
         "schedule": crontab(hour=8, minute=0),
+    },
+    # Summons to a training class, three days before (hocvuso/training).
+    "training-summons": {
+        "task": "hocvuso.training.tasks.training_summons_send_task",
+        "schedule": crontab(minute=5),
     },
     # Reminds commune/province admins of personal-data requests near their
     # legal deadline (hocvuso/privacy/deadlines.py).
