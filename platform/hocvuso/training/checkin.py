@@ -62,6 +62,23 @@ def spoken_code_matches(class_id: int, code: str, *, at: datetime) -> bool:
     )
 
 
+def pending_scan(class_id: int, *, at: datetime) -> dict:
+    """What the session keeps of a scan made while logged out."""
+    return {"class": class_id, "at": at.timestamp()}
+
+
+def pending_scan_class_id(pending, *, at: datetime) -> int | None:
+    """The class of a scan kept in the session, if it is recent enough."""
+    if not isinstance(pending, dict):
+        return None
+    class_id, scanned = pending.get("class"), pending.get("at")
+    if not isinstance(class_id, int) or not isinstance(scanned, int | float):
+        return None
+    if not 0 <= at.timestamp() - scanned <= LOGIN_GRACE.total_seconds():
+        return None
+    return class_id
+
+
 def checkin_open(*, starts_at: datetime, ends_at: datetime, at: datetime) -> bool:
     return starts_at - OPENS_BEFORE <= at <= ends_at + CLOSES_AFTER
 

@@ -93,6 +93,9 @@ class Invitation(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.training_class_id}"
+
 
 class CheckinMethod(models.TextChoices):
     QR = "qr", _("Quét mã QR")
@@ -130,3 +133,6 @@ class Attendance(models.Model):
                 fields=["training_class", "user"], name="uniq_attendance"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.training_class_id}"

@@ -1,5 +1,3 @@
-from datetime import datetime
-
 import segno
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -317,15 +315,14 @@ def checkin_view(request):
         if training_class is None:
             return _refused(request, _("Không tìm thấy lớp học này."))
         if not request.user.is_authenticated:
-            request.session[PENDING] = {"class": class_id, "at": now.timestamp()}
+            request.session[PENDING] = checkin.pending_scan(class_id, at=now)
             return redirect_to_login(reverse("training_checkin"))
         return _checked_in(request, training_class, CheckinMethod.QR)
-    pending = request.session.get(PENDING) if request.user.is_authenticated else None
-    if isinstance(pending, dict):
-        del request.session[PENDING]
-        scanned = datetime.fromtimestamp(float(pending.get("at", 0)), tz=timezone.utc)
-        training_class = class_get(pk=int(pending.get("class", 0)))
-        if training_class is None or now - scanned > checkin.LOGIN_GRACE:
+    if request.user.is_authenticated and PENDING in request.session:
+        pending = request.session.pop(PENDING)
+        class_id = checkin.pending_scan_class_id(pending, at=now)
+        training_class = class_get(pk=class_id) if class_id else None
+        if training_class is None:
             return _refused(
                 request,
                 _(
