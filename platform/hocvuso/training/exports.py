@@ -20,7 +20,7 @@ def report_headers(days: int) -> list[str]:
         "Mã đơn vị",
         "Đơn vị",
         "Được mời",
-        "Có mặt",
+        "Có mặt (trong số được mời)",
         "Vắng",
         "Đến muộn",
         "Không có trong danh sách mời",

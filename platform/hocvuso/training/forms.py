@@ -42,6 +42,16 @@ class SafeDateTimeField(forms.DateTimeField):
         return super().clean(value)
 
 
+class CountField(forms.IntegerField):
+    """A count typed with the digits 0–9 only: Python's int() would also read
+    "١٢" (Arabic-Indic) as 12, which no one here means to type."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip() and not value.strip().isascii():
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
 class TrainingClassForm(forms.Form):
     """The class; the course and unit choices are built by the view from
     what the admin may use."""
@@ -81,7 +91,7 @@ class TrainingClassForm(forms.Form):
         max_length=150,
         error_messages={"required": _("Vui lòng nhập tên giảng viên.")},
     )
-    capacity = forms.IntegerField(
+    capacity = CountField(
         label=_("Số chỗ"),
         min_value=1,
         max_value=MAX_CAPACITY,
