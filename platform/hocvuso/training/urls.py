@@ -9,9 +9,9 @@ admin_urlpatterns = [
     path("lop-hoc/<int:pk>/diem-danh/", views.class_mark, name="training_class_mark"),
     path("lop-hoc/<int:pk>/ma-qr/", views.class_qr, name="training_class_qr"),
     path(
-        "lop-hoc/<int:pk>/ma-qr/anh.svg",
-        views.class_qr_svg,
-        name="training_class_qr_svg",
+        "lop-hoc/<int:pk>/ma-qr/anh.png",
+        views.class_qr_png,
+        name="training_class_qr_png",
     ),
     path(
         "lop-hoc/<int:pk>/ma-qr/trang-thai/",

@@ -1,4 +1,3 @@
-import segno
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from certificates.render import qr_png
 from courses.models import CoursePage, ProgrammePage
 from hocvuso.accounts.phone import phone_normalize
 from hocvuso.orgunits.decorators import unit_admin_required
@@ -217,12 +217,12 @@ def _checkin_url(request, class_id: int) -> str:
 
 @never_cache
 @unit_admin_required
-def class_qr_svg(request, pk: int):
+def class_qr_png(request, pk: int):
     training_class = _class_or_404(request, pk)
-    svg = segno.make(_checkin_url(request, training_class.pk), error="m").svg_inline(
-        scale=6, border=4
+    return HttpResponse(
+        qr_png(_checkin_url(request, training_class.pk), scale=8),
+        content_type="image/png",
     )
-    return HttpResponse(svg, content_type="image/svg+xml")
 
 
 @never_cache

@@ -213,10 +213,10 @@ def test_the_qr_page_and_its_image(client, org_tree, open_class):
     client.force_login(org_tree.admins["commune0.0"])
     page = client.get(reverse("training_class_qr", args=[open_class.pk]))
     assert page.status_code == 200
-    svg = client.get(reverse("training_class_qr_svg", args=[open_class.pk]))
-    assert svg["Content-Type"] == "image/svg+xml"
-    assert b"<svg" in svg.content
-    assert "no-cache" in svg["Cache-Control"] or "max-age=0" in svg["Cache-Control"]
+    png = client.get(reverse("training_class_qr_png", args=[open_class.pk]))
+    assert png["Content-Type"] == "image/png"
+    assert png.content.startswith(b"\x89PNG")
+    assert "max-age=0" in png["Cache-Control"]
     state = client.get(reverse("training_class_qr_state", args=[open_class.pk]))
     data = state.json()
     assert data["code"] == checkin.spoken_code(open_class.pk, at=timezone.now())
