@@ -199,3 +199,28 @@ def person_in_scope_id(*, scope: AdminScope, phone: str) -> int | None:
         .values_list("pk", flat=True)
         .first()
     )
+
+
+def person_classes_rows(*, user) -> list[list]:
+    """The classes a person was invited to or attended, for "Dữ liệu của
+    tôi": title, start, invited, checked in at, late. Two queries."""
+    attendances = {a.training_class_id: a for a in Attendance.objects.filter(user=user)}
+    invited = set(
+        Invitation.objects.filter(user=user).values_list("training_class_id", flat=True)
+    )
+    classes = TrainingClass.objects.filter(pk__in=invited | set(attendances)).order_by(
+        "starts_at"
+    )
+    rows = []
+    for c in classes:
+        attendance = attendances.get(c.pk)
+        rows.append(
+            [
+                c.title,
+                c.starts_at,
+                "có" if c.pk in invited else "không",
+                attendance.marked_at if attendance else "",
+                ("có" if attendance.late else "không") if attendance else "",
+            ]
+        )
+    return rows

@@ -221,3 +221,13 @@ def test_the_qr_page_and_its_image(client, org_tree, open_class):
     data = state.json()
     assert data["code"] == checkin.spoken_code(open_class.pk, at=timezone.now())
     assert checkin.qr_token_class_id(data["url"].split("?t=")[1]) == open_class.pk
+
+
+def test_my_data_lists_the_classes_and_the_check_in(client, open_class, members):
+    client.force_login(members[0])
+    client.get(_qr_url(open_class))
+    response = client.get(reverse("privacy_my_data_download", args=["json"]))
+    [row] = response.json()["Lớp tập huấn"]
+    assert row["Lớp"] == "Lớp kỹ năng số"
+    assert row["Được mời"] == "có" and row["Đến muộn"] == "không"
+    assert row["Điểm danh lúc"]
