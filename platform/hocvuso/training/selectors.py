@@ -2,7 +2,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from courses.models import CourseCompletion, ProgrammeCourse
@@ -74,6 +74,20 @@ def class_people_list(*, training_class: TrainingClass) -> list[PersonRow]:
         for u in users
     ]
     return sorted(rows, key=lambda r: not r.invited)
+
+
+def class_person_get(*, training_class: TrainingClass, user_id: int):
+    """The account if it is on the class's list: invited, or marked present."""
+    on_list = Q(
+        pk__in=Invitation.objects.filter(training_class=training_class).values(
+            "user_id"
+        )
+    ) | Q(
+        pk__in=Attendance.objects.filter(training_class=training_class).values(
+            "user_id"
+        )
+    )
+    return get_user_model().objects.filter(on_list, pk=user_id).first()
 
 
 def class_invited_count(*, training_class: TrainingClass) -> int:

@@ -27,6 +27,7 @@ from .selectors import (
     class_in_scope_get,
     class_invited_count,
     class_people_list,
+    class_person_get,
     class_present_count,
     class_report,
     classes_in_scope,
@@ -152,34 +153,38 @@ def class_detail(request, pk: int):
     )
 
 
-@require_POST
-@unit_admin_required
-def class_mark(request, pk: int):
-    """The trainer's hand: present or not for an invitee, or a walk-in
-    found by phone number among the accounts of the admin's subtree."""
-    training_class = _class_or_404(request, pk)
+def _person_to_mark(request, training_class: TrainingClass):
+    """By id, someone on the class's list; by phone number (a walk-in),
+    any account of the admin's subtree. None for anything else."""
     phone = request.POST.get("phone", "").strip()
-    user_id = request.POST.get("user", "")
     if phone:
         try:
             user_id = person_in_scope_id(
                 scope=request.scope, phone=phone_normalize(phone)
             )
         except ValidationError:
-            user_id = None
-        if user_id is None:
-            messages.error(
-                request,
-                _("Không tìm thấy tài khoản trong phạm vi quản lý của bạn với số này."),
-            )
-            return redirect("training_class_detail", pk=pk)
-    elif not (user_id.isascii() and user_id.isdigit() and len(user_id) < 19):
-        messages.error(request, _("Hãy chọn một người trong danh sách."))
-        return redirect("training_class_detail", pk=pk)
-    people = {row.user_id for row in class_people_list(training_class=training_class)}
-    user = get_user_model().objects.filter(pk=int(user_id)).first()
-    if user is None or (not phone and int(user_id) not in people):
-        messages.error(request, _("Hãy chọn một người trong danh sách."))
+            return None
+        return get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    raw = request.POST.get("user", "")
+    if not (raw.isascii() and raw.isdigit() and len(raw) < 19):
+        return None
+    return class_person_get(training_class=training_class, user_id=int(raw))
+
+
+@require_POST
+@unit_admin_required
+def class_mark(request, pk: int):
+    """The trainer's hand: for people without a phone or without data."""
+    training_class = _class_or_404(request, pk)
+    user = _person_to_mark(request, training_class)
+    if user is None:
+        messages.error(
+            request,
+            _(
+                "Hãy chọn một người trong danh sách, hoặc nhập số điện thoại của một "
+                "tài khoản trong phạm vi quản lý của bạn."
+            ),
+        )
     elif request.POST.get("action") == "absent":
         attendance_unmark(training_class=training_class, user_id=user.pk)
         messages.success(request, _("Đã bỏ đánh dấu có mặt: %(n)s.") % {"n": user})
@@ -296,7 +301,9 @@ def _refused(request, message: str):
 @never_cache
 def checkin_view(request):
     """Where the QR leads. A fresh token marks the learner present; one
-    scanned while logged out is remembered for LOGIN_GRACE while they log in."""
+    scanned while logged out is remembered for LOGIN_GRACE while they log in.
+    Marking on GET is deliberate: a phone camera opens a link, and the signed,
+    30-second token (not a form) is what proves the learner is in the room."""
     now = timezone.now()
     token = request.GET.get("t")
     if token is not None:

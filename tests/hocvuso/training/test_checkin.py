@@ -196,7 +196,7 @@ def test_hostile_hand_marks_get_a_message(client, org_tree, open_class, data):
     response = client.post(url, data, follow=True)
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Hãy chọn một người" in page or "Không tìm thấy tài khoản" in page
+    assert "Hãy chọn một người trong danh sách, hoặc nhập số điện thoại" in page
     assert not Attendance.objects.exists()
 
 
@@ -231,3 +231,15 @@ def test_my_data_lists_the_classes_and_the_check_in(client, open_class, members)
     assert row["Lớp"] == "Lớp kỹ năng số"
     assert row["Được mời"] == "có" and row["Đến muộn"] == "không"
     assert row["Điểm danh lúc"]
+
+
+@pytest.mark.parametrize(
+    "code", ["", "\x00", "١٢٣٤٥٦", "9" * 1000, "' OR 1=1 --", "12345", "1234567"]
+)
+def test_hostile_codes_get_a_vietnamese_message(client, open_class, members, code):
+    client.force_login(members[0])
+    response = client.post(reverse("training_checkin_code"), {"code": code})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Mã điểm danh" in page and 'role="alert"' in page
+    assert not Attendance.objects.exists()

@@ -57,6 +57,24 @@ def test_summons_three_days_before_is_sent_once(
     assert training_class.summons_sent_at is not None
 
 
+def test_the_summons_runs_from_celery_beat(
+    settings, make_class, members, django_capture_on_commit_callbacks
+):
+    from hocvuso.training.tasks import training_summons_send_task
+
+    [entry] = [
+        e
+        for e in settings.CELERY_BEAT_SCHEDULE.values()
+        if e["task"] == "hocvuso.training.tasks.training_summons_send_task"
+    ]
+    now = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        make_class(
+            starts_at=now + timedelta(days=2), ends_at=now + timedelta(days=2, hours=1)
+        )
+    assert training_summons_send_task.delay().get() == 0  # the notice summoned
+
+
 def test_a_class_two_days_away_is_summoned_by_its_notice_alone(
     make_class, members, django_capture_on_commit_callbacks
 ):
