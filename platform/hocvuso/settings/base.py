@@ -163,6 +163,7 @@ PERSONAL_DATA_PATHS = [
     "/kiem-tra/lam-bai/",
     "/kiem-tra/ket-qua/",
     "/chung-nhan/",
+    "/diem-danh/",
 ]
 
 ROOT_URLCONF = "hocvuso.urls"

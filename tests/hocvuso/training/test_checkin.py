@@ -41,6 +41,8 @@ def test_invited_member_scanning_a_fresh_qr_is_present(client, open_class, membe
     response = client.get(_qr_url(open_class))
     assert response.status_code == 200
     assert "Bạn có mặt ở lớp “Lớp kỹ năng số”." in response.content.decode()
+    # A shared phone's back button keeps no copy of a check-in.
+    assert "no-store" in response["Cache-Control"]
     attendance = _attendance(open_class, members[0])
     assert attendance.method == "qr"
     assert not attendance.late and not attendance.walk_in
