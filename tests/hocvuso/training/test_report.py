@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from hocvuso.training import checkin
 from hocvuso.training.models import TrainingClass
 from hocvuso.training.selectors import class_report
 from hocvuso.training.services import attendance_mark
@@ -137,3 +138,35 @@ def test_a_formula_looking_title_is_not_live_in_the_xlsx(client, org_tree, held_
     sheet = load_workbook(io.BytesIO(response.content)).active
     cells = [c for row in sheet.iter_rows() for c in row if c.value == "=1+1"]
     assert cells and all(c.data_type == "s" for c in cells)
+
+
+def test_report_and_check_in_queries_do_not_grow_with_attendees(
+    client,
+    make_class,
+    org_tree,
+    make_learner,
+    courses,
+    django_assert_max_num_queries,
+):
+    training_class = make_class()
+    now = timezone.now()
+    TrainingClass.objects.filter(pk=training_class.pk).update(
+        starts_at=now - timedelta(minutes=5), ends_at=now + timedelta(hours=1)
+    )
+    training_class.refresh_from_db()
+    for n in range(40):
+        person = make_learner(unit=org_tree.villages[n % 3])
+        attendance_mark(training_class=training_class, user=person, method="manual")
+        CourseCompletion.objects.create(
+            user=person, course=courses[0], completed_at=now
+        )
+    with django_assert_max_num_queries(6):
+        report = class_report(training_class=training_class, days=30)
+    assert report.total.walk_ins + report.total.present == 40
+    assert report.total.finished == 40
+    late_comer = make_learner(unit=org_tree.villages[0])
+    client.force_login(late_comer)
+    url = reverse("training_checkin") + "?t=" + checkin.qr_token(training_class.pk)
+    with django_assert_max_num_queries(12) as queries:
+        assert client.get(url).status_code == 200
+    print(f"check-in by QR: {len(queries)} queries")
