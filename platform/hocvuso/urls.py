@@ -16,6 +16,7 @@ from hocvuso.core.page_state import page_state
 from hocvuso.orgunits import urls as orgunit_urls
 from hocvuso.privacy import urls as privacy_urls
 from hocvuso.reports import urls as report_urls
+from hocvuso.training import urls as training_urls
 from quizzes import urls as quiz_urls
 
 urlpatterns = [
@@ -41,7 +42,9 @@ urlpatterns = [
     path("quan-tri/nhap/", include(import_urls)),
     path("quan-tri/bao-cao/", include(report_urls)),
     path("quan-tri/", include(privacy_urls.admin_urlpatterns)),
+    path("quan-tri/", include(training_urls.admin_urlpatterns)),
     path("quan-tri/", include(orgunit_urls)),
+    path("diem-danh/", include(training_urls.learner_urlpatterns)),
 ]
 
 if settings.DJANGO_ADMIN_ENABLED:

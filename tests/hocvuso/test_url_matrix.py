@@ -8,7 +8,7 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -26,6 +26,7 @@ from hocvuso.orgunits.models import AdminRole, AdminRoleKind, Assignment, Unit
 from hocvuso.orgunits.services import team_create
 from hocvuso.privacy.services import erasure_request
 from hocvuso.reports.models import ExportJob, ReportSnapshot
+from hocvuso.training.models import TrainingClass
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
@@ -317,6 +318,30 @@ def _fresh_erasure_requests(w: World) -> list[tuple[Callable, Unit]]:
     return [(fresh, w.tree.villages[0])]
 
 
+def _training_classes(w: World) -> list[tuple[dict, Unit]]:
+    """A class held by each unit: its admins, and those above, manage it."""
+    starts = timezone.now() + timedelta(days=10)
+    return [
+        (
+            {
+                "pk": TrainingClass.objects.create(
+                    title="Lớp ma trận",
+                    course=w.objects["course"],
+                    kind="in_person",
+                    place="Hội trường",
+                    starts_at=starts,
+                    ends_at=starts + timedelta(hours=2),
+                    trainer="Giảng viên",
+                    capacity=10,
+                    unit=unit,
+                ).pk
+            },
+            unit,
+        )
+        for unit in w.units
+    ]
+
+
 BY_NAME: dict[str, Callable[[World], list]] = {
     "privacy_request_erase": _fresh_erasure_requests,
     "team_detail": lambda w: _team_pks(w, "team_id"),
@@ -332,6 +357,7 @@ BY_NAME: dict[str, Callable[[World], list]] = {
     "orgunits_unit:history_results": _unit_pks,
     "orgunits_unit:usage": _unit_pks,
     "unit_assignment_remove": _fresh_assignments,
+    "training_class_add": _unit_codes,
     "wagtaildocs:delete_multiple": lambda w: [(lambda: _fresh_document(w), None)],
     "wagtailimages:delete_multiple": lambda w: [(lambda: _fresh_image(w), None)],
 }
@@ -349,6 +375,16 @@ for _name in (
     "unit_target_set",
 ):
     BY_NAME[_name] = _unit_codes
+for _name in (
+    "training_class_detail",
+    "training_class_mark",
+    "training_class_qr",
+    "training_class_qr_png",
+    "training_class_qr_state",
+    "training_class_report",
+    "training_class_report_xlsx",
+):
+    BY_NAME[_name] = _training_classes
 
 # By URL name and argument: what that argument means there.
 BY_NAME_KWARG: dict[tuple[str, str], Callable[[World], Any]] = {
@@ -571,6 +607,11 @@ def _team_person_adder(w, role, unit) -> bool:
     return unit.level != "province" and w.in_scope(role, unit)
 
 
+def _class_organiser(w, role, unit) -> bool:
+    """Classes are held by a province or a commune, in the admin's scope."""
+    return unit.level != "village" and w.in_scope(role, unit)
+
+
 def _unit_admin(w, role, unit) -> bool:
     return role in UNIT_ADMINS or role == "superuser"
 
@@ -722,6 +763,23 @@ RULES: dict[str, Rule] = {
     "report_home": UNIT_ADMIN,
     **_names("report_snapshot", "report_snapshot_xlsx", rule=Rule(_snapshot)),
     **_names("report_export_job", "report_export_download", rule=Rule(_export_owner)),
+    # ---- training classes (hocvuso/training): the class's unit decides; an
+    # empty hand-marking form answers with its message, nothing is written.
+    "training_class_list": UNIT_ADMIN,
+    "training_class_add": Rule(_class_organiser),
+    **_names(
+        "training_class_detail",
+        "training_class_mark",
+        "training_class_qr",
+        "training_class_qr_png",
+        "training_class_qr_state",
+        "training_class_report",
+        "training_class_report_xlsx",
+        rule=SCOPED,
+    ),
+    # Where the QR leads: without a token, a page saying how to check in.
+    "training_checkin": PUBLIC,
+    "training_checkin_code": LOGGED_IN,
     # ---- personal data: the learner's own, the requests, the access log
     **_names(
         "privacy_my_data",

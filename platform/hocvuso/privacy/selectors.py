@@ -11,6 +11,7 @@ from courses.models import CourseCompletion, Enrolment, LessonProgress
 from hocvuso.accounts.models import Consent
 from hocvuso.orgunits.models import AdminRole, AdminRoleKind, TeamMembership
 from hocvuso.orgunits.selectors import AdminScope, unit_ancestry_get
+from hocvuso.training.selectors import person_classes_rows
 from quizzes.models import Attempt
 
 from .models import AccessLogEntry, DataRequest, RequestKind, RequestStatus
@@ -143,6 +144,17 @@ def personal_data_get(*, user) -> PersonalData:
                     _("Trạng thái"),
                 ],
                 certificates,
+            ),
+            (
+                _("Lớp tập huấn"),
+                [
+                    _("Lớp"),
+                    _("Bắt đầu"),
+                    _("Được mời"),
+                    _("Điểm danh lúc"),
+                    _("Đến muộn"),
+                ],
+                person_classes_rows(user=user),
             ),
             (
                 _("Yêu cầu về dữ liệu"),

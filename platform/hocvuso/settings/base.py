@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "hocvuso.orgunits",
     "hocvuso.reports",
     "hocvuso.privacy",
+    "hocvuso.training",
     "courses",
     "quizzes",
     "certificates",
@@ -162,6 +163,7 @@ PERSONAL_DATA_PATHS = [
     "/kiem-tra/lam-bai/",
     "/kiem-tra/ket-qua/",
     "/chung-nhan/",
+    "/diem-danh/",
 ]
 
 ROOT_URLCONF = "hocvuso.urls"
@@ -307,6 +309,11 @@ CELERY_BEAT_SCHEDULE = {
     "assignment-reminders": {
         "task": "hocvuso.orgunits.tasks.assignment_reminders_send_task",
         "schedule": crontab(hour=8, minute=0),
+    },
+    # Summons to a training class, three days before (hocvuso/training).
+    "training-summons": {
+        "task": "hocvuso.training.tasks.training_summons_send_task",
+        "schedule": crontab(minute=5),
     },
     # Reminds commune/province admins of personal-data requests near their
     # legal deadline (hocvuso/privacy/deadlines.py).
