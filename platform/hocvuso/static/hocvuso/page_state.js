@@ -38,7 +38,12 @@ function apply(state) {
   }
 }
 
-async function load() {
+// A phone on a weak signal loses requests: the state is asked again a few
+// times, further apart, before the page is left as it is (its buttons wait).
+const RETRY_AFTER_MS = [1000, 2000, 4000];
+
+// True when the state is in place or nothing better can come of asking again.
+async function loadOnce() {
   const response = await fetch(`/api/me/state?page=${encodeURIComponent(pageId)}`, {
     credentials: "same-origin",
     cache: "no-store",
@@ -47,14 +52,30 @@ async function load() {
   if (response.redirected && !response.url.includes("/api/")) {
     // A middleware sent the reader elsewhere first (a password to change).
     window.location.replace(response.url);
-    return;
+    return true;
   }
-  if (response.ok) apply(await response.json());
+  if (response.ok) {
+    apply(await response.json());
+    return true;
+  }
+  return response.status < 500 && response.status !== 429;
 }
 
-load().catch(() => {});
+async function load() {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      if (await loadOnce()) return;
+    } catch {
+      // Offline, or the connection dropped: ask again below.
+    }
+    if (attempt >= RETRY_AFTER_MS.length) return;
+    await new Promise((resolve) => setTimeout(resolve, RETRY_AFTER_MS[attempt]));
+  }
+}
+
+load();
 // Back to this page from the next one: the browser may show it from memory,
 // with the progress of before.
 window.addEventListener("pageshow", (event) => {
-  if (event.persisted) load().catch(() => {});
+  if (event.persisted) load();
 });
