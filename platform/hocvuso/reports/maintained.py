@@ -1,0 +1,470 @@
+"""The report's figures kept up to date as learning happens (issue 23), so
+that a report reads a few thousand counter rows instead of every learner.
+
+Two tables:
+
+- `LearnerFact`: per learner, subject (course or programme) and bucket (all
+  time, or a quarter), what DESIGN §7 counts: in scope (the row exists),
+  took part, took a test, passed, completed, best score; with the learner's
+  unit and type. Computed by `fact_rules.learner_facts` from the learner's
+  raw rows, the same definitions as `report_sql.py` (kept as the oracle).
+- `UnitFigure`: the sums of those facts per unit, learner type, subject,
+  bucket and shard. A report sums the rows under its unit's path: a province
+  of 500 units has at most 500 × 3 types × 16 shards rows per subject and
+  bucket, whatever the number of learners.
+
+Every service that changes a learner's rows calls `learners_refresh` (or
+`lesson_opened`, its cheap first check) inside its own transaction: lesson
+opened or done, enrolment, attempt started or finished, completions, the
+learner's unit or type changed, team membership, assignment, erasure. The
+refresh locks the learners' rows, recomputes their facts, and writes only
+the difference: the facts that changed and one upsert adding the change to
+the counters. Exact at commit; no outbox, no "figures as of" delay.
+
+Hot rows. At an exam deadline thousands of learners of one commune submit
+within a minute; one counter row per unit and subject would serialise them
+all on its row lock until each transaction commits. The counters are split
+into SHARDS rows by learner id, so two concurrent submits of one unit touch
+the same row with probability 1/SHARDS, and the reader adds SHARDS rows per
+unit (cheap: an index range). Rows are upserted in a fixed key order, so two
+transactions never wait on each other in opposite orders (no deadlock).
+
+Periods. A count of learners over a period does not add up over smaller
+periods (a learner active in two months is one learner), so each bucket is
+a period the report offers by name: all time and each quarter (the menu,
+the snapshots). A free date range that is not exactly a quarter is computed
+from the raw rows as before (`bucket_of_period` returns None).
+
+A bulk change of scope (a course assigned to a whole province, a course
+added to a programme in the CMS) refreshes every learner concerned in the
+same transaction: `assignment_learners_refresh` for assignments; the CMS
+edit of a programme's courses is caught by `reports_check` and repaired by
+`reports_backfill` (README)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import fields
+from datetime import date, datetime
+
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from courses.models import (
+    CourseCompletion,
+    CoursePage,
+    Enrolment,
+    LessonProgress,
+    ProgrammeCompletion,
+    ProgrammeCourse,
+    ProgrammePage,
+)
+from hocvuso.accounts.models import User
+from hocvuso.orgunits.models import Assignment, TeamMembership, Unit
+from quizzes.models import Attempt
+
+from .fact_rules import (
+    ALL,
+    AssignmentDef,
+    AttemptRow,
+    Fact,
+    LearnerRows,
+    SubjectDef,
+    band_of,
+    learner_facts,
+    quarter_bucket,
+)
+from .figures import BANDS, Figures
+from .models import LearnerFact, MaintainedState, UnitFigure
+from .periods import Period
+from .report_sql import Subject
+
+SHARDS = 16
+BATCH = 1000
+
+# UnitFigure's counters, in the order of `_contribution`.
+COUNTERS = (
+    "in_scope",
+    "started",
+    "completed",
+    "tested",
+    "passed",
+    "scored",
+    "score_sum",
+    *(f"band{b}" for b in range(BANDS)),
+)
+KEY = ("kind", "subject_id", "bucket", "unit_id", "learner_type", "shard")
+
+
+def bucket_of(at: datetime) -> int:
+    local = timezone.localtime(at)
+    return quarter_bucket(local.year, (local.month - 1) // 3 + 1)
+
+
+def bucket_of_period(period: Period) -> int | None:
+    """The bucket holding exactly this period's figures, or None."""
+    if not period:
+        return ALL
+    start, end = period.start, period.end
+    if start is None or end is None or start.day != 1 or (start.month - 1) % 3:
+        return None
+    after = (
+        date(start.year + 1, 1, 1)
+        if start.month == 10
+        else date(start.year, start.month + 3, 1)
+    )
+    if end != after:
+        return None
+    return quarter_bucket(start.year, (start.month - 1) // 3 + 1)
+
+
+def is_ready() -> bool:
+    """Whether every learner is covered (after migration or backfill)."""
+    return MaintainedState.objects.filter(ready_at__isnull=False).exists()
+
+
+def ready_set(*, ready: bool) -> None:
+    state = MaintainedState.objects.first() or MaintainedState()
+    state.ready_at = timezone.now() if ready else None
+    state.save()
+
+
+# --- Keeping the figures --------------------------------------------------------
+
+
+def subjects_all() -> list[SubjectDef]:
+    """Every course and every programme, as the facts need them."""
+    courses_of: dict[int, set[int]] = defaultdict(set)
+    programmes_of: dict[int, set[int]] = defaultdict(set)
+    for programme_id, course_id in ProgrammeCourse.objects.values_list(
+        "programme_id", "course_id"
+    ):
+        courses_of[programme_id].add(course_id)
+        programmes_of[course_id].add(programme_id)
+    out = [
+        SubjectDef("course", pk, frozenset({pk}), frozenset(programmes_of[pk]))
+        for pk in CoursePage.objects.values_list("pk", flat=True)
+    ]
+    out += [
+        SubjectDef("programme", pk, frozenset(courses_of[pk]))
+        for pk in ProgrammePage.objects.values_list("pk", flat=True)
+    ]
+    return out
+
+
+def _rows_load(ids: list[int]) -> dict[int, LearnerRows]:
+    """The learners' raw rows, their own rows locked first (a second refresh
+    of the same learner waits for this one to commit)."""
+    users = (
+        User.objects.select_for_update(of=("self",))
+        .filter(pk__in=ids)
+        .order_by("pk")
+        .values_list("pk", "unit_id", "learner_type", "unit__path")
+    )
+    rows = {
+        pk: LearnerRows(unit_id=unit_id, unit_path=path or "", learner_type=kind)
+        for pk, unit_id, kind, path in users
+    }
+    for uid, course_id in Enrolment.objects.filter(user_id__in=ids).values_list(
+        "user_id", "course_id"
+    ):
+        rows[uid].enrolled.add(course_id)
+    for uid, team_id in TeamMembership.objects.filter(user_id__in=ids).values_list(
+        "user_id", "team_id"
+    ):
+        rows[uid].teams.add(team_id)
+    for uid, course_id, at in LessonProgress.objects.filter(
+        user_id__in=ids
+    ).values_list("user_id", "course_id", "opened_at"):
+        rows[uid].opened.append((course_id, at))
+    for uid, *attempt in Attempt.objects.filter(user_id__in=ids).values_list(
+        "user_id",
+        "course_id",
+        "started_at",
+        "status",
+        "finished_at",
+        "score_percent",
+        "passed",
+    ):
+        course_id, started_at, status, finished_at, score, passed = attempt
+        rows[uid].attempts.append(
+            AttemptRow(
+                course_id=course_id,
+                started_at=started_at,
+                finished=status == "finished",
+                finished_at=finished_at,
+                score=score,
+                passed=passed,
+            )
+        )
+    for uid, course_id, at in CourseCompletion.objects.filter(
+        user_id__in=ids
+    ).values_list("user_id", "course_id", "completed_at"):
+        rows[uid].course_done[course_id] = at
+    for uid, programme_id, at in ProgrammeCompletion.objects.filter(
+        user_id__in=ids
+    ).values_list("user_id", "programme_id", "completed_at"):
+        rows[uid].programme_done[programme_id] = at
+    return rows
+
+
+def _assignments_of(rows: Iterable[LearnerRows]) -> list[AssignmentDef]:
+    """The assignments that can reach these learners: to one of their units'
+    ancestors (or the unit itself), or to one of their teams."""
+    step = Unit.steplen
+    prefixes, teams = set(), set()
+    for r in rows:
+        prefixes.update(
+            r.unit_path[:n] for n in range(step, len(r.unit_path) + 1, step)
+        )
+        teams |= r.teams
+    if not prefixes and not teams:
+        return []
+    return [
+        AssignmentDef(course_id=c, programme_id=p, unit_path=path, team_id=t)
+        for c, p, path, t in Assignment.objects.filter(
+            Q(unit__path__in=prefixes) | Q(team_id__in=teams)
+        ).values_list("course_id", "programme_id", "unit__path", "team_id")
+    ]
+
+
+def _contribution(fact: Fact, bucket: int) -> list[float]:
+    out = [
+        1 if bucket == ALL else 0,
+        int(fact.started),
+        int(fact.completed),
+        int(fact.tested),
+        int(fact.passed),
+        int(fact.best is not None),
+        fact.best or 0.0,
+    ] + [0] * BANDS
+    band = band_of(fact.best)
+    if band is not None:
+        out[7 + band] += 1
+    return out
+
+
+def learners_refresh(*, user_ids: Iterable[int]) -> None:
+    """Recompute these learners' facts and add the change to the counters."""
+    ids = sorted(set(user_ids))
+    if not ids:
+        return
+    with transaction.atomic():
+        rows = _rows_load(ids)
+        assignments = _assignments_of(rows.values())
+        subjects = subjects_all()
+        new: dict[tuple, Fact] = {}
+        for uid, learner in rows.items():
+            for (kind, pk, bucket), fact in learner_facts(
+                learner, subjects, assignments, bucket_of
+            ).items():
+                new[(uid, kind, pk, bucket)] = fact
+        old: dict[tuple, tuple[int, Fact]] = {}
+        for row_pk, uid, kind, pk, bucket, *rest in LearnerFact.objects.filter(
+            user_id__in=ids
+        ).values_list(
+            "pk",
+            "user_id",
+            "kind",
+            "subject_id",
+            "bucket",
+            "unit_id",
+            "learner_type",
+            "started",
+            "tested",
+            "completed",
+            "passed",
+            "best",
+        ):
+            old[(uid, kind, pk, bucket)] = (row_pk, Fact(*rest))
+        _facts_write(old, new)
+
+
+def _facts_write(old: dict[tuple, tuple[int, Fact]], new: dict[tuple, Fact]) -> None:
+    deltas: dict[tuple, list[float]] = {}
+
+    def add(key: tuple, fact: Fact, sign: int) -> None:
+        uid, kind, pk, bucket = key
+        counter = (kind, pk, bucket, fact.unit_id, fact.learner_type, uid % SHARDS)
+        total = deltas.setdefault(counter, [0] * len(COUNTERS))
+        for i, value in enumerate(_contribution(fact, bucket)):
+            total[i] += sign * value
+
+    gone, added = [], []
+    for key in old.keys() | new.keys():
+        before, after = old.get(key), new.get(key)
+        if before is not None and before[1] == after:
+            continue
+        if before is not None:
+            gone.append(before[0])
+            add(key, before[1], -1)
+        if after is not None:
+            added.append(
+                LearnerFact(
+                    user_id=key[0],
+                    kind=key[1],
+                    subject_id=key[2],
+                    bucket=key[3],
+                    **{f.name: getattr(after, f.name) for f in fields(Fact)},
+                )
+            )
+            add(key, after, 1)
+    if gone:
+        LearnerFact.objects.filter(pk__in=gone).delete()
+    if added:
+        LearnerFact.objects.bulk_create(added, batch_size=BATCH)
+    _counters_add(deltas)
+
+
+def _counters_add(deltas: dict[tuple, list[float]]) -> None:
+    """One upsert per 40 counter rows, in key order (no deadlock)."""
+    changed = sorted((k, v) for k, v in deltas.items() if any(v))
+    if not changed:
+        return
+    table = connection.ops.quote_name(UnitFigure._meta.db_table)
+    columns = KEY + COUNTERS
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    update = ", ".join(f"{c} = {table}.{c} + EXCLUDED.{c}" for c in COUNTERS)
+    with connection.cursor() as cursor:
+        for start in range(0, len(changed), 40):
+            chunk = changed[start : start + 40]
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+                + ", ".join([one] * len(chunk))
+                + f" ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET {update}",
+                [value for key, totals in chunk for value in (*key, *totals)],
+            )
+
+
+def lesson_opened(*, user_id: int, course_id: int, at: datetime) -> None:
+    """A lesson opened for the first time: a refresh only when the learner
+    had not yet taken part in the course (or one of its programmes) in this
+    quarter, so reading the next lessons costs one query."""
+    kinds = Q(kind="course", subject_id=course_id) | Q(
+        kind="programme",
+        subject_id__in=ProgrammeCourse.objects.filter(course_id=course_id).values(
+            "programme_id"
+        ),
+    )
+    bucket = bucket_of(at)
+    started: dict[tuple, dict[int, bool]] = defaultdict(dict)
+    for kind, pk, row_bucket, done in LearnerFact.objects.filter(
+        kinds, user_id=user_id, bucket__in=(ALL, bucket)
+    ).values_list("kind", "subject_id", "bucket", "started"):
+        started[(kind, pk)][row_bucket] = done
+    # Every subject the learner is in scope of (it has an all-time row)
+    # already counts them as taking part, all time and this quarter.
+    if ("course", course_id) in started and all(
+        buckets.get(ALL) and buckets.get(bucket) for buckets in started.values()
+    ):
+        return
+    learners_refresh(user_ids=[user_id])
+
+
+def unit_learners_refresh(*, unit_path: str, only: Callable | None = None) -> int:
+    """Refresh every learner under `unit_path` in batches (a bulk change of
+    scope); `only` narrows the queryset. Returns how many."""
+    users = User.objects.filter(unit__path__startswith=unit_path)
+    if only is not None:
+        users = only(users)
+    ids = list(users.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), BATCH):
+        learners_refresh(user_ids=ids[start : start + BATCH])
+    return len(ids)
+
+
+def assignment_learners_refresh(*, assignment: Assignment) -> int:
+    """The learners an assignment brings into (or takes out of) scope."""
+    if assignment.team_id:
+        ids = TeamMembership.objects.filter(team_id=assignment.team_id).values_list(
+            "user_id", flat=True
+        )
+        learners_refresh(user_ids=list(ids))
+        return len(ids)
+    return unit_learners_refresh(unit_path=assignment.unit.path)
+
+
+# --- Reading them ----------------------------------------------------------------
+
+
+def grouped_figures(
+    *, unit: Unit, subject: Subject, bucket: int, audience: str, group_len: int
+) -> dict[str, Figures]:
+    """Path prefix of length `group_len` → figures, as
+    `report_sql.grouped_figures` computes them for the bucket's period."""
+    table = connection.ops.quote_name(UnitFigure._meta.db_table)
+    units = connection.ops.quote_name(Unit._meta.db_table)
+    sums = ", ".join(f"SUM(f.{c})" for c in COUNTERS)
+    audience_sql = " AND f.learner_type = %s" if audience else ""
+    sql = f"""
+    SELECT substr(un.path, 1, %s) AS grp, f.bucket, {sums}
+    FROM {table} f JOIN {units} un ON un.id = f.unit_id
+    WHERE f.kind = %s AND f.subject_id = %s AND f.bucket IN (%s, %s)
+      AND un.path LIKE %s{audience_sql}
+    GROUP BY substr(un.path, 1, %s), f.bucket
+    """
+    params = [group_len, subject.kind, subject.pk, ALL, bucket, unit.path + "%"]
+    params += ([audience] if audience else []) + [group_len]
+    in_scope: dict[str, int] = {}
+    out: dict[str, Figures] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for grp, row_bucket, n, *rest in cursor.fetchall():
+            if row_bucket == ALL:
+                in_scope[grp] = int(n or 0)
+            if row_bucket != bucket:
+                continue
+            started, completed, tested, passed, scored, total = rest[:6]
+            out[grp] = Figures(
+                started=int(started or 0),
+                completed=int(completed or 0),
+                tested=int(tested or 0),
+                passed=int(passed or 0),
+                scored=int(scored or 0),
+                score_sum=float(total or 0),
+                bands=[int(x or 0) for x in rest[6:]],
+            )
+    for grp, n in in_scope.items():
+        if n:
+            out.setdefault(grp, Figures()).in_scope = n
+    return {grp: f for grp, f in out.items() if f.in_scope}
+
+
+def in_scope_count(*, unit: Unit, subject: Subject, audience: str) -> int:
+    figures = grouped_figures(
+        unit=unit,
+        subject=subject,
+        bucket=ALL,
+        audience=audience,
+        group_len=len(unit.path),
+    )
+    return sum(f.in_scope for f in figures.values())
+
+
+# --- Backfill and check ------------------------------------------------------------
+
+
+def backfill(
+    *,
+    batch: int = BATCH,
+    rebuild: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Refresh every learner, `batch` at a time (each its own transaction,
+    so learning goes on meanwhile), then mark the figures ready. Idempotent:
+    a learner already right writes nothing. `rebuild` empties both tables
+    first (after rows were deleted behind the services' back)."""
+    if rebuild:
+        ready_set(ready=False)
+        with transaction.atomic():
+            UnitFigure.objects.all().delete()
+            LearnerFact.objects.all().delete()
+    ids = list(User.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch):
+        learners_refresh(user_ids=ids[start : start + batch])
+        if progress is not None:
+            progress(min(start + batch, len(ids)), len(ids))
+    ready_set(ready=True)
+    return len(ids)
