@@ -77,6 +77,7 @@ class LearnerRows:
     attempts: list[AttemptRow] = field(default_factory=list)
     course_done: dict[int, datetime] = field(default_factory=dict)
     programme_done: dict[int, datetime] = field(default_factory=dict)
+    had_facts: bool = True  # facts kept so far (False: nothing to take back)
 
 
 @dataclass(frozen=True)

@@ -46,11 +46,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import fields
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from courses.models import (
     CourseCompletion,
@@ -61,6 +62,7 @@ from courses.models import (
     ProgrammeCourse,
     ProgrammePage,
 )
+from courses.page_cache import cached
 from hocvuso.accounts.models import User
 from hocvuso.orgunits.models import Assignment, TeamMembership, Unit
 from quizzes.models import Attempt
@@ -96,6 +98,7 @@ COUNTERS = (
     *(f"band{b}" for b in range(BANDS)),
 )
 KEY = ("kind", "subject_id", "bucket", "unit_id", "learner_type", "shard")
+FACT_FIELDS = tuple(f.name for f in fields(Fact))
 
 
 def bucket_of(at: datetime) -> int:
@@ -135,7 +138,12 @@ def ready_set(*, ready: bool) -> None:
 
 
 def subjects_all() -> list[SubjectDef]:
-    """Every course and every programme, as the facts need them."""
+    """Every course and every programme, as the facts need them; kept under
+    the page-tree generation (an editor's publish changes them)."""
+    return cached("reports:subjects", _subjects_read)
+
+
+def _subjects_read() -> list[SubjectDef]:
     courses_of: dict[int, set[int]] = defaultdict(set)
     programmes_of: dict[int, set[int]] = defaultdict(set)
     for programme_id, course_id in ProgrammeCourse.objects.values_list(
@@ -154,80 +162,104 @@ def subjects_all() -> list[SubjectDef]:
     return out
 
 
-def _rows_load(ids: list[int]) -> dict[int, LearnerRows]:
-    """The learners' raw rows, their own rows locked first (a second refresh
-    of the same learner waits for this one to commit)."""
+def _t(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _moment(value) -> datetime | None:
+    """A timestamp from a raw cursor (SQLite gives text)."""
+    if value is None or isinstance(value, datetime):
+        return value
+    parsed = parse_datetime(value)
+    return parsed.replace(tzinfo=UTC) if timezone.is_naive(parsed) else parsed
+
+
+def _rows_load(ids: list[int]) -> tuple[dict[int, LearnerRows], list[AssignmentDef]]:
+    """The learners' raw rows and the assignments that can reach them, in
+    two statements: their own rows locked first (a second refresh of the
+    same learner waits for this one to commit), then one UNION ALL."""
     users = (
         User.objects.select_for_update(of=("self",))
         .filter(pk__in=ids)
         .order_by("pk")
-        .values_list("pk", "unit_id", "learner_type", "unit__path")
+        .annotate(had=Exists(LearnerFact.objects.filter(user_id=OuterRef("pk"))))
+        .values_list("pk", "unit_id", "learner_type", "unit__path", "had")
     )
     rows = {
-        pk: LearnerRows(unit_id=unit_id, unit_path=path or "", learner_type=kind)
-        for pk, unit_id, kind, path in users
+        pk: LearnerRows(
+            unit_id=unit_id, unit_path=path or "", learner_type=kind, had_facts=had
+        )
+        for pk, unit_id, kind, path, had in users
     }
-    for uid, course_id in Enrolment.objects.filter(user_id__in=ids).values_list(
-        "user_id", "course_id"
-    ):
-        rows[uid].enrolled.add(course_id)
-    for uid, team_id in TeamMembership.objects.filter(user_id__in=ids).values_list(
-        "user_id", "team_id"
-    ):
-        rows[uid].teams.add(team_id)
-    for uid, course_id, at in LessonProgress.objects.filter(
-        user_id__in=ids
-    ).values_list("user_id", "course_id", "opened_at"):
-        rows[uid].opened.append((course_id, at))
-    for uid, *attempt in Attempt.objects.filter(user_id__in=ids).values_list(
-        "user_id",
-        "course_id",
-        "started_at",
-        "status",
-        "finished_at",
-        "score_percent",
-        "passed",
-    ):
-        course_id, started_at, status, finished_at, score, passed = attempt
-        rows[uid].attempts.append(
-            AttemptRow(
-                course_id=course_id,
-                started_at=started_at,
-                finished=status == "finished",
-                finished_at=finished_at,
-                score=score,
-                passed=passed,
-            )
-        )
-    for uid, course_id, at in CourseCompletion.objects.filter(
-        user_id__in=ids
-    ).values_list("user_id", "course_id", "completed_at"):
-        rows[uid].course_done[course_id] = at
-    for uid, programme_id, at in ProgrammeCompletion.objects.filter(
-        user_id__in=ids
-    ).values_list("user_id", "programme_id", "completed_at"):
-        rows[uid].programme_done[programme_id] = at
-    return rows
-
-
-def _assignments_of(rows: Iterable[LearnerRows]) -> list[AssignmentDef]:
-    """The assignments that can reach these learners: to one of their units'
-    ancestors (or the unit itself), or to one of their teams."""
+    if all(r.unit_id is None for r in rows.values()):
+        return rows, []  # in no unit, in no scope: nothing else counts
     step = Unit.steplen
-    prefixes, teams = set(), set()
-    for r in rows:
-        prefixes.update(
-            r.unit_path[:n] for n in range(step, len(r.unit_path) + 1, step)
-        )
-        teams |= r.teams
-    if not prefixes and not teams:
-        return []
-    return [
-        AssignmentDef(course_id=c, programme_id=p, unit_path=path, team_id=t)
-        for c, p, path, t in Assignment.objects.filter(
-            Q(unit__path__in=prefixes) | Q(team_id__in=teams)
-        ).values_list("course_id", "programme_id", "unit__path", "team_id")
-    ]
+    prefixes = {
+        r.unit_path[:n]
+        for r in rows.values()
+        for n in range(step, len(r.unit_path) + 1, step)
+    }
+    who = "(" + ", ".join(["%s"] * len(ids)) + ")"
+    paths = "(" + ", ".join(["%s"] * len(prefixes)) + ")" if prefixes else "(NULL)"
+    # tag, user, ids (course / team / programme), two moments, score, passed,
+    # text (attempt status, assigned unit's path).
+    # The attempts first: their columns give every column its type.
+    sql = f"""
+    SELECT 'a', user_id, course_id, CAST(NULL AS INTEGER), started_at, finished_at,
+        score_percent, passed, status
+      FROM {_t(Attempt)} WHERE user_id IN {who}
+    UNION ALL SELECT 'e', user_id, course_id, NULL, NULL, NULL, NULL, NULL, NULL
+      FROM {_t(Enrolment)} WHERE user_id IN {who}
+    UNION ALL SELECT 'm', user_id, team_id, NULL, NULL, NULL, NULL, NULL, NULL
+      FROM {_t(TeamMembership)} WHERE user_id IN {who}
+    UNION ALL SELECT 'o', user_id, course_id, NULL, opened_at, NULL, NULL, NULL, NULL
+      FROM {_t(LessonProgress)} WHERE user_id IN {who}
+    UNION ALL SELECT 'c', user_id, course_id, NULL, completed_at, NULL, NULL, NULL, NULL
+      FROM {_t(CourseCompletion)} WHERE user_id IN {who}
+    UNION ALL SELECT 'p', user_id, programme_id, NULL, completed_at, NULL, NULL, NULL,
+        NULL
+      FROM {_t(ProgrammeCompletion)} WHERE user_id IN {who}
+    UNION ALL SELECT 'g', a.team_id, a.course_id, a.programme_id, NULL, NULL, NULL,
+        NULL, un.path
+      FROM {_t(Assignment)} a LEFT JOIN {_t(Unit)} un ON un.id = a.unit_id
+      WHERE un.path IN {paths} OR a.team_id IN (
+        SELECT team_id FROM {_t(TeamMembership)} WHERE user_id IN {who})
+    """
+    params = ids * 6 + sorted(prefixes) + ids
+    assignments = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for tag, uid, i1, i2, t1, t2, score, passed, text in cursor.fetchall():
+            if tag == "g":
+                assignments.append(
+                    AssignmentDef(
+                        course_id=i1, programme_id=i2, unit_path=text, team_id=uid
+                    )
+                )
+                continue
+            learner = rows[uid]
+            if tag == "e":
+                learner.enrolled.add(i1)
+            elif tag == "m":
+                learner.teams.add(i1)
+            elif tag == "o":
+                learner.opened.append((i1, _moment(t1)))
+            elif tag == "a":
+                learner.attempts.append(
+                    AttemptRow(
+                        course_id=i1,
+                        started_at=_moment(t1),
+                        finished=text == "finished",
+                        finished_at=_moment(t2),
+                        score=score,
+                        passed=None if passed is None else bool(passed),
+                    )
+                )
+            elif tag == "c":
+                learner.course_done[i1] = _moment(t1)
+            else:
+                learner.programme_done[i1] = _moment(t1)
+    return rows, assignments
 
 
 def _contribution(fact: Fact, bucket: int) -> list[float]:
@@ -252,8 +284,7 @@ def learners_refresh(*, user_ids: Iterable[int]) -> None:
     if not ids:
         return
     with transaction.atomic():
-        rows = _rows_load(ids)
-        assignments = _assignments_of(rows.values())
+        rows, assignments = _rows_load(ids)
         subjects = subjects_all()
         new: dict[tuple, Fact] = {}
         for uid, learner in rows.items():
@@ -262,6 +293,8 @@ def learners_refresh(*, user_ids: Iterable[int]) -> None:
             ).items():
                 new[(uid, kind, pk, bucket)] = fact
         old: dict[tuple, tuple[int, Fact]] = {}
+        if not new and not any(r.had_facts for r in rows.values()):
+            return  # counted nowhere, before or now
         for row_pk, uid, kind, pk, bucket, *rest in LearnerFact.objects.filter(
             user_id__in=ids
         ).values_list(
@@ -292,50 +325,57 @@ def _facts_write(old: dict[tuple, tuple[int, Fact]], new: dict[tuple, Fact]) -> 
         for i, value in enumerate(_contribution(fact, bucket)):
             total[i] += sign * value
 
-    gone, added = [], []
+    gone, kept = [], []
     for key in old.keys() | new.keys():
         before, after = old.get(key), new.get(key)
         if before is not None and before[1] == after:
             continue
         if before is not None:
-            gone.append(before[0])
             add(key, before[1], -1)
+            if after is None:
+                gone.append(before[0])
         if after is not None:
-            added.append(
-                LearnerFact(
-                    user_id=key[0],
-                    kind=key[1],
-                    subject_id=key[2],
-                    bucket=key[3],
-                    **{f.name: getattr(after, f.name) for f in fields(Fact)},
-                )
-            )
+            kept.append((*key, *(getattr(after, f) for f in FACT_FIELDS)))
             add(key, after, 1)
     if gone:
         LearnerFact.objects.filter(pk__in=gone).delete()
-    if added:
-        LearnerFact.objects.bulk_create(added, batch_size=BATCH)
+    _upsert(
+        LearnerFact,
+        key=("user_id", "kind", "subject_id", "bucket"),
+        columns=FACT_FIELDS,
+        rows=sorted(kept),
+        set_sql="{c} = EXCLUDED.{c}",
+    )
     _counters_add(deltas)
 
 
-def _counters_add(deltas: dict[tuple, list[float]]) -> None:
-    """One upsert per 40 counter rows, in key order (no deadlock)."""
-    changed = sorted((k, v) for k, v in deltas.items() if any(v))
-    if not changed:
+def _upsert(model, *, key, columns, rows, set_sql) -> None:
+    """INSERT … ON CONFLICT (key) DO UPDATE, 40 rows a statement."""
+    if not rows:
         return
-    table = connection.ops.quote_name(UnitFigure._meta.db_table)
-    columns = KEY + COUNTERS
-    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    update = ", ".join(f"{c} = {table}.{c} + EXCLUDED.{c}" for c in COUNTERS)
+    table = _t(model)
+    one = "(" + ", ".join(["%s"] * (len(key) + len(columns))) + ")"
+    update = ", ".join(set_sql.format(c=c, t=table) for c in columns)
     with connection.cursor() as cursor:
-        for start in range(0, len(changed), 40):
-            chunk = changed[start : start + 40]
+        for start in range(0, len(rows), 40):
+            chunk = rows[start : start + 40]
             cursor.execute(
-                f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+                f"INSERT INTO {table} ({', '.join(key + columns)}) VALUES "
                 + ", ".join([one] * len(chunk))
-                + f" ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET {update}",
-                [value for key, totals in chunk for value in (*key, *totals)],
+                + f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET {update}",
+                [value for row in chunk for value in row],
             )
+
+
+def _counters_add(deltas: dict[tuple, list[float]]) -> None:
+    """Add the changes to the counters, in key order (no deadlock)."""
+    _upsert(
+        UnitFigure,
+        key=KEY,
+        columns=COUNTERS,
+        rows=sorted((*k, *v) for k, v in deltas.items() if any(v)),
+        set_sql="{c} = {t}.{c} + EXCLUDED.{c}",
+    )
 
 
 def lesson_opened(*, user_id: int, course_id: int, at: datetime) -> None:
