@@ -526,3 +526,46 @@ def backfill(
             progress(min(start + batch, len(ids)), len(ids))
     ready_set(ready=True)
     return len(ids)
+
+
+def counters_compact(*, batch_units: int = 200) -> int:
+    """Fold every unit's shards into shard 0 (PostgreSQL; nightly, Celery
+    beat): the shards spread the writes of one busy day, and folding them
+    afterwards keeps a national roll-up at ~1/SHARDS of the rows. Units are
+    folded `batch_units` at a time, each batch one statement in a short
+    transaction of its own; a learner's
+    refresh touches only its own shard, so it never holds shard 0 while
+    waiting for another shard (no deadlock), and one that waits on a folded
+    row inserts it anew. Returns how many rows were folded away."""
+    if connection.vendor != "postgresql":
+        return 0
+    table = _t(UnitFigure)
+    sums = ", ".join(f"SUM({c})" for c in COUNTERS)
+    update = ", ".join(f"{c} = {table}.{c} + EXCLUDED.{c}" for c in COUNTERS)
+    units = list(
+        UnitFigure.objects.filter(shard__gt=0)
+        .order_by("unit_id")
+        .values_list("unit_id", flat=True)
+        .distinct()
+    )
+    group = "kind, subject_id, bucket, unit_id, learner_type"
+    folded = 0
+    for start in range(0, len(units), batch_units):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                WITH gone AS (
+                  DELETE FROM {table} WHERE shard > 0 AND unit_id = ANY(%s)
+                  RETURNING {", ".join(KEY + COUNTERS)}
+                ), kept AS (
+                  INSERT INTO {table} ({", ".join(KEY + COUNTERS)})
+                  SELECT {group}, 0, {sums} FROM gone
+                  GROUP BY {group} ORDER BY {group}
+                  ON CONFLICT ({", ".join(KEY)}) DO UPDATE SET {update}
+                )
+                SELECT COUNT(*) FROM gone
+                """,
+                [units[start : start + batch_units]],
+            )
+            folded += cursor.fetchone()[0]
+    return folded

@@ -36,3 +36,10 @@ def maintained_figures_check_task(sample: int = 20) -> int:
     if not differences:
         logger.info("Số liệu báo cáo duy trì khớp với %d đơn vị tính lại.", sample)
     return len(differences)
+
+
+@shared_task
+def counters_compact_task() -> int:
+    from .maintained import counters_compact
+
+    return counters_compact()

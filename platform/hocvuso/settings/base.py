@@ -304,6 +304,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "hocvuso.reports.tasks.maintained_figures_check_task",
         "schedule": crontab(hour=3, minute=0),
     },
+    # Folds the day's sharded counters (hot at an exam) into one row a unit.
+    "reports-compact": {
+        "task": "hocvuso.reports.tasks.counters_compact_task",
+        "schedule": crontab(hour=2, minute=30),
+    },
     # Certificates whose issuing task was lost (the broker was down when the
     # learner passed, or the worker was killed): certificates/services.py.
     "certificates-missing": {

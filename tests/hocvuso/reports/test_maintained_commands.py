@@ -8,11 +8,12 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from hocvuso.reports import maintained
-from hocvuso.reports.models import MaintainedState
-from hocvuso.reports.tasks import maintained_figures_check_task
+from hocvuso.reports.models import MaintainedState, UnitFigure
+from hocvuso.reports.tasks import counters_compact_task, maintained_figures_check_task
 
 from courses.models import CourseCompletion
 
@@ -63,3 +64,14 @@ def test_before_the_backfill_the_report_reads_the_raw_rows(client, org_tree, dat
     maintained.backfill()
     assert maintained.is_ready()
     assert client.get(url + query).context["report"].total.figures.completed == raw
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the fold is PostgreSQL's SQL"
+)
+def test_folding_the_shards_keeps_every_figure(dataset):
+    spread = UnitFigure.objects.filter(shard__gt=0).count()
+    assert spread > 0
+    assert counters_compact_task() == spread
+    assert not UnitFigure.objects.filter(shard__gt=0).exists()
+    call_command("reports_check")  # every unit, every subject: all equal
