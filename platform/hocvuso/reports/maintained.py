@@ -175,10 +175,11 @@ def _t(model) -> str:
 
 
 def _moment(value) -> datetime | None:
-    """A timestamp from a raw cursor (SQLite gives text)."""
-    if value is None or isinstance(value, datetime):
-        return value
-    parsed = parse_datetime(value)
+    """A timestamp from a raw cursor: SQLite gives text, or a naive datetime
+    in UTC where the column's declared type is known."""
+    if value is None:
+        return None
+    parsed = value if isinstance(value, datetime) else parse_datetime(value)
     return parsed.replace(tzinfo=UTC) if timezone.is_naive(parsed) else parsed
 
 
