@@ -480,10 +480,11 @@ NATIONAL_VILLAGES = 10
 NATIONAL_LEARNERS_PER_VILLAGE = 900  # about 30 million learners
 
 
-def backfill() -> float | None:
+def backfill(*, rebuild: bool = False) -> float | None:
     """`manage.py reports_backfill` over the generated learners (written with
-    COPY, behind the services' back); seconds, or None if already done."""
-    if maintained.is_ready():
+    COPY, behind the services' back), from empty tables with `rebuild`;
+    seconds, or None if already done."""
+    if maintained.is_ready() and not rebuild:
         return None
     began = time.perf_counter()
     last = [began]
@@ -495,7 +496,7 @@ def backfill() -> float | None:
                 f"  backfill {done:,}/{total:,} ({last[0] - began:.0f} s)", flush=True
             )
 
-    maintained.backfill(batch=2000, progress=progress)
+    maintained.backfill(batch=2000, rebuild=rebuild, progress=progress)
     return time.perf_counter() - began
 
 
@@ -508,8 +509,12 @@ def national_generate(*, seed: int, programme_pk: int) -> None:
     maintained counters of the 7-course programme for them (all time and
     2026-Q3) as 30 million learners spread over 16 shards would leave them:
     generated aggregate data, no learner rows. Skipped when present."""
-    if Unit.objects.filter(code=_national_code(1)).exists():
+    if UnitFigure.objects.filter(unit__code=_national_code(1, 1, 1)).exists():
         return
+    # Units left without their counters (a --backfill rebuild empties the
+    # table): made again with them.
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {Unit._meta.db_table} WHERE code LIKE 'QG%%'")
     began = time.perf_counter()
     rng = random.Random(seed)
     first_root = Unit.get_last_root_node()
@@ -1001,6 +1006,11 @@ def main() -> None:
         help="measure the existing data if it is complete; generate otherwise",
     )
     parser.add_argument("--output", type=Path)
+    parser.add_argument(
+        "--backfill",
+        action="store_true",
+        help="with --reuse: rebuild the maintained figures from empty and time it",
+    )
     parser.add_argument("--measure-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--backfill-seconds", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -1020,6 +1030,7 @@ def main() -> None:
             f"loadtest/reports_benchmark.py --learners {args.learners} "
             f"--repeat {args.repeat}"
             + (" --reuse" if args.reuse else "")
+            + (" --backfill" if args.backfill else "")
             + (f" --output {args.output}" if args.output else "")
         )
         report_write(
@@ -1037,7 +1048,7 @@ def main() -> None:
         print(f"{name}: generating {args.learners} learners", flush=True)
         database_recreate(name)
         generate(learners=args.learners, seed=args.seed)
-    seconds = backfill()
+    seconds = backfill(rebuild=args.backfill)
     national_generate(
         seed=args.seed,
         programme_pk=ProgrammePage.objects.get(slug=TEAM_PROGRAMME).pk,
