@@ -14,6 +14,7 @@ from django.core.files import File
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from hocvuso.reports import maintained
 
 from . import transcode
 from .completion import course_is_complete, programme_is_complete
@@ -80,9 +81,14 @@ def enrolment_create(
 ) -> Enrolment:
     """Enrol once; enrolling again returns the existing enrolment."""
     now = now or timezone.now()
-    enrolment, _created = Enrolment.objects.get_or_create(
-        user=user, course=course, defaults={"enrolled_at": now, "last_activity_at": now}
-    )
+    with transaction.atomic():
+        enrolment, created = Enrolment.objects.get_or_create(
+            user=user,
+            course=course,
+            defaults={"enrolled_at": now, "last_activity_at": now},
+        )
+        if created:
+            maintained.learners_refresh(user_ids=[user.pk])
     return enrolment
 
 
@@ -100,21 +106,24 @@ def lesson_open(*, user, ctx: LessonContext, now: datetime | None = None) -> Non
     Takes the LessonContext the page state has already read, so a lesson view
     runs its progress queries once; writes only what changed (a lesson viewed
     again within minutes writes nothing). Each write is one idempotent
-    statement, so they need no transaction.
+    statement; the first opening also updates the report's figures, in the
+    same transaction.
     """
     now = now or timezone.now()
     _check_open(ctx)
     lesson = ctx.state.lesson
     if not ctx.opened:
-        # bulk_create(ignore_conflicts=True) would wrap the one INSERT in a
-        # transaction of its own: three round trips on every first view.
-        with connection.cursor() as cursor:
+        with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {LessonProgress._meta.db_table}"
                 " (user_id, lesson_id, course_id, opened_at)"
                 " VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING",
                 [user.pk, lesson.pk, ctx.course.pk, now],
             )
+            if cursor.rowcount:
+                maintained.lesson_opened(
+                    user_id=user.pk, course_id=ctx.course.pk, at=now
+                )
     if not ctx.resume_is_current:
         Enrolment.objects.filter(user=user, course=ctx.course).update(
             last_lesson_id=lesson.pk, last_activity_at=now
@@ -144,11 +153,13 @@ def lesson_complete(
     unwatched = media_unwatched_list(lesson=lesson, user=user)
     if unwatched:
         raise MediaNotWatched(unwatched[0])
-    progress, _created = LessonProgress.objects.get_or_create(
+    progress, created = LessonProgress.objects.get_or_create(
         user=user,
         lesson=lesson,
         defaults={"course": ctx.course, "opened_at": now, "completed_at": now},
     )
+    if created:
+        maintained.lesson_opened(user_id=user.pk, course_id=ctx.course.pk, at=now)
     if progress.completed_at is None:
         progress.completed_at = now
         progress.save(update_fields=["completed_at"])
@@ -174,12 +185,17 @@ def lesson_complete(
 
 @transaction.atomic
 def course_completion_check(
-    *, user, course: CoursePage, now: datetime | None = None
+    *,
+    user,
+    course: CoursePage,
+    now: datetime | None = None,
+    figures_refresh: bool = True,
 ) -> CourseCompletion | None:
     """Record the course's completion once, when its rule holds, and check the
     programmes that contain it. Safe to call any number of times: the row is
     unique per learner and course, and `course_completed` is sent only by the
-    call that created it, after commit."""
+    call that created it, after commit. A new completion updates the report's
+    figures unless the caller refreshes them itself (`figures_refresh`)."""
     existing = CourseCompletion.objects.filter(user=user, course=course).first()
     if existing is not None:
         return existing
@@ -202,6 +218,8 @@ def course_completion_check(
             )
         )
         _programmes_check(user=user, course=course, now=now)
+        if figures_refresh:
+            maintained.learners_refresh(user_ids=[user.pk])
     return completion
 
 

@@ -46,7 +46,7 @@ from django.test.utils import (  # noqa: E402
 )
 
 
-def seed():
+def seed(*, in_unit: bool = False):
     from hocvuso.accounts.models import User
     from hocvuso.accounts.services import consent_give
     from hocvuso.core.demo import demo_privacy_notice_seed, demo_site_seed
@@ -66,6 +66,28 @@ def seed():
         full_name="Học viên đo",
     )
     consent_give(user=user, notice=notice)
+    if in_unit:
+        # As on a training day: the learner's province is assigned the
+        # seven-course programme, so the report counts them in every course.
+        from datetime import date
+
+        from hocvuso.accounts.services import user_place_set
+        from hocvuso.orgunits.models import Unit
+        from hocvuso.orgunits.services import assignment_create
+
+        from courses.models import ProgrammePage
+
+        province = Unit.add_root(
+            code="99", name="Tỉnh đo", level="province", kind="tỉnh"
+        )
+        user_place_set(user=user, unit=province)
+        assignment_create(
+            created_by=None,
+            programme=ProgrammePage.objects.get(slug="to-cong-nghe-so-cong-dong"),
+            unit=province,
+            starts_on=date(2026, 1, 1),
+            due_on=date(2027, 12, 31),
+        )
     return user
 
 
@@ -86,6 +108,12 @@ def main() -> None:
             "autosave",
             "submit",
         ],
+    )
+    parser.add_argument(
+        "--unit",
+        action="store_true",
+        help="the learner lives in a province assigned the seven-course "
+        "programme, so the report's maintained figures count them",
     )
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument(
@@ -166,7 +194,7 @@ def run(n: int, args) -> None:
     from django.core.cache import cache
 
     cache.clear()
-    user = seed()
+    user = seed(in_unit=args.unit)
     settings.DEBUG = False  # setup_test_environment leaves it; be explicit
     meter = (run_exam if args.flow == "exam" else run_browse)(n, args, user)
     meter.report(args)

@@ -3,15 +3,15 @@
 import random
 import uuid
 from collections.abc import Iterable, Sequence
-from contextlib import nullcontext
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from hocvuso.reports import maintained
 
 from courses.models import CoursePage
 from courses.page_cache import cached
@@ -151,12 +151,12 @@ def attempt_start(
     if not question_ids:
         raise QuizNotOpen(_("Bài kiểm tra chưa có câu hỏi."))
     extra = _extra_time_for(quiz=quiz, user_id=user.pk, now=now)
-    # Alone, the INSERT is atomic by itself (BEGIN and COMMIT would be two
-    # more round trips); inside a caller's transaction a savepoint keeps that
-    # transaction usable after the IntegrityError below.
+    # One transaction with the report's figures (the learner took a test);
+    # inside a caller's transaction a savepoint keeps that transaction usable
+    # after the IntegrityError below.
     try:
-        with transaction.atomic() if connection.in_atomic_block else nullcontext():
-            return Attempt.objects.create(
+        with transaction.atomic():
+            attempt = Attempt.objects.create(
                 user_id=user.pk,
                 quiz=quiz,
                 course_id=course_id,
@@ -171,6 +171,8 @@ def attempt_start(
                 question_ids=question_ids,
                 choice_order=choice_order,
             )
+            maintained.learners_refresh(user_ids=[user.pk])
+            return attempt
     except IntegrityError:
         # Two taps on "Bắt đầu" at once: the database let one through.
         return Attempt.objects.get(
@@ -298,7 +300,9 @@ def _finish_locked(
             user=locked.user,
             course=CoursePage.objects.get(pk=locked.course_id),
             now=locked.finished_at,
+            figures_refresh=False,
         )
+    maintained.learners_refresh(user_ids=[locked.user_id])
     return locked
 
 

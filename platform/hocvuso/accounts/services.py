@@ -18,6 +18,7 @@ from hocvuso.core.spreadsheet import SpreadsheetError
 from hocvuso.orgunits.models import Team, TeamMembership, Unit, UnitLevel
 from hocvuso.orgunits.selectors import AdminScope, admin_scope_get
 from hocvuso.orgunits.services import team_member_add, team_membership_set
+from hocvuso.reports import maintained
 
 from .hashers import InitialPasswordHasher
 from .import_files import read_table
@@ -191,13 +192,17 @@ def profile_update(
     user.full_name = full_name.strip()
     user.birth_year = birth_year
     user.unit = unit
-    user.save(update_fields=["full_name", "birth_year", "unit"])
+    with transaction.atomic():
+        user.save(update_fields=["full_name", "birth_year", "unit"])
+        maintained.learners_refresh(user_ids=[user.pk])
     return user
 
 
 def user_place_set(*, user: User, unit: Unit) -> User:
     user.unit = unit
-    user.save(update_fields=["unit"])
+    with transaction.atomic():
+        user.save(update_fields=["unit"])
+        maintained.learners_refresh(user_ids=[user.pk])
     return user
 
 
@@ -332,6 +337,8 @@ def _import_row_write(
         user.save()
         if row.team_id:
             team_member_add(team_id=row.team_id, user=user, role=str(row.role))
+        else:
+            maintained.learners_refresh(user_ids=[user.pk])
         return user, password
     user.full_name = row.full_name
     user.birth_year = row.birth_year or user.birth_year
@@ -345,6 +352,8 @@ def _import_row_write(
             team_id=row.team_id
         ).delete()
         team_membership_set(team_id=row.team_id, user=user, role=str(row.role))
+    else:
+        maintained.learners_refresh(user_ids=[user.pk])
     return user, password
 
 

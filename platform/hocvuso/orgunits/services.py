@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from courses.models import CoursePage, ProgrammePage
 from courses.selectors import courses_completed_user_ids
+from hocvuso.reports import maintained
 
 from .models import (
     Assignment,
@@ -230,16 +231,21 @@ def team_create(*, unit: Unit, name: str, kind: str = TeamKind.COMMUNITY) -> Tea
     return team
 
 
+@transaction.atomic
 def team_member_add(*, team_id: int, user, role: str = TeamRole.MEMBER) -> None:
     """Add an account created just now (it cannot be in the team yet)."""
     TeamMembership.objects.create(team_id=team_id, user=user, role=role)
+    maintained.learners_refresh(user_ids=[user.pk])
 
 
+@transaction.atomic
 def team_membership_set(*, team_id: int, user, role: str = TeamRole.MEMBER) -> bool:
     """Put the user in the team with this role; True when anything changed."""
     membership, created = TeamMembership.objects.get_or_create(
         team_id=team_id, user=user, defaults={"role": role}
     )
+    # Also after the import moved the member or left another team.
+    maintained.learners_refresh(user_ids=[user.pk])
     if not created and membership.role != role:
         membership.role = role
         membership.save(update_fields=["role"])
@@ -254,6 +260,7 @@ class AssignmentError(ValueError):
 MAX_REMIND_DAYS = 60
 
 
+@transaction.atomic
 def assignment_create(
     *,
     created_by,
@@ -276,7 +283,7 @@ def assignment_create(
             _("Số ngày nhắc trước hạn phải từ 0 đến %(max)d.")
             % {"max": MAX_REMIND_DAYS}
         )
-    return Assignment.objects.create(
+    assignment = Assignment.objects.create(
         course=course,
         programme=programme,
         unit=unit,
@@ -286,10 +293,14 @@ def assignment_create(
         remind_days_before=remind_days_before,
         created_by=created_by,
     )
+    maintained.assignment_learners_refresh(assignment=assignment)
+    return assignment
 
 
+@transaction.atomic
 def assignment_delete(*, assignment: Assignment) -> None:
     assignment.delete()
+    maintained.assignment_learners_refresh(assignment=assignment)
 
 
 def unit_target_set(

@@ -18,6 +18,7 @@ from hocvuso.accounts.selectors import CONSENT_SESSION_KEY
 from hocvuso.accounts.services import profile_update, sms_send
 from hocvuso.orgunits.models import AdminRole, TeamMembership, Unit
 from hocvuso.orgunits.selectors import AdminScope
+from hocvuso.reports import maintained
 from hocvuso.reports.models import ExportJob, ExportKind
 from quizzes.models import ExtraTimeGrant
 
@@ -215,6 +216,8 @@ def _person_anonymise(*, user: User) -> None:
     # each session against it on every request.
     user.set_unusable_password()
     user.save()
+    # Leaving the team may take the person out of a subject's scope.
+    maintained.learners_refresh(user_ids=[user.pk])
 
 
 @transaction.atomic

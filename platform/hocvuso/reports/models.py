@@ -125,3 +125,98 @@ class ExportJob(models.Model):
         if self.status == ExportStatus.DONE:
             return 100
         return min(99, 100 * self.done // self.total) if self.total else 0
+
+
+class LearnerFact(models.Model):
+    """One learner's DESIGN §7 facts for one subject (a course or a programme)
+    in one time bucket: 0 for all time, else a quarter (`maintained.py`).
+    A row exists only while the learner is in the subject's scope; the
+    all-time row always does then, a quarter's only when something happened
+    in it. Kept by `maintained.learners_refresh` alone."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=9)  # "course" | "programme"
+    subject_id = models.IntegerField()
+    bucket = models.IntegerField()
+    unit = models.ForeignKey(
+        "orgunits.Unit", on_delete=models.CASCADE, related_name="+"
+    )
+    learner_type = models.CharField(max_length=20)
+    started = models.BooleanField()
+    tested = models.BooleanField()
+    completed = models.BooleanField()
+    passed = models.BooleanField()
+    best = models.FloatField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "subject_id", "bucket"],
+                name="uniq_learner_fact",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind}:{self.subject_id} @{self.bucket}"
+
+
+class UnitFigure(models.Model):
+    """The sums of `LearnerFact` per unit, learner type, subject, bucket and
+    shard (the learner's id modulo `maintained.SHARDS`): the report adds up
+    these rows instead of reading every learner's."""
+
+    unit = models.ForeignKey(
+        "orgunits.Unit", on_delete=models.CASCADE, related_name="+"
+    )
+    learner_type = models.CharField(max_length=20)
+    kind = models.CharField(max_length=9)
+    subject_id = models.IntegerField()
+    bucket = models.IntegerField()
+    shard = models.SmallIntegerField()
+    in_scope = models.IntegerField(default=0)
+    started = models.IntegerField(default=0)
+    completed = models.IntegerField(default=0)
+    tested = models.IntegerField(default=0)
+    passed = models.IntegerField(default=0)
+    scored = models.IntegerField(default=0)
+    score_sum = models.FloatField(default=0)
+    band0 = models.IntegerField(default=0)
+    band1 = models.IntegerField(default=0)
+    band2 = models.IntegerField(default=0)
+    band3 = models.IntegerField(default=0)
+    band4 = models.IntegerField(default=0)
+    band5 = models.IntegerField(default=0)
+    band6 = models.IntegerField(default=0)
+    band7 = models.IntegerField(default=0)
+    band8 = models.IntegerField(default=0)
+    band9 = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "kind",
+                    "subject_id",
+                    "bucket",
+                    "unit",
+                    "learner_type",
+                    "shard",
+                ],
+                name="uniq_unit_figure",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.kind}:{self.subject_id} @{self.bucket}"
+
+
+class MaintainedState(models.Model):
+    """One row: whether the maintained figures cover every learner (set by
+    `reports_backfill`). Until then the report computes from the raw rows."""
+
+    ready_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"ready at {self.ready_at}"

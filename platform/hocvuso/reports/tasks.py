@@ -1,4 +1,8 @@
+import logging
+
 from celery import shared_task
+
+logger = logging.getLogger(__name__)
 
 
 # acks_late + reject_on_worker_lost: a worker killed mid-export leaves the
@@ -18,3 +22,24 @@ def export_jobs_expire_task() -> None:
     from .services import export_jobs_expire
 
     export_jobs_expire(now=timezone.now())
+
+
+@shared_task
+def maintained_figures_check_task(sample: int = 20) -> int:
+    """Nightly: a sample of units recomputed the current way; every
+    difference logged (an error: someone must run reports_backfill)."""
+    from .consistency import units_check
+
+    differences = units_check(sample=sample)
+    for difference in differences:
+        logger.error("Số liệu báo cáo chênh lệch: %s", difference)
+    if not differences:
+        logger.info("Số liệu báo cáo duy trì khớp với %d đơn vị tính lại.", sample)
+    return len(differences)
+
+
+@shared_task
+def counters_compact_task() -> int:
+    from .maintained import counters_compact
+
+    return counters_compact()

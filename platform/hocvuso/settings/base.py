@@ -300,6 +300,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "hocvuso.reports.tasks.export_jobs_expire_task",
         "schedule": crontab(hour=2, minute=10),
     },
+    # The report's maintained figures against the grouped SQL, for a sample
+    # of units (issue 23); differences are logged as errors.
+    "reports-check": {
+        "task": "hocvuso.reports.tasks.maintained_figures_check_task",
+        "schedule": crontab(hour=3, minute=0),
+    },
+    # Folds the day's sharded counters (hot at an exam) into one row a unit.
+    "reports-compact": {
+        "task": "hocvuso.reports.tasks.counters_compact_task",
+        "schedule": crontab(hour=2, minute=30),
+    },
     # Certificates whose issuing task was lost (the broker was down when the
     # learner passed, or the worker was killed): certificates/services.py.
     "certificates-missing": {

@@ -182,3 +182,8 @@ def test_the_demo_tells_every_user_group_story(seeded):
     figures = next(r for r in rows if r.code == commune.code).figures
     assert (figures.completed, figures.passed) == (1, 1)
     assert citizens.unit_targets.filter(unit=commune).exists()
+
+
+def test_the_demo_report_reads_maintained_figures_equal_to_the_raw_rows(seeded):
+    """Issue 23: the story's progress is counted by the maintained figures."""
+    call_command("reports_check")  # raises CommandError on any difference
