@@ -1,6 +1,6 @@
 """CPU and queries per request of the pages the browse load test hits.
 
-    python loadtest/page_profile.py [-n 300] [--profile course|lesson|done]
+    python loadtest/page_profile.py [-n 300] [--profile course|lesson|state|again|done]
     python loadtest/page_profile.py --flow exam [-n 100] [--profile start|attempt|autosave|submit]
 
 One process, the Django test client, production settings (DEBUG off, so the
@@ -11,7 +11,9 @@ GET course page, GET lesson page, POST "Hoàn thành bài học" (which moves th
 learner on to the next lesson). With --flow exam, N times over: start the
 final test of a course (POST /api/attempts), open the attempt page, autosave
 every question, submit. Prints process CPU ms and queries per request; with
---profile, the cProfile top of that request kind.
+--profile, the cProfile top of that request kind (PROFILE_CALLEES=<regex> also
+prints what the matching functions called). "state" is a lesson's page state
+on its first view, "again" the same lesson's state viewed again.
 
 Measures the Django process only: PostgreSQL, Redis and nginx CPU come on top
 in a real run (loadtest/run).
@@ -187,7 +189,9 @@ class Meter:
             stats.sort_stats("cumulative").print_stats(args.top)
             stats.sort_stats("tottime").print_stats(args.top)
             if os.environ.get("PROFILE_CALLEES"):
-                stats.sort_stats("cumulative").print_callees(os.environ["PROFILE_CALLEES"])
+                stats.sort_stats("cumulative").print_callees(
+                    os.environ["PROFILE_CALLEES"]
+                )
 
 
 def run(n: int, args) -> None:

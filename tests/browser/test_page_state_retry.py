@@ -13,7 +13,9 @@ from .test_quiz import _login
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_lost_state_request_is_asked_again(live_server, phone, build_catalog, learner):
+def test_a_lost_state_request_is_asked_again(
+    live_server, phone, build_catalog, learner
+):
     build_catalog(courses=1, lessons=2)
     course = CoursePage.objects.get()
     lesson = LessonPage.objects.child_of(course).order_by("path").first()

@@ -26,12 +26,14 @@ PORT_NAMES = (
 def stack_default_ports() -> dict[str, int]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("STACK_")}
     script = f'source "{STACK_ENV}" >/dev/null; ' + "; ".join(
-        f'echo {name}=${name}' for name in PORT_NAMES
+        f"echo {name}=${name}" for name in PORT_NAMES
     )
     out = subprocess.run(
         ["bash", "-c", script], env=env, capture_output=True, text=True, check=True
     ).stdout
-    return {name: int(value) for name, value in (line.split("=") for line in out.split())}
+    return {
+        name: int(value) for name, value in (line.split("=") for line in out.split())
+    }
 
 
 def test_the_stack_listens_outside_the_ephemeral_port_range():
