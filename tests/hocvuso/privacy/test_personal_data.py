@@ -242,7 +242,7 @@ def test_asking_for_deletion_twice_opens_one_request_due_in_20_days(client, worl
     assert request.unit == world["tree"].villages[0]
     assert request.due_at - request.received_at == timedelta(days=20)
     page = client.get(reverse("privacy_my_data"))
-    assert request.due_at.strftime("%d/%m/%Y") in page.text
+    assert timezone.localtime(request.due_at).strftime("%d/%m/%Y") in page.text
 
 
 # ------------------------------------------------ 2. requests handled by people
