@@ -12,7 +12,8 @@ learner on to the next lesson). With --flow exam, N times over: start the
 final test of a course (POST /api/attempts), open the attempt page, autosave
 every question, submit. Prints process CPU ms and queries per request; with
 --profile, the cProfile top of that request kind (PROFILE_CALLEES=<regex> also
-prints what the matching functions called). "state" is a lesson's page state
+prints what the matching functions called, PROFILE_CALLERS=<regex> who
+called them). "state" is a lesson's page state
 on its first view, "again" the same lesson's state viewed again.
 
 Measures the Django process only: PostgreSQL, Redis and nginx CPU come on top
@@ -192,6 +193,8 @@ class Meter:
                 stats.sort_stats("cumulative").print_callees(
                     os.environ["PROFILE_CALLEES"]
                 )
+            if os.environ.get("PROFILE_CALLERS"):
+                stats.print_callers(os.environ["PROFILE_CALLERS"])
 
 
 def run(n: int, args) -> None:
