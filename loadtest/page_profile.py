@@ -149,7 +149,7 @@ class Meter:
     def __init__(self, kinds, profile_kind):
         self.kinds = {kind: [0.0, 0, 0] for kind in kinds}
         self.profile_kind = profile_kind
-        self.profiler = cProfile.Profile() if profile_kind else None
+        self.profiler = cProfile.Profile(time.process_time) if profile_kind else None
         self.last_sql: dict[str, list[str]] = {}
         self.rounds = 0
 

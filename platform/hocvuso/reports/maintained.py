@@ -110,7 +110,9 @@ FACT_FIELDS = tuple(f.name for f in fields(Fact))
 
 
 def bucket_of(at: datetime) -> int:
-    local = at.astimezone(timezone.get_current_timezone())
+    # The site's zone, whoever's request triggers the refresh: a quarter is
+    # Vietnam's quarter (and the default zone is looked up once, not per call).
+    local = at.astimezone(timezone.get_default_timezone())
     return quarter_bucket(local.year, (local.month - 1) // 3 + 1)
 
 
@@ -361,21 +363,37 @@ def _facts_write(old: dict[tuple, tuple[int, Fact]], new: dict[tuple, Fact]) -> 
 
 
 def _upsert(model, *, key, columns, rows, set_sql) -> None:
-    """INSERT … ON CONFLICT (key) DO UPDATE, as many rows a statement as
-    the database takes parameters (a backfill writes thousands)."""
+    """INSERT … ON CONFLICT (key) DO UPDATE of many rows in one statement.
+
+    PostgreSQL: one array a column, unnested, so a statement has as many
+    parameters as columns. Spelling every value as its own parameter made
+    the driver parse a statement of 30,000 placeholders again for every
+    chunk: 95% of a backfill's time, ~75 learners/s at a million."""
     if not rows:
         return
-    per = max(1, (30_000 if connection.vendor == "postgresql" else 900) // len(rows[0]))
     table = _t(model)
-    one = "(" + ", ".join(["%s"] * (len(key) + len(columns))) + ")"
+    names = key + columns
     update = ", ".join(set_sql.format(c=c, t=table) for c in columns)
+    conflict = f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET {update}"
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            types = [model._meta.get_field(n).db_type(connection) for n in names]
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(names)}) SELECT * FROM unnest("
+                + ", ".join(f"%s::{t}[]" for t in types)
+                + ")"
+                + conflict,
+                [list(column) for column in zip(*rows, strict=True)],
+            )
+            return
+        per = max(1, 900 // len(rows[0]))  # SQLite's parameters a statement
+        one = "(" + ", ".join(["%s"] * len(names)) + ")"
         for start in range(0, len(rows), per):
             chunk = rows[start : start + per]
             cursor.execute(
-                f"INSERT INTO {table} ({', '.join(key + columns)}) VALUES "
+                f"INSERT INTO {table} ({', '.join(names)}) VALUES "
                 + ", ".join([one] * len(chunk))
-                + f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET {update}",
+                + conflict,
                 [value for row in chunk for value in row],
             )
 
