@@ -122,6 +122,7 @@ class Filters:
             "start": "" if p.quarter or not p.start else p.start.isoformat(),
             "end": "" if p.quarter or not p.end else p.last_day.isoformat(),
             "audience": self.audience,
+            "campaign": str(self.campaign.pk) if self.campaign else "",
         }
 
 
@@ -150,9 +151,11 @@ def filters_from_request(
     return form, _filters(form)
 
 
-def filters_from_data(data: dict) -> Filters | None:
+def filters_from_data(
+    data: dict, *, campaigns: list[CampaignChoice] = ()
+) -> Filters | None:
     """`Filters.as_data()` back into filters, validated as a request's are."""
-    return _filters(ReportFilterForm(data))
+    return _filters(ReportFilterForm(data, campaigns=campaigns))
 
 
 def _filters(form: ReportFilterForm) -> Filters | None:

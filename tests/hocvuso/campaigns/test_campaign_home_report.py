@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from hocvuso.campaigns.services import campaign_create
 from hocvuso.core.demo import demo_site_seed
+from hocvuso.reports.models import ExportJob
+from hocvuso.reports.services import export_job_run
 
 from .conftest import assign, figures_up, learners_add
 
@@ -119,3 +121,47 @@ def test_a_commune_admin_filters_by_the_provinces_campaign_for_their_commune(
     url = reverse("report_unit", args=[commune.code])
     page = client.get(url, {"campaign": campaign.pk}).content.decode()
     assert "Chiến dịch: Ngày hội 10/10" in page
+
+
+def _xlsx_codes(content: bytes) -> set[str]:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(BytesIO(content), read_only=True)
+    return {
+        str(cell)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for cell in row
+        if cell is not None
+    }
+
+
+def test_the_exports_keep_the_campaigns_units_only(
+    client, org_tree, programme, settings
+):
+    province = org_tree.provinces[0]
+    assign(province, programme)
+    for commune in org_tree.communes[:3]:
+        learners_add(commune, learners=3, completed=1, programme=programme)
+    figures_up()
+    campaign = _campaign(org_tree, org_tree.communes[:1], days=(-400, 10))
+    client.force_login(org_tree.admins["province0"])
+    query = {"campaign": campaign.pk}
+    xlsx = client.get(reverse("report_xlsx", args=[province.code]), query)
+    cells = _xlsx_codes(xlsx.content)
+    assert org_tree.communes[0].name in cells
+    assert org_tree.communes[1].name not in cells
+    assert "Ngày hội 10/10" in " ".join(cells)
+    # A large export is built by Celery from the stored filters: the same
+    # restriction.
+    settings.REPORTS_EXPORT_ASYNC_FROM = 1
+    response = client.get(reverse("report_xlsx", args=[province.code]), query)
+    assert response.status_code == 302
+    job = export_job_run(job_id=ExportJob.objects.get().pk)
+    assert job.status == "done", job.error
+    with job.file.open("rb") as f:
+        cells = _xlsx_codes(f.read())
+    assert org_tree.communes[0].name in cells
+    assert org_tree.communes[1].name not in cells
