@@ -6,9 +6,11 @@ campaign on the home page and follows it to the campaign's board."""
 from datetime import date, timedelta
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 from hocvuso.accounts.models import PrivacyNotice, User
 from hocvuso.accounts.services import consent_give
+from hocvuso.campaigns import views
 from hocvuso.core.demo import DEMO_COMMUNE, DEMO_PASSWORD, DEMO_PROVINCE
 from hocvuso.orgunits.models import Assignment, Unit, UnitTarget
 from hocvuso.reports import maintained
@@ -25,12 +27,14 @@ def _no_horizontal_scroll(page) -> None:
     assert width <= PHONE["width"], f"{page.url} is {width}px wide"
 
 
-def _people(unit: Unit, n: int, completed: int, programme) -> list[User]:
+def _people(
+    unit: Unit, n: int, completed: int, programme, prefix: str = "td"
+) -> list[User]:
     notice = PrivacyNotice.objects.order_by("-pk").first()
     users = []
     for i in range(n):
         user = User.objects.create_user(
-            username=f"td_{unit.code}_{i}",
+            username=f"{prefix}_{unit.code}_{i}",
             password=DEMO_PASSWORD,
             full_name=f"Người học {i}",
             unit=unit,
@@ -44,7 +48,9 @@ def _people(unit: Unit, n: int, completed: int, programme) -> list[User]:
     return users
 
 
-def test_a_campaign_and_the_emulation_board_on_a_phone(live_server, phone, demo_site):
+def test_a_campaign_and_the_emulation_board_on_a_phone(
+    live_server, phone, demo_site, monkeypatch
+):
     base = live_server.url
     province = Unit.objects.get(code=DEMO_PROVINCE)
     own = Unit.objects.get(code=DEMO_COMMUNE)
@@ -114,6 +120,22 @@ def test_a_campaign_and_the_emulation_board_on_a_phone(live_server, phone, demo_
     assert page.get_by_text("Ngày hội toàn dân học tập số 10/10").is_visible()
     _no_horizontal_scroll(page)
     screenshot(page, "campaign-board-360")
+
+    # A campaign runs today: the open board follows the day by itself (here
+    # every second instead of every minute, and past the minute's cache).
+    monkeypatch.setattr(views, "LIVE_REFRESH_SECONDS", 1)
+    page.reload()
+    _people(second, 5, 5, programme, prefix="muon")  # now 8 of 20: 40 %
+    maintained.backfill()
+    cache.clear()
+    page.locator("#board-ranking tbody tr").first.locator("th").filter(
+        has_text=second.name
+    ).wait_for()
+    assert page.locator("#board-ranking tbody tr td.rank").all_inner_texts() == [
+        "1",
+        "2",
+        "3",
+    ]
 
     # A learner of the commune: the campaign on the home page, then its board.
     page.goto(base + "/tai-khoan/login/")
