@@ -33,9 +33,9 @@ from .board import Entry, Standing, standing
 from .models import Campaign
 
 BOARD_SECONDS = 60
-_CODE = re.compile(r"[0-9A-Za-z-]{1,20}")
 # On a day a campaign runs, the page asks for the board again this often.
 LIVE_REFRESH_SECONDS = 60
+_CODE = re.compile(r"[0-9A-Za-z-]{1,20}")  # what a unit code can be
 
 
 # --- Campaigns ----------------------------------------------------------------
@@ -53,18 +53,6 @@ def campaigns_in_scope(*, scope: AdminScope) -> QuerySet[Campaign]:
 
 def campaign_in_scope_get(*, scope: AdminScope, pk: int) -> Campaign | None:
     return campaigns_in_scope(scope=scope).filter(pk=pk).first()
-
-
-def campaign_visible_get(*, scope: AdminScope, pk: int) -> Campaign | None:
-    """A campaign an admin may filter their report by: one they manage, or
-    one that takes in a unit of their subtree (a province's campaign on a
-    commune admin's report)."""
-    return (
-        Campaign.objects.filter(Q(scope.q("owner_unit")) | Q(scope.q("units")))
-        .filter(pk=pk)
-        .distinct()
-        .first()
-    )
 
 
 def unit_takes_part(*, path: str, campaign_paths: list[str] | tuple[str, ...]) -> bool:
@@ -101,12 +89,18 @@ def report_rows_in_campaign(
     """The report's rows of the units taking part, and their total."""
     codes = [r.code or r.direct_of for r in rows]
     paths = dict(Unit.objects.filter(code__in=codes).values_list("code", "path"))
-    kept = [
-        r
-        for r in rows
-        if (path := paths.get(r.code or r.direct_of)) is not None
-        and unit_takes_part(path=path, campaign_paths=campaign.unit_paths)
-    ]
+    kept = []
+    for r in rows:
+        path = paths.get(r.code or r.direct_of)
+        if path is None:
+            continue
+        if r.direct_of:
+            # Residents registered on the unit itself, on none of its
+            # children: in the campaign only if the unit itself is.
+            if any(path.startswith(p) for p in campaign.unit_paths):
+                kept.append(r)
+        elif unit_takes_part(path=path, campaign_paths=campaign.unit_paths):
+            kept.append(r)
     targets = [r.target for r in kept if r.target is not None]
     total = total_row(
         kept,
@@ -140,25 +134,9 @@ def campaign_unit_paths(*, campaign: Campaign) -> list[str]:
     return list(campaign.units.values_list("path", flat=True))
 
 
-def campaigns_active_for_unit(*, unit: Unit | None, today: date) -> list[Campaign]:
-    """The campaigns running today that take in `unit` (given to it or to
-    one of its ancestors): what the home page shows its learners."""
-    if unit is None:
-        return []
-    return list(
-        Campaign.objects.filter(
-            starts_on__lte=today,
-            ends_on__gte=today,
-            units__path__in=_prefixes(unit.path),
-        )
-        .distinct()
-        .order_by("ends_on", "pk")
-    )
-
-
 def campaigns_for_learner(*, user, today: date) -> list[Campaign]:
-    """The same for the signed-in learner's own unit, in one query (the home
-    page): a campaign given to their unit or to one of its ancestors."""
+    """The campaigns running today that take in the signed-in learner (given
+    to their unit or to one of its ancestors): the home page's, one query."""
     if not user.is_authenticated or user.unit_id is None:
         return []
     under = Unit.objects.filter(
@@ -248,11 +226,6 @@ class Board:
     target: int = 0
     ready: bool = True  # the maintained figures cover every learner
     generated_at: datetime = field(default_factory=timezone.now)
-
-    @property
-    def entries(self) -> list[Entry]:
-        s = self.standing
-        return [p.entry for p in s.ranked] + s.small + s.no_target
 
 
 def board_entries(

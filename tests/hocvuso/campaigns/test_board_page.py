@@ -16,7 +16,7 @@ from hocvuso.campaigns.models import Campaign
 from hocvuso.core.collation import vietnamese_sort_key
 from hocvuso.orgunits.models import UnitTarget
 
-from courses.models import ProgrammeCompletion
+from courses.models import ProgrammeCompletion, ProgrammePage
 
 from .conftest import assign, figures_up, learners_add, province_make, target_set
 
@@ -274,3 +274,34 @@ def test_the_board_costs_a_fixed_number_of_queries(
         client.get(reverse("campaign_board"))
     with django_assert_max_num_queries(4):  # then from the cache
         client.get(reverse("campaign_board"))
+
+
+def test_a_campaigns_programme_is_the_one_ranked(client, programme, build_catalog):
+    communes = _populate(programme, {"Xã An": (30, 10, 20), "Xã Bình": (30, 12, 20)})
+    other = ProgrammePage(
+        title="Chương trình khác",
+        slug="chuong-trinh-khac",
+        audience=programme.audience,
+        summary="Khác.",
+    )
+    programme.get_parent().add_child(instance=other)
+    other.save_revision().publish()
+    province = next(iter(communes.values())).get_parent()
+    default = client.get(reverse("campaign_board")).content.decode()
+    assert "Chương trình thi đua" in default  # the one with targets
+    campaign = _campaign(province, list(communes.values()), programme=other)
+    html = client.get(
+        reverse("campaign_board"), {"campaign": campaign.pk}
+    ).content.decode()
+    assert "Chương trình khác" in html
+    # No target is set for it: every commune is listed apart, none ranked.
+    assert _codes(html, "board-no-target") == set(communes)
+    assert 'id="board-ranking"' not in html
+
+
+def test_the_board_in_english(client, programme):
+    _populate(programme, FIXTURES["ties"])
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("campaign_board")).content.decode()
+    assert "Emulation board" in html and "How the ranking works" in html
+    assert "Bảng thi đua" not in html.split("<footer", 1)[0]

@@ -56,16 +56,20 @@ def test_the_report_restricted_to_a_campaign(client, org_tree, programme):
     assign(province, programme)
     for commune, n in zip(org_tree.communes[:3], (4, 6, 8), strict=True):
         learners_add(commune, learners=n, completed=n // 2, programme=programme)
+    # Two residents of the province who gave no commune: not in the campaign.
+    learners_add(province, learners=2, completed=0, programme=programme)
     figures_up()
     chosen = org_tree.communes[:2]
     campaign = _campaign(org_tree, chosen, days=(-400, 10))
     client.force_login(org_tree.admins["province0"])
     url = reverse("report_unit", args=[province.code])
+    assert 'data-code="direct"' in client.get(url).content.decode()
     page = client.get(url, {"campaign": campaign.pk}).content.decode()
     assert "Chiến dịch: Ngày hội 10/10" in page
     assert f'data-code="{chosen[0].code}"' in page
     assert f'data-code="{chosen[1].code}"' in page
     assert f'data-code="{org_tree.communes[2].code}"' not in page
+    assert 'data-code="direct"' not in page
     # The total is the campaign's units' (4 + 6 learners, and the tree's team
     # leader and learner in a village of the first), not the province's 20.
     total = page.split('data-code="total"', 1)[1].split("</tr>", 1)[0]
