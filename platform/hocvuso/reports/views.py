@@ -1,3 +1,4 @@
+from dataclasses import replace as dataclass_replace
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -431,6 +432,9 @@ def snapshot_create(request, code):
     unit, form, filters = _filtered(request, code)
     if filters is None:
         raise Http404(_("Bộ lọc không hợp lệ."))
+    # The quarter's figures on file are the whole unit's, whatever campaign
+    # the page was showing.
+    filters = dataclass_replace(filters, campaign=None)
     quarter = request.POST.get("quarter", "")[:20]
     try:
         snapshot = report_snapshot_create(

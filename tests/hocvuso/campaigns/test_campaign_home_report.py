@@ -169,3 +169,22 @@ def test_the_exports_keep_the_campaigns_units_only(
         cells = _xlsx_codes(f.read())
     assert org_tree.communes[0].name in cells
     assert org_tree.communes[1].name not in cells
+
+
+def test_a_quarter_frozen_from_a_campaigns_page_is_the_whole_units(
+    client, org_tree, programme
+):
+    from hocvuso.reports.models import ReportSnapshot
+    from hocvuso.reports.periods import quarter_last_ended
+
+    province = org_tree.provinces[0]
+    campaign = _campaign(org_tree, org_tree.communes[:1])
+    client.force_login(org_tree.admins["province0"])
+    url = reverse("report_snapshot_create", args=[province.code])
+    quarter = quarter_last_ended(timezone.localdate())
+    client.post(f"{url}?campaign={campaign.pk}", {"quarter": quarter})
+    snapshot = ReportSnapshot.objects.get()
+    assert snapshot.quarter == quarter
+    assert "Ngày hội 10/10" not in str(snapshot.filters)
+    communes = [row for _name, rows in snapshot.levels[1:2] for row in rows]
+    assert len(communes) == 3  # every commune of the province, not the campaign's
