@@ -157,3 +157,11 @@ def test_a_commune_admin_cannot_take_in_another_communes_village(client, org_tre
     assert response.status_code == 400
     assert "Đơn vị tham gia không hợp lệ." in response.content.decode()
     assert not Campaign.objects.exists()
+
+
+@pytest.mark.parametrize("pk", ["0", "9223372036854775808", "9" * 40])
+def test_an_impossible_campaign_id_is_a_404(client, org_tree, pk):
+    client.force_login(org_tree.admins["province0"])
+    client.raise_request_exception = False
+    assert client.get(f"/quan-tri/chien-dich/{pk}/").status_code == 404
+    assert client.post(f"/quan-tri/chien-dich/{pk}/", {}).status_code == 404
