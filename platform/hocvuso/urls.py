@@ -11,6 +11,7 @@ from hocvuso.accounts import import_urls
 from hocvuso.accounts import urls as account_urls
 from hocvuso.accounts import views as account_views
 from hocvuso.api import api
+from hocvuso.campaigns import urls as campaign_urls
 from hocvuso.core import views as core_views
 from hocvuso.core.page_state import page_state
 from hocvuso.orgunits import urls as orgunit_urls
@@ -43,8 +44,10 @@ urlpatterns = [
     path("quan-tri/bao-cao/", include(report_urls)),
     path("quan-tri/", include(privacy_urls.admin_urlpatterns)),
     path("quan-tri/", include(training_urls.admin_urlpatterns)),
+    path("quan-tri/", include(campaign_urls.admin_urlpatterns)),
     path("quan-tri/", include(orgunit_urls)),
     path("diem-danh/", include(training_urls.learner_urlpatterns)),
+    path("bang-thi-dua/", include(campaign_urls.board_urlpatterns)),
 ]
 
 if settings.DJANGO_ADMIN_ENABLED:

@@ -22,6 +22,7 @@ from django.urls.resolvers import RegexPattern
 from django.utils import timezone
 from hocvuso.accounts.models import ImportJob, User
 from hocvuso.accounts.services import consent_give
+from hocvuso.campaigns.models import Campaign
 from hocvuso.orgunits.models import AdminRole, AdminRoleKind, Assignment, Unit
 from hocvuso.orgunits.services import team_create
 from hocvuso.privacy.services import erasure_request
@@ -342,7 +343,26 @@ def _training_classes(w: World) -> list[tuple[dict, Unit]]:
     ]
 
 
+def _campaigns(w: World) -> list[tuple[dict, Unit]]:
+    """A campaign organised by each unit: its admins, and those above, manage it."""
+    today = timezone.localdate()
+    out = []
+    for unit in w.units:
+        campaign = Campaign.objects.create(
+            name="Chiến dịch ma trận",
+            starts_on=today,
+            ends_on=today + timedelta(days=10),
+            owner_unit=unit,
+        )
+        campaign.units.set([unit])
+        out.append(({"pk": campaign.pk}, unit))
+    return out
+
+
 BY_NAME: dict[str, Callable[[World], list]] = {
+    "campaign_add": _unit_codes,
+    "campaign_edit": _campaigns,
+    "campaign_board_unit": lambda w: [({"code": p.code}, p) for p in w.tree.provinces],
     "privacy_request_erase": _fresh_erasure_requests,
     "team_detail": lambda w: _team_pks(w, "team_id"),
     "team_person_add": lambda w: _team_pks(w, "team_id"),
@@ -765,6 +785,13 @@ RULES: dict[str, Rule] = {
     **_names("report_export_job", "report_export_download", rule=Rule(_export_owner)),
     # ---- training classes (hocvuso/training): the class's unit decides; an
     # empty hand-marking form answers with its message, nothing is written.
+    # ---- campaigns and the emulation board (hocvuso/campaigns): the board is
+    # public; a campaign is managed in its organising unit's subtree.
+    "campaign_board": PUBLIC,
+    "campaign_board_unit": PUBLIC,
+    "campaign_list": UNIT_ADMIN,
+    "campaign_add": Rule(_class_organiser),
+    "campaign_edit": SCOPED,
     "training_class_list": UNIT_ADMIN,
     "training_class_add": Rule(_class_organiser),
     **_names(

@@ -27,6 +27,8 @@ from courses.models import (
 from courses.selectors import media_unwatched_list
 from courses.services import enrolment_create, lesson_complete
 from hocvuso.accounts.models import LearnerType, User
+from hocvuso.campaigns.models import Campaign
+from hocvuso.campaigns.services import campaign_create
 from hocvuso.orgunits.models import Assignment, Team, TeamKind, TeamRole, Unit
 from hocvuso.orgunits.services import (
     assignment_create,
@@ -44,6 +46,7 @@ TEAM_PROGRAMME = "to-cong-nghe-so-cong-dong"
 CITIZEN_PROGRAMME = "nguoi-dan"
 CERTIFICATE_TOPIC = 2  # in the citizens' programme: hocvien finishes it
 HALF_WAY_TOPIC = 1  # thanhvien is half-way through it
+DEMO_CAMPAIGN = "Tháng hành động “Bình dân học vụ số”"
 
 
 @dataclass(frozen=True)
@@ -219,6 +222,26 @@ def demo_story_seed(*, villages: list[Unit]) -> SeedCounts:
     ]:
         _count(counts, not unit.targets.filter(programme=programme).exists())
         unit_target_set(unit=unit, programme=programme, learners=learners)
+
+    # A month of action across the province, running from a week before the
+    # first seed: on the home page of the province's learners and the board.
+    campaign = Campaign.objects.filter(name=DEMO_CAMPAIGN, owner_unit=province)
+    _count(counts, not campaign.exists())
+    if not campaign.exists():
+        today = timezone.localdate()
+        campaign_create(
+            created_by=User.objects.get(username="quantritinh"),
+            owner_unit=province,
+            name=DEMO_CAMPAIGN,
+            starts_on=today - timedelta(days=7),
+            ends_on=today + timedelta(days=23),
+            units=[province],
+            programme=citizen_programme,
+            goal_completions=5000,
+            goals="Mỗi thôn, tổ dân phố một buổi hướng dẫn người dân học trên điện "
+            "thoại; mỗi xã, phường có Tổ công nghệ số cộng đồng hoàn thành chương "
+            "trình.",
+        )
 
     # Progress: each member at their own point of the first course.
     for user, _role, done in people:

@@ -1,3 +1,4 @@
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
@@ -26,6 +27,7 @@ class HomePage(
     def get_context(self, request, *args, **kwargs):
         from courses.models import CatalogPage
         from courses.selectors import catalog_get, continue_learning_get
+        from hocvuso.campaigns.selectors import campaigns_for_learner
 
         context = super().get_context(request, *args, **kwargs)
         catalog_page = CatalogPage.objects.live().child_of(self).first()
@@ -36,4 +38,7 @@ class HomePage(
             else None
         )
         context["continue_progress"] = continue_learning_get(user=request.user)
+        context["campaigns"] = campaigns_for_learner(
+            user=request.user, today=timezone.localdate()
+        )
         return context

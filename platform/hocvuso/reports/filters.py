@@ -17,6 +17,18 @@ from .selectors import subject_choices, subject_get
 AUDIENCES = [("", _("Tất cả"))] + list(LearnerType.choices)
 
 
+@dataclass(frozen=True)
+class CampaignChoice:
+    """A campaign the report can be restricted to (hocvuso/campaigns): its
+    dates become the period, its units (each with its subtree) the rows."""
+
+    pk: int
+    name: str
+    starts_on: date
+    ends_on: date
+    unit_paths: tuple[str, ...]
+
+
 class ReportFilterForm(forms.Form):
     subject = forms.ChoiceField(label=_("Chương trình / khóa học"))
     quarter = forms.CharField(
@@ -37,15 +49,34 @@ class ReportFilterForm(forms.Form):
     audience = forms.ChoiceField(
         label=_("Đối tượng"), choices=AUDIENCES, required=False
     )
+    campaign = forms.ChoiceField(
+        label=_("Chiến dịch"),
+        required=False,
+        help_text=_("Chọn chiến dịch: thời gian và đơn vị theo chiến dịch."),
+        error_messages={
+            "invalid_choice": _("Không tìm thấy chiến dịch trong phạm vi của bạn.")
+        },
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, campaigns: list[CampaignChoice] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["subject"].choices = subject_choices()
+        self._campaigns = {str(c.pk): c for c in campaigns}
+        self.fields["campaign"].choices = [("", _("— Không —"))] + [
+            (str(c.pk), c.name) for c in campaigns
+        ]
+        if not campaigns:
+            self.fields["campaign"].widget = forms.HiddenInput()
 
     def clean(self):
         data = super().clean()
+        data["campaign_choice"] = self._campaigns.get(data.get("campaign") or "")
         try:
-            if data.get("quarter"):
+            if data["campaign_choice"] is not None:
+                # The campaign's own dates, whatever else was typed.
+                choice = data["campaign_choice"]
+                data["period"] = dates_period(choice.starts_on, choice.ends_on)
+            elif data.get("quarter"):
                 data["period"] = quarter_parse(data["quarter"])
             else:
                 data["period"] = dates_period(data.get("start"), data.get("end"))
@@ -59,6 +90,7 @@ class Filters:
     subject: Subject
     period: Period
     audience: str
+    campaign: CampaignChoice | None = None
 
     def describe(self) -> list[tuple[str, str]]:
         """(label, value) lines written on pages and sheets."""
@@ -71,11 +103,14 @@ class Filters:
             period = str(_("Toàn bộ thời gian"))
         audience = dict(AUDIENCES).get(self.audience, "")
         kind = _("Chương trình") if self.subject.kind == "programme" else _("Khóa học")
-        return [
+        lines = [
             (str(kind), self.subject.title),
             (str(_("Thời gian")), period),
             (str(_("Đối tượng")), str(audience)),
         ]
+        if self.campaign is not None:
+            lines.append((str(_("Chiến dịch")), self.campaign.name))
+        return lines
 
     def as_data(self) -> dict[str, str]:
         """The filters as the form's own fields, to keep with a background
@@ -87,6 +122,7 @@ class Filters:
             "start": "" if p.quarter or not p.start else p.start.isoformat(),
             "end": "" if p.quarter or not p.end else p.last_day.isoformat(),
             "audience": self.audience,
+            "campaign": str(self.campaign.pk) if self.campaign else "",
         }
 
 
@@ -94,22 +130,32 @@ def _fmt(day: date | None) -> str:
     return day.strftime("%d/%m/%Y") if day else ""
 
 
-def filters_from_request(request) -> tuple[ReportFilterForm, Filters | None]:
+def filters_from_request(
+    request, *, campaigns: list[CampaignChoice] = ()
+) -> tuple[ReportFilterForm, Filters | None]:
     data = request.GET.copy()
-    form = ReportFilterForm(data or None)
+    form = ReportFilterForm(data or None, campaigns=campaigns)
     # The default view's links carry only their own keys (format, page,
-    # status…): with none of the filters given, the default applies.
-    if not any(key in data for key in ReportFilterForm.base_fields):
+    # status…): with none of the filters given, the default applies (a link
+    # from a campaign's page gives the campaign only).
+    if not any(
+        key in data for key in ReportFilterForm.base_fields if key != "campaign"
+    ):
         choices = form.fields["subject"].choices
         if not choices:
             return form, None
-        form = ReportFilterForm({"subject": choices[0][0], "audience": ""})
+        default = {"subject": choices[0][0], "audience": ""}
+        if "campaign" in data:
+            default["campaign"] = data["campaign"]
+        form = ReportFilterForm(default, campaigns=campaigns)
     return form, _filters(form)
 
 
-def filters_from_data(data: dict) -> Filters | None:
+def filters_from_data(
+    data: dict, *, campaigns: list[CampaignChoice] = ()
+) -> Filters | None:
     """`Filters.as_data()` back into filters, validated as a request's are."""
-    return _filters(ReportFilterForm(data))
+    return _filters(ReportFilterForm(data, campaigns=campaigns))
 
 
 def _filters(form: ReportFilterForm) -> Filters | None:
@@ -123,4 +169,5 @@ def _filters(form: ReportFilterForm) -> Filters | None:
         subject=subject,
         period=form.cleaned_data["period"],
         audience=form.cleaned_data.get("audience") or "",
+        campaign=form.cleaned_data.get("campaign_choice"),
     )

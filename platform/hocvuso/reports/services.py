@@ -15,6 +15,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from hocvuso.campaigns.selectors import (
+    campaign_choices_for_scope,
+    report_levels_in_campaign,
+    report_rows_in_campaign,
+)
 from hocvuso.orgunits.models import Unit
 from hocvuso.orgunits.selectors import AdminScope, admin_scope_get
 from hocvuso.privacy.services import learner_list_access_record
@@ -235,7 +240,11 @@ def _export_checked(job: ExportJob) -> tuple[AdminScope, Filters]:
         raise ExportError(
             gettext_noop("Đơn vị này không còn thuộc phạm vi quản lý của bạn.")
         )
-    filters = filters_from_data(job.filters)
+    # A campaign the requester may no longer see makes the filters invalid.
+    campaigns = (
+        campaign_choices_for_scope(scope=scope) if job.filters.get("campaign") else []
+    )
+    filters = filters_from_data(job.filters, campaigns=campaigns)
     if filters is None:
         raise ExportError(
             gettext_noop(
@@ -298,6 +307,10 @@ def _build_report_xlsx(*, job, scope, filters: Filters, path: Path) -> str:
     ):
         levels.append(level)
         _export_progress(job, done=len(levels))
+    if filters.campaign is not None:
+        levels = report_levels_in_campaign(
+            levels=levels, campaign=filters.campaign, unit=unit
+        )
     exports.report_workbook(
         title=f"{_('Báo cáo hoàn thành')} — {unit.name}",
         filters=filters.describe(),
@@ -320,6 +333,10 @@ def _build_report_csv(*, job, scope, filters: Filters, path: Path) -> str:
         period=filters.period,
         audience=filters.audience,
     )
+    if filters.campaign is not None:
+        report.rows, report.total = report_rows_in_campaign(
+            rows=report.rows, campaign=filters.campaign, unit=job.unit
+        )
     _write_csv(
         path,
         exports.report_csv(

@@ -1,3 +1,4 @@
+from dataclasses import replace as dataclass_replace
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -17,6 +18,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from hocvuso.campaigns.selectors import (
+    campaign_choices_for_scope,
+    report_levels_in_campaign,
+    report_rows_in_campaign,
+)
 from hocvuso.core.export_writer import text_exportable
 from hocvuso.core.numbers import BIGINT_MAX
 from hocvuso.orgunits.decorators import unit_admin_required
@@ -75,8 +81,26 @@ def report_home(request):
 
 def _filtered(request, code):
     unit = _unit_or_404(request, code)
-    form, filters = filters_from_request(request)
+    campaigns = campaign_choices_for_scope(scope=request.scope)
+    form, filters = filters_from_request(request, campaigns=campaigns)
     return unit, form, filters
+
+
+def _report(request, unit, filters):
+    """The report's rows and total, restricted to a campaign's units when
+    the filters name one."""
+    report = completion_report_rows(
+        scope=request.scope,
+        unit=unit,
+        subject=filters.subject,
+        period=filters.period,
+        audience=filters.audience,
+    )
+    if filters.campaign is not None:
+        report.rows, report.total = report_rows_in_campaign(
+            rows=report.rows, campaign=filters.campaign, unit=unit
+        )
+    return report
 
 
 def _query(request, **extra) -> str:
@@ -145,13 +169,7 @@ def report_page(request, code):
         "ancestry": _ancestry(request, unit),
     }
     if filters is not None:
-        report = completion_report_rows(
-            scope=request.scope,
-            unit=unit,
-            subject=filters.subject,
-            period=filters.period,
-            audience=filters.audience,
-        )
+        report = _report(request, unit, filters)
         sort = request.GET.get("sort", "name")
         sort = sort if sort in SORT_KEYS else "name"
         descending = request.GET.get("desc") == "1"
@@ -257,6 +275,10 @@ def report_export_xlsx(request, code):
         period=filters.period,
         audience=filters.audience,
     )
+    if filters.campaign is not None:
+        levels = report_levels_in_campaign(
+            levels=levels, campaign=filters.campaign, unit=unit
+        )
     content = exports.report_xlsx(
         title=f"{_('Báo cáo hoàn thành')} — {unit.name}",
         filters=filters.describe(),
@@ -279,13 +301,7 @@ def report_export_csv(request, code):
         raise Http404(_("Bộ lọc không hợp lệ."))
     if job := _in_background(request, unit, filters, ExportKind.REPORT_CSV):
         return job
-    report = completion_report_rows(
-        scope=request.scope,
-        unit=unit,
-        subject=filters.subject,
-        period=filters.period,
-        audience=filters.audience,
-    )
+    report = _report(request, unit, filters)
     with_target = report.total.target is not None or any(
         r.target is not None for r in report.rows
     )
@@ -416,6 +432,9 @@ def snapshot_create(request, code):
     unit, form, filters = _filtered(request, code)
     if filters is None:
         raise Http404(_("Bộ lọc không hợp lệ."))
+    # The quarter's figures on file are the whole unit's, whatever campaign
+    # the page was showing.
+    filters = dataclass_replace(filters, campaign=None)
     quarter = request.POST.get("quarter", "")[:20]
     try:
         snapshot = report_snapshot_create(

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "hocvuso.reports",
     "hocvuso.privacy",
     "hocvuso.training",
+    "hocvuso.campaigns",
     "courses",
     "quizzes",
     "certificates",

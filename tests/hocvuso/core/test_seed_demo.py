@@ -187,3 +187,16 @@ def test_the_demo_tells_every_user_group_story(seeded):
 def test_the_demo_report_reads_maintained_figures_equal_to_the_raw_rows(seeded):
     """Issue 23: the story's progress is counted by the maintained figures."""
     call_command("reports_check")  # raises CommandError on any difference
+
+
+def test_the_demos_campaign_is_on_a_learners_home_page_and_the_board(seeded, client):
+    """Issue 21 parts 4–5: the month of action runs across the province."""
+    client.force_login(User.objects.get(username="hocvien"))
+    home = client.get("/").content.decode()
+    assert "Tháng hành động “Bình dân học vụ số”" in home
+    client.logout()
+    board = client.get("/bang-thi-dua/").content.decode()
+    assert "Tháng hành động “Bình dân học vụ số”" in board
+    # Ranked by the citizens' programme: Cẩm Thành has a target of 40.
+    commune = Unit.objects.get(code=DEMO_COMMUNE)
+    assert f'<tr data-code="{commune.code}"><td class="num rank">1</td>' in board
