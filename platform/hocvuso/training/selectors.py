@@ -30,6 +30,7 @@ def classes_open_list(*, at: datetime) -> list[TrainingClass]:
     """Classes taking check-ins at `at` (a handful on a training day)."""
     return list(
         TrainingClass.objects.filter(
+            cancelled_at__isnull=True,
             starts_at__lte=at + checkin.OPENS_BEFORE,
             ends_at__gte=at - checkin.CLOSES_AFTER,
         ).order_by("starts_at")
