@@ -6,26 +6,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('training', '0001_initial'),
+        ("training", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='trainingclass',
-            name='cancel_reason',
-            field=models.CharField(blank=True, max_length=300, verbose_name='lý do hủy'),
+            model_name="trainingclass",
+            name="cancel_reason",
+            field=models.CharField(
+                blank=True, max_length=300, verbose_name="lý do hủy"
+            ),
         ),
         migrations.AddField(
-            model_name='trainingclass',
-            name='cancelled_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='thời điểm hủy'),
+            model_name="trainingclass",
+            name="cancelled_at",
+            field=models.DateTimeField(
+                blank=True, null=True, verbose_name="thời điểm hủy"
+            ),
         ),
         migrations.AddField(
-            model_name='trainingclass',
-            name='cancelled_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="trainingclass",
+            name="cancelled_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
     ]
