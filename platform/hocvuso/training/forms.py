@@ -9,6 +9,7 @@ from hocvuso.core.form_fields import TextField
 from hocvuso.core.text import PLACE_MAX, place_name_clean
 
 from .models import ClassKind
+from .services import FIELDS_ALWAYS_EDITABLE
 
 MAX_CAPACITY = 100_000
 MAX_CHOSEN = 500
@@ -117,10 +118,6 @@ class TrainingClassForm(forms.Form):
         required=False,
     )
 
-    # What an edit may still change once the class has started (the rest is
-    # the attendance's record: services.FIELDS_ALWAYS_EDITABLE).
-    EDITABLE_WHEN_STARTED = ("title", "trainer", "capacity")
-
     def __init__(
         self,
         *args,
@@ -139,7 +136,7 @@ class TrainingClassForm(forms.Form):
         self._others_invited = others_invited
         if started:
             for name, field in self.fields.items():
-                if name not in self.EDITABLE_WHEN_STARTED:
+                if name not in FIELDS_ALWAYS_EDITABLE:
                     field.disabled = True
                     field.required = False
         self.fields["what"].choices = (

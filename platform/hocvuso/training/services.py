@@ -1,10 +1,12 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from courses.models import CoursePage, ProgrammePage
@@ -43,6 +45,18 @@ def invitees_from_units(*, units: Iterable[Unit]) -> set[int]:
     return user_ids
 
 
+def _site_language(build):
+    """The SMS texts are in the site's language (Vietnamese), whatever the
+    admin who caused them chose for their own pages: as certificates do."""
+
+    @wraps(build)
+    def wrapper(*args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return build(*args, **kwargs)
+
+    return wrapper
+
+
 def _when(value: datetime) -> str:
     return timezone.localtime(value).strftime("%H:%M %d/%m/%Y")
 
@@ -51,6 +65,7 @@ def _where(training_class: TrainingClass) -> str:
     return training_class.place or training_class.conference_link
 
 
+@_site_language
 def _notice_text(training_class: TrainingClass) -> str:
     return _(
         "Bình dân học vụ số: mời bạn dự lớp “%(title)s” lúc %(when)s tại "
@@ -62,6 +77,7 @@ def _notice_text(training_class: TrainingClass) -> str:
     }
 
 
+@_site_language
 def _summons_text(training_class: TrainingClass) -> str:
     return _(
         "Bình dân học vụ số: nhắc bạn dự lớp “%(title)s” lúc %(when)s tại %(where)s."
@@ -72,6 +88,7 @@ def _summons_text(training_class: TrainingClass) -> str:
     }
 
 
+@_site_language
 def _change_text(training_class: TrainingClass) -> str:
     return _(
         "Bình dân học vụ số: lớp “%(title)s” đổi lịch, nay học lúc %(when)s tại "
@@ -83,6 +100,7 @@ def _change_text(training_class: TrainingClass) -> str:
     }
 
 
+@_site_language
 def _cancel_text(training_class: TrainingClass) -> str:
     return _(
         "Bình dân học vụ số: lớp “%(title)s” lúc %(when)s đã bị hủy. Lý do: %(reason)s"
@@ -90,6 +108,17 @@ def _cancel_text(training_class: TrainingClass) -> str:
         "title": training_class.title,
         "when": _when(training_class.starts_at),
         "reason": training_class.cancel_reason,
+    }
+
+
+@_site_language
+def _withdrawn_text(training_class: TrainingClass) -> str:
+    return _(
+        "Bình dân học vụ số: lớp “%(title)s” lúc %(when)s đã thay đổi danh sách "
+        "mời, bạn không còn trong danh sách. Xin lỗi vì sự bất tiện."
+    ) % {
+        "title": training_class.title,
+        "when": _when(training_class.starts_at),
     }
 
 
@@ -190,13 +219,12 @@ def _validate(
     chosen_user_ids: set[int],
     unit: Unit,
     now: datetime,
-    check_future: bool = True,
 ) -> None:
     if (course is None) == (programme is None):
         raise TrainingError(_("Hãy chọn một khóa học hoặc một chương trình."))
     if ends_at <= starts_at:
         raise TrainingError(_("Giờ kết thúc phải sau giờ bắt đầu."))
-    if check_future and starts_at <= now:
+    if starts_at <= now:
         raise TrainingError(_("Giờ bắt đầu phải ở tương lai."))
     if not invited_units and not chosen_user_ids:
         raise TrainingError(_("Hãy mời ít nhất một đơn vị hoặc một người."))
@@ -260,7 +288,7 @@ def training_class_update(
     """Edits a class that is not cancelled. Before it starts: anything, with
     the create's rules; the invitees are told of a new date, time, place or
     link by one SMS, new invitees get the invitation and people no longer
-    invited lose their invitation. Once it has started only the title, the
+    invited are told so. Once it has started only the title, the
     trainer and the capacity change (TrainingError for anything else).
 
     The row is locked first, so two identical edits at once (a double tap)
@@ -326,6 +354,8 @@ def training_class_update(
         new_invitees = invitees_from_units(units=invited_units) | kept_chosen | chosen
         added, removed = new_invitees - old_invitees, old_invitees - new_invitees
         current.invited_units.set(invited_units)
+        if removed:  # told before their invitation goes
+            _sms_invitees(current, _withdrawn_text(current), user_ids=removed)
         Invitation.objects.filter(training_class=current, user_id__in=removed).delete()
         Invitation.objects.bulk_create(
             [Invitation(training_class=current, user_id=pk) for pk in added]

@@ -193,6 +193,8 @@ def test_a_new_village_invites_its_members_and_a_dropped_one_loses_them(
     assert newcomer.pk in invited and members[2].pk not in invited  # village 1's
     [text] = [m.text for m in sms.outbox if m.to == newcomer.phone]
     assert "mời bạn dự lớp" in text
+    [text] = [m.text for m in sms.outbox if m.to == members[2].phone]
+    assert "bạn không còn trong danh sách" in text
     assert not [m for m in sms.outbox if m.to == members[0].phone]
 
 
@@ -392,3 +394,18 @@ def test_another_communes_or_provinces_class_is_404(client, org_tree, future_cla
     client.force_login(org_tree.admins["province0"])
     url = reverse("training_class_edit", args=[future_class.pk])
     assert client.get(url).status_code == 200
+
+
+def test_an_admin_reading_in_english_gets_english_pages_and_vietnamese_sms(
+    admin_client, future_class, django_capture_on_commit_callbacks
+):
+    admin_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = admin_client.get(
+        reverse("training_class_detail", args=[future_class.pk])
+    ).content.decode()
+    assert "Edit the class" in page and "Cancel the class" in page
+    response = _edit(
+        admin_client, future_class, django_capture_on_commit_callbacks, place="Chỗ mới"
+    )
+    assert "SMS about the change sent to 3 invitees." in response.content.decode()
+    assert all("đổi lịch" in m.text for m in sms.outbox) and sms.outbox
