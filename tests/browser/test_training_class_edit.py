@@ -66,6 +66,9 @@ def test_commune_admin_moves_then_cancels_a_class(live_server, phone, demo_site)
     page.get_by_text("Lý do: Giảng viên bận đột xuất").wait_for()
     assert page.get_by_role("link", name="Mở mã QR điểm danh").count() == 0
     assert page.get_by_role("link", name="Sửa lớp").count() == 0
+    # No hand marking either: the list stays as it was.
+    assert page.get_by_role("button", name="Có mặt", exact=True).count() == 0
+    assert page.get_by_role("button", name="Đánh dấu có mặt").count() == 0
     _no_horizontal_scroll(page)
     screenshot(page, "training-cancelled-360")
     page.goto(base + "/quan-tri/lop-hoc/")
