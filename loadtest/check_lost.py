@@ -17,8 +17,21 @@ sys.path[:0] = [str(REPO), str(REPO / "platform")]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hocvuso.settings.production")
 django.setup()
 
+from hocvuso.training.models import Attendance  # noqa: E402
+
 from loadtest.loadkit.lost import lost_writes  # noqa: E402
 from quizzes.models import Answer, Attempt, AttemptStatus  # noqa: E402
+
+
+def present_users(class_id: int | None) -> set[int]:
+    """Who the class's attendance list holds (the check-in scenario)."""
+    if not class_id:
+        return set()
+    return set(
+        Attendance.objects.filter(training_class_id=class_id).values_list(
+            "user_id", flat=True
+        )
+    )
 
 
 def main(out: Path) -> dict:
@@ -44,6 +57,8 @@ def main(out: Path) -> dict:
         stored_answers=stored,
         acked_submits=set(run["acked_submits"]),
         finished_attempts=finished,
+        acked_checkins=set(run.get("acked_checkins", [])),
+        present_users=present_users(run.get("checkin_class")),
     )
     return {**asdict(result), "lost": result.lost}
 

@@ -13,6 +13,9 @@ concurrent users" means the same in every run.
   the page open and is finished by the server's overdue sweep.
 - LoginStorm: logs in with username and password once, at a moment spread
   over the storm window, and opens "Khóa học của tôi".
+- CheckinAttendee: an invited learner scans the training class's QR once,
+  at a moment spread over the arrival window (issue 21: 500 in two minutes);
+  one trainer's screen per process fetches the rotating QR every 10 s.
 - Ratio*: loadtest/ratio's closed-loop flows (a bare Django view, an
   anonymous lesson, a logged-in lesson view, autosaves), one per run.
 
@@ -35,9 +38,10 @@ import sys
 import time
 from itertools import count
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import gevent
+import gevent.event
 import psutil
 import simple_websocket
 from locust import FastHttpUser, constant, events, task
@@ -70,6 +74,7 @@ CPU_PIDS = [int(p) for p in os.environ.get("LOAD_CPU_PIDS", "").split()]
 CLASSES: dict[str, ClassStats] = {}
 ACKED_ANSWERS: dict[tuple[int, int], tuple[int, list[int]]] = {}
 ACKED_SUBMITS: set[int] = set()
+ACKED_CHECKINS: set[int] = set()  # user ids answered "Bạn có mặt"
 CPU = {"samples": []}
 TIMELINE: list[tuple[float, str, bool]] = []
 # One "view" of the ratio flows: a page, or a page and its personal state.
@@ -151,6 +156,8 @@ def _dump(environment, **kwargs):
                     [a, q, s, c] for (a, q), (s, c) in ACKED_ANSWERS.items()
                 ],
                 "acked_submits": sorted(ACKED_SUBMITS),
+                "acked_checkins": sorted(ACKED_CHECKINS),
+                "checkin_class": (PLAN.get("checkin_class") or {}).get("id"),
                 "timeline": TIMELINE,
                 "views": VIEWS.to_json(),
                 "stack_cpu_seconds": after[2] - before[2] if CPU_PIDS else None,
@@ -572,6 +579,116 @@ class ExamTaker(Learner):
             self._autosave()
         # The next answer, or the deadline if it comes first.
         self.pause = min(self.think(), max(0.0, self.deadline - time.time()))
+
+
+class CheckinAttendee(Learner):
+    """Issue 21: an invited learner in the room scans the class's QR once, at
+    a moment spread over the arrival window (the scenario's two minutes), and
+    expects "Bạn có mặt"; the QR is the one the trainer's screen shows at that
+    moment (`_trainer_screen`, one per Locust process, as qr.js asks for it
+    every QR_REFRESH seconds), so a token is never older than a real scan's."""
+
+    population = "checkin"
+    _index = _learner_indices()
+
+    def index(self) -> int:
+        return next(CheckinAttendee._index)
+
+    def on_start(self):
+        super().on_start()
+        _trainer_screen_start(self.host)
+        arrivals = PLAN["checkin_class"]
+        arrives_at = arrivals["run_start"] + self.rng.uniform(0, arrivals["window"])
+        self.pause = max(0.0, arrives_at - time.time())
+        self.done = False
+        self.arrive()
+
+    @task
+    def scan(self):
+        if self.done:
+            self.pause = 3600
+            return
+        self.done = True
+        self.pause = 3600
+        QR["ready"].wait(timeout=QR_WAIT_SECONDS)
+        if QR["path"] is None:
+            events.request.fire(
+                request_type="GET",
+                name="checkin:qr",
+                response_time=0,
+                response_length=0,
+                exception=RuntimeError("the trainer's screen has no QR"),
+                context={},
+            )
+            return
+        with self.client.get(
+            QR["path"],
+            headers=self.headers,
+            name="checkin:qr",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 200 or CHECKIN_DONE not in (response.text or ""):
+                response.failure(f"{response.status_code} {checkin_refusal(response)}")
+            else:
+                ACKED_CHECKINS.add(self.learner["user_id"])
+
+
+# The page a check-in answers with (training/checkin_done.html).
+CHECKIN_DONE = "Bạn có mặt ở lớp"
+QR_WAIT_SECONDS = 20
+QR: dict = {"path": None, "ready": gevent.event.Event(), "screen": None}
+_REFUSAL = re.compile(r'<p class="error" role="alert">([^<]*)</p>')
+
+
+def checkin_refusal(response) -> str:
+    """The refusal's message (checkin_refused.html), or where it redirected."""
+    found = _REFUSAL.search(response.text or "")
+    if found:
+        return found.group(1)[:120]
+    return response.headers.get("location", "") if response.headers else ""
+
+
+def qr_path(url: str) -> str:
+    """The path and query of the URL the QR encodes (absolute, for the
+    phone's camera): the load test sends it to its own host."""
+    parts = urlsplit(url)
+    return f"{parts.path}?{parts.query}" if parts.query else parts.path
+
+
+def _trainer_screen_start(host: str) -> None:
+    if QR["screen"] is None:
+        QR["screen"] = gevent.spawn(_trainer_screen, host)
+
+
+def _trainer_screen(host: str) -> None:
+    """The trainer's QR page (training/static/training/qr.js): the state
+    endpoint, as the trainer, every `refresh` seconds; its URL is the QR."""
+    from locust.contrib.fasthttp import FastHttpSession
+
+    info = PLAN["checkin_class"]
+    trainer = info["trainer"]
+    session = FastHttpSession(base_url=host, request_event=events.request, user=None)
+    headers = {
+        "Cookie": f"{PLAN['session_cookie']}={trainer['session']}; "
+        f"{PLAN['csrf_cookie']}={trainer['csrf']}",
+        "X-Forwarded-For": "10.255.255.254",
+    }
+    while True:
+        with session.get(
+            info["state_url"],
+            headers=headers,
+            name="trainer:qr-state",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            try:
+                QR["path"] = qr_path(response.json()["url"])
+            except Exception:  # not the JSON the trainer's page reads
+                response.failure(f"{response.status_code} {(response.text or '')[:80]}")
+            else:
+                QR["ready"].set()
+        gevent.sleep(info["refresh"])
 
 
 class LoginStorm(Learner):

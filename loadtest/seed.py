@@ -31,6 +31,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hocvuso.settings.production")
 os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"
 django.setup()
 
+from allauth.mfa.models import Authenticator  # noqa: E402
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret  # noqa: E402
+from allauth.mfa.utils import is_mfa_enabled  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
@@ -38,10 +41,14 @@ from django.contrib.sessions.backends.cached_db import KEY_PREFIX, SessionStore 
 from django.contrib.sessions.models import Session  # noqa: E402
 from django.core.cache import caches  # noqa: E402
 from django.templatetags.static import static  # noqa: E402
+from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django.utils.crypto import get_random_string  # noqa: E402
 from hocvuso.accounts.models import Consent, User  # noqa: E402
 from hocvuso.core.demo import demo_privacy_notice_seed, demo_site_seed  # noqa: E402
+from hocvuso.orgunits.models import AdminRole, AdminRoleKind, Unit, UnitLevel  # noqa: E402
+from hocvuso.training.checkin import QR_REFRESH  # noqa: E402
+from hocvuso.training.models import Attendance, Invitation, TrainingClass  # noqa: E402
 
 from courses.demo import course_definitions_load, demo_catalog_seed  # noqa: E402
 from courses.models import (  # noqa: E402
@@ -67,8 +74,21 @@ VIDEO_TITLE = "Video thử tải (60 giây)"
 VIDEO_SECONDS = 60
 # Username prefix per population: the populations never share a learner, so
 # a browser never passes a test and no certificate is rendered mid-run.
-PREFIX = {"browsers": "ltb", "viewers": "ltv", "takers": "lte", "storm": "ltl"}
-PHONE = {"browsers": 5, "viewers": 6, "takers": 7, "storm": 8}
+PREFIX = {
+    "browsers": "ltb",
+    "viewers": "ltv",
+    "takers": "lte",
+    "storm": "ltl",
+    "checkin": "ltc",
+}
+PHONE = {"browsers": 5, "viewers": 6, "takers": 7, "storm": 8, "checkin": 4}
+# The check-in scenario's class, its organiser and its trainer.
+CHECKIN_TITLE = "Lớp thử tải điểm danh"
+CHECKIN_PROVINCE = ("LT", "Tỉnh thử tải")
+CHECKIN_COMMUNE = ("LT001", "Xã thử tải")
+CHECKIN_TRAINER = "ltc_giangvien"
+# Arrivals end this long before Locust stops, so every scan is answered.
+CHECKIN_MARGIN = 15
 # Locust starts this long after the plan is written.
 LOCUST_START_ALLOWANCE = 3
 
@@ -212,6 +232,96 @@ def consents_seed(users: list[User]) -> None:
     )
 
 
+def checkin_units() -> Unit:
+    """The load test's own province and commune (codes no real unit has)."""
+    province = Unit.objects.filter(code=CHECKIN_PROVINCE[0]).first()
+    if province is None:
+        province = Unit.add_root(
+            code=CHECKIN_PROVINCE[0],
+            name=CHECKIN_PROVINCE[1],
+            level=UnitLevel.PROVINCE,
+            kind="tỉnh",
+        )
+    commune = Unit.objects.filter(code=CHECKIN_COMMUNE[0]).first()
+    if commune is None:
+        commune = province.add_child(
+            code=CHECKIN_COMMUNE[0],
+            name=CHECKIN_COMMUNE[1],
+            level=UnitLevel.COMMUNE,
+            kind="xã",
+        )
+    return commune
+
+
+def checkin_trainer_seed(commune: Unit, password_hash: str) -> User:
+    """The commune admin who shows the QR: a second factor is set up (the
+    admin pages ask for one), the session is written like the learners'."""
+    trainer, _created = User.objects.get_or_create(
+        username=CHECKIN_TRAINER,
+        defaults={
+            "full_name": "Giảng viên thử tải",
+            "password": password_hash,
+            "unit": commune,
+        },
+    )
+    AdminRole.objects.get_or_create(
+        user=trainer, role=AdminRoleKind.COMMUNE_ADMIN, unit=commune
+    )
+    if not is_mfa_enabled(trainer, [Authenticator.Type.TOTP]):
+        TOTP.activate(trainer, generate_totp_secret())
+    return trainer
+
+
+def checkin_class_seed(*, users: list[User], commune: Unit, trainer: User):
+    """One class with every load learner invited and no one present yet. The
+    SMS rounds are marked sent: the summons task must not text 500 load
+    accounts. The times are set by `checkin_arm` just before the run."""
+    now = timezone.now()
+    training_class = TrainingClass.objects.filter(
+        title=CHECKIN_TITLE, unit=commune
+    ).first()
+    if training_class is None:
+        training_class = TrainingClass.objects.create(
+            title=CHECKIN_TITLE,
+            course=CoursePage.objects.live().order_by("topic_number").first(),
+            kind="in_person",
+            place="Hội trường thử tải",
+            starts_at=now + timedelta(days=1),
+            ends_at=now + timedelta(days=1, hours=2),
+            trainer=trainer.full_name,
+            capacity=100_000,
+            unit=commune,
+            created_by=trainer,
+            notice_sent_at=now,
+            summons_sent_at=now,
+        )
+    training_class.invited_units.set([commune])
+    Invitation.objects.bulk_create(
+        [Invitation(training_class=training_class, user=u) for u in users],
+        batch_size=2000,
+        ignore_conflicts=True,
+    )
+    Attendance.objects.filter(training_class=training_class).delete()
+    TrainingClass.objects.filter(pk=training_class.pk).update(
+        cancelled_at=None, notice_sent_at=now, summons_sent_at=now
+    )
+    return training_class
+
+
+def checkin_arm(class_id: int, run_start: float) -> None:
+    """The class starts as the run does (nobody late) and takes check-ins
+    for two hours."""
+    starts = datetime.fromtimestamp(run_start, tz=UTC)
+    TrainingClass.objects.filter(pk=class_id).update(
+        starts_at=starts, ends_at=starts + timedelta(hours=2)
+    )
+
+
+def checkin_window(duration: float) -> float:
+    """Arrivals spread over the run, less a margin for the last answers."""
+    return max(1.0, duration - min(CHECKIN_MARGIN, duration / 4))
+
+
 def exam_arm(quiz: QuizPage, deadline_epoch: float) -> None:
     """The server's deadline is the common deadline: the test closes then,
     and its time limit is longer than any run, so deadline = closes_at."""
@@ -255,13 +365,39 @@ def arm(plan_path: Path, duration: float) -> None:
     }
     # The storm: every learner logs in once, at a moment spread over this.
     plan["login"] = {"window": min(300.0, duration / 2)}
+    if plan.get("checkin_class"):
+        plan["checkin_class"]["run_start"] = run_start
+        plan["checkin_class"]["window"] = checkin_window(duration)
+        checkin_arm(plan["checkin_class"]["id"], run_start)
     exam_arm(QuizPage.objects.get(pk=plan["quiz"]["id"]), plan["exam"]["deadline"])
     plan_path.write_text(json.dumps(plan))
 
 
+def checkin_plan(users: list[User], password_hash: str, plan: dict) -> list[dict]:
+    """The check-in scenario's learners (sessions ready) and, in
+    plan["checkin_class"], the class and its trainer's session."""
+    plan["checkin_class"] = None
+    if not users:
+        return []
+    commune = checkin_units()
+    trainer = checkin_trainer_seed(commune, password_hash)
+    training_class = checkin_class_seed(users=users, commune=commune, trainer=trainer)
+    keys = sessions_seed([*users, trainer])
+    plan["checkin_class"] = {
+        "id": training_class.pk,
+        "state_url": reverse("training_class_qr_state", args=[training_class.pk]),
+        "refresh": QR_REFRESH,
+        "trainer": {"session": keys[trainer.pk], "csrf": get_random_string(32)},
+    }
+    return [
+        {"user_id": u.pk, "session": keys[u.pk], "csrf": get_random_string(32)}
+        for u in users
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    for name in ("browsers", "viewers", "takers", "storm"):
+    for name in ("browsers", "viewers", "takers", "storm", "checkin"):
         parser.add_argument(f"--{name}", type=int, default=0)
     parser.add_argument("--duration", type=float, required=True)
     parser.add_argument("--out", type=Path, required=True)
@@ -315,7 +451,7 @@ def main() -> None:
             "exam": [static("quizzes/quiz.css"), static("quizzes/quiz.js")],
         },
     }
-    for kind in ("browsers", "viewers", "takers", "storm"):
+    for kind in ("browsers", "viewers", "takers", "storm", "checkin"):
         count = getattr(args, kind)
         users = learners_seed(kind, count, password_hash)
         ids = [u.pk for u in users]
@@ -323,6 +459,9 @@ def main() -> None:
         consents_seed(users)
         if kind == "storm":
             plan[kind] = [{"username": u.username} for u in users]
+            continue
+        if kind == "checkin":
+            plan[kind] = checkin_plan(users, password_hash, plan)
             continue
         enrol(users, courses if kind == "browsers" else [video_course])
         keys = sessions_seed(users)

@@ -25,12 +25,17 @@ def fetch(request: urllib.request.Request) -> int:
 
 def requests_for(plan: dict, base: str) -> list[urllib.request.Request]:
     learner = next(
-        (plan[k][0] for k in ("browsers", "takers", "viewers") if plan.get(k)), None
+        (
+            plan[k][0]
+            for k in ("browsers", "takers", "viewers", "checkin")
+            if plan.get(k)
+        ),
+        None,
     )
     headers = (
         {"Cookie": f"{plan['session_cookie']}={learner['session']}"} if learner else {}
     )
-    urls = ["/", "/tai-khoan/login/"]
+    urls = ["/", "/tai-khoan/login/", "/diem-danh/"]
     for course in plan["courses"]:
         urls += [course["url"], course["lessons"][0]["url"]]
     return [urllib.request.Request(base + url, headers=headers) for url in urls]

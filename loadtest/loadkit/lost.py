@@ -5,7 +5,9 @@ client keeps, per (attempt, question), the highest sequence number it had
 acknowledged. It is kept when the stored answer has that sequence number and
 those choices, or a newer sequence number (the learner changed the answer
 again and the newer save won). A submit is acknowledged when the server
-answered 200; it is kept when the attempt is finished.
+answered 200; it is kept when the attempt is finished. A check-in is
+acknowledged when the QR's page answered 200 "you are present"; it is kept
+when the class's attendance list holds that learner.
 """
 
 from dataclasses import dataclass
@@ -20,10 +22,12 @@ class LostWrites:
     answers_lost: int
     submits_checked: int
     submits_lost: int
+    checkins_checked: int = 0
+    checkins_lost: int = 0
 
     @property
     def lost(self) -> int:
-        return self.answers_lost + self.submits_lost
+        return self.answers_lost + self.submits_lost + self.checkins_lost
 
 
 def answer_kept(acked: Saved, stored: Saved | None) -> bool:
@@ -42,6 +46,8 @@ def lost_writes(
     stored_answers: dict[AnswerKey, Saved],
     acked_submits: set[int],
     finished_attempts: set[int],
+    acked_checkins: set[int] = frozenset(),
+    present_users: set[int] = frozenset(),
 ) -> LostWrites:
     answers_lost = sum(
         not answer_kept(saved, stored_answers.get(key))
@@ -52,4 +58,6 @@ def lost_writes(
         answers_lost=answers_lost,
         submits_checked=len(acked_submits),
         submits_lost=len(acked_submits - finished_attempts),
+        checkins_checked=len(acked_checkins),
+        checkins_lost=len(set(acked_checkins) - set(present_users)),
     )

@@ -47,6 +47,12 @@ def merge_runs(runs: list[dict]) -> dict:
         "classes": merge_classes([run["classes"] for run in runs]),
         "acked_answers": [[a, q, s, c] for (a, q), (s, c) in sorted(answers.items())],
         "acked_submits": sorted({a for run in runs for a in run["acked_submits"]}),
+        "acked_checkins": sorted(
+            {u for run in runs for u in run.get("acked_checkins", [])}
+        ),
+        "checkin_class": next(
+            (run["checkin_class"] for run in runs if run.get("checkin_class")), None
+        ),
         "timeline": sorted(
             (entry for run in runs for entry in run.get("timeline", [])),
             key=lambda entry: entry[0],

@@ -397,6 +397,8 @@ for _name in (
     BY_NAME[_name] = _unit_codes
 for _name in (
     "training_class_detail",
+    "training_class_edit",
+    "training_class_cancel",
     "training_class_mark",
     "training_class_qr",
     "training_class_qr_png",
@@ -794,8 +796,11 @@ RULES: dict[str, Rule] = {
     "campaign_edit": SCOPED,
     "training_class_list": UNIT_ADMIN,
     "training_class_add": Rule(_class_organiser),
+    # Edit and cancel: the filled-in form on GET, nothing changed.
     **_names(
         "training_class_detail",
+        "training_class_edit",
+        "training_class_cancel",
         "training_class_mark",
         "training_class_qr",
         "training_class_qr_png",

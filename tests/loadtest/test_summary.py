@@ -52,7 +52,8 @@ def test_a_healthy_run_passes_every_gate():
         {
             "page": _stats([100.0] * 1000),
             "state": _stats([40.0] * 1000),
-            "autosave": _stats([50.0] * 2000),
+            "autosave": _stats([50.0] * 1500),
+            "checkin": _stats([60.0] * 500),
         }
     )
     assert summary["requests"] == 4000

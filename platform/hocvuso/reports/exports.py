@@ -149,6 +149,54 @@ def report_workbook(
     return wb
 
 
+TRAINING_HEADERS = [
+    "Mã đơn vị",
+    "Đơn vị",
+    "Số lớp tập huấn",
+    "Được mời",
+    "Có mặt (trong số được mời)",
+    "Vắng",
+    "Không có trong danh sách mời",
+]
+TRAINING_NOTE = (
+    "Lớp tập huấn đã diễn ra trong quý về khóa học / chương trình này (không tính "
+    "lớp đã hủy), có người của đơn vị được mời hoặc có mặt; mỗi người tính theo "
+    "nơi sinh sống."
+)
+
+
+def training_line(figures: dict) -> list:
+    return [
+        figures["code"],
+        figures["name"],
+        figures["classes"],
+        figures["invited"],
+        figures["present"],
+        figures["absent"],
+        figures["walk_ins"],
+    ]
+
+
+def training_sheet_add(
+    wb: Workbook, *, title: str, generated_at, training: dict
+) -> None:
+    """The snapshot's training figures as one more sheet: the unit's total
+    first, then each unit below it."""
+    lines = _header_lines(title, [("Ghi chú", TRAINING_NOTE)], generated_at)
+    ws = xlsx_sheet(
+        wb,
+        title="Lớp tập huấn",
+        widths=_widths(TRAINING_HEADERS),
+        header_row=len(lines) + 1,
+    )
+    for line in lines:
+        xlsx_append(ws, line)
+    xlsx_append(ws, TRAINING_HEADERS, bold=True, wrap=True)
+    xlsx_append(ws, training_line(training["total"]), bold=True)
+    for row in training["rows"]:
+        xlsx_append(ws, training_line(row))
+
+
 def report_csv(
     *,
     rows: list[Row],

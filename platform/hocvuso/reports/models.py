@@ -25,6 +25,10 @@ class ReportSnapshot(models.Model):
     audience = models.CharField(_("đối tượng"), max_length=20, blank=True)
     filters = models.JSONField(default=list)  # [[label, value], …] as shown
     levels = models.JSONField(default=list)  # [[level name, [row, …]], …]
+    # The quarter's training days (training.selectors.quarter_training_figures):
+    # {"rows": [figures per unit below], "total": figures}; {} on snapshots
+    # frozen before they were kept.
+    training = models.JSONField(default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -23,6 +23,7 @@ from hocvuso.campaigns.selectors import (
 from hocvuso.orgunits.models import Unit
 from hocvuso.orgunits.selectors import AdminScope, admin_scope_get
 from hocvuso.privacy.services import learner_list_access_record
+from hocvuso.training.selectors import quarter_training_figures
 
 from . import exports
 from .figures import Figures, Row
@@ -113,6 +114,13 @@ def report_snapshot_create(
     )
     if levels is None:
         raise SnapshotError(_("Đơn vị không thuộc phạm vi quản lý của bạn."))
+    training = quarter_training_figures(
+        unit=unit,
+        course_ids=frozen.subject.course_ids,
+        start=period.start,
+        end=period.end,
+        audience=frozen.audience,
+    )
     now = timezone.now()
     with transaction.atomic():
         in_force = (
@@ -147,6 +155,7 @@ def report_snapshot_create(
                     levels=[
                         [name, [_row_json(r) for r in rows]] for name, rows in levels
                     ],
+                    training=training,
                     created_by=user,
                     created_at=now,
                 )

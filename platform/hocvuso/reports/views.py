@@ -23,7 +23,7 @@ from hocvuso.campaigns.selectors import (
     report_levels_in_campaign,
     report_rows_in_campaign,
 )
-from hocvuso.core.export_writer import text_exportable
+from hocvuso.core.export_writer import text_exportable, xlsx_bytes
 from hocvuso.core.numbers import BIGINT_MAX
 from hocvuso.orgunits.decorators import unit_admin_required
 from hocvuso.orgunits.models import Unit
@@ -496,8 +496,9 @@ def snapshot_detail(request, pk):
 def snapshot_xlsx(request, pk):
     snapshot = _snapshot_or_404(request, pk)
     levels = _snapshot_levels(snapshot)
-    content = exports.report_xlsx(
-        title=f"{_('Chốt số liệu quý')} {snapshot.quarter} — {snapshot.unit.name}",
+    title = f"{_('Chốt số liệu quý')} {snapshot.quarter} — {snapshot.unit.name}"
+    wb = exports.report_workbook(
+        title=title,
         filters=[tuple(f) for f in snapshot.filters]
         + [(_("Người chốt"), str(snapshot.created_by))],
         generated_at=snapshot.created_at,
@@ -505,6 +506,14 @@ def snapshot_xlsx(request, pk):
         with_target=_with_target(levels),
         kind=snapshot.subject_key.partition(":")[0],
     )
+    if snapshot.training:
+        exports.training_sheet_add(
+            wb,
+            title=title,
+            generated_at=snapshot.created_at,
+            training=snapshot.training,
+        )
+    content = xlsx_bytes(wb)
     response = HttpResponse(content, content_type=XLSX)
     name = f"chot-{slugify(snapshot.unit.code)}-{snapshot.quarter}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -9,6 +9,7 @@ from hocvuso.core.form_fields import TextField
 from hocvuso.core.text import PLACE_MAX, place_name_clean
 
 from .models import ClassKind
+from .services import FIELDS_ALWAYS_EDITABLE
 
 MAX_CAPACITY = 100_000
 MAX_CHOSEN = 500
@@ -117,8 +118,27 @@ class TrainingClassForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, courses, programmes, units, people_lookup, **kwargs):
+    def __init__(
+        self,
+        *args,
+        courses,
+        programmes,
+        units,
+        people_lookup,
+        started: bool = False,
+        others_invited: bool = False,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        # An edit: people chosen one by one are already invited, so the list
+        # may go without units; a started class keeps its times and list.
+        self._started = started
+        self._others_invited = others_invited
+        if started:
+            for name, field in self.fields.items():
+                if name not in FIELDS_ALWAYS_EDITABLE:
+                    field.disabled = True
+                    field.required = False
         self.fields["what"].choices = (
             [("", _("— Chọn —"))]
             + [
@@ -209,7 +229,9 @@ class TrainingClassForm(forms.Form):
             if ends_at <= starts_at:
                 self.add_error("ends_at", _("Giờ kết thúc phải sau giờ bắt đầu."))
             now = timezone.now()
-            if starts_at <= now:
+            if self._started:
+                pass  # times are disabled: the class's own, already past
+            elif starts_at <= now:
                 self.add_error("starts_at", _("Giờ bắt đầu phải ở tương lai."))
             elif starts_at.year > now.year + LATEST_YEARS_AHEAD:
                 self.add_error(
@@ -217,7 +239,12 @@ class TrainingClassForm(forms.Form):
                     _("Chỉ lên lịch lớp trong vòng %(n)d năm tới.")
                     % {"n": LATEST_YEARS_AHEAD},
                 )
-        if not data["invited_units"] and not data.get("phones"):
+        if (
+            not data["invited_units"]
+            and not data.get("phones")
+            and not self._others_invited
+            and not self._started
+        ):
             self.add_error("units", _("Hãy mời ít nhất một đơn vị hoặc một người."))
         return data
 
@@ -236,4 +263,32 @@ class CodeForm(forms.Form):
         value = "".join(self.cleaned_data["code"].split())
         if not (value.isascii() and value.isdigit() and len(value) == 6):
             raise ValidationError(_("Mã điểm danh gồm 6 chữ số."))
+        return value
+
+
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+class CancelForm(forms.Form):
+    reason = TextField(
+        multiline=True,
+        label=_("Lý do hủy (gửi kèm tin nhắn cho người được mời)"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 300}),
+        error_messages={
+            "required": _("Hãy ghi lý do hủy lớp."),
+            "max_length": _("Lý do hủy dài tối đa %(limit_value)d ký tự."),
+        },
+    )
+
+    def clean_reason(self) -> str:
+        # One line: it goes out in an SMS.
+        value = " ".join(self.cleaned_data["reason"].split())
+        if not value:
+            raise ValidationError(_("Hãy ghi lý do hủy lớp."))
+        if any(char in _BIDI_CONTROLS for char in value):
+            # They would turn the SMS's words around on the phone.
+            raise ValidationError(
+                _("Lý do hủy chứa ký tự điều khiển hướng chữ không được phép.")
+            )
         return value

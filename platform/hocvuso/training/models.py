@@ -55,6 +55,18 @@ class TrainingClass(models.Model):
     # Claimed by one UPDATE … WHERE … IS NULL: each SMS round goes out once.
     notice_sent_at = models.DateTimeField(null=True, blank=True)
     summons_sent_at = models.DateTimeField(null=True, blank=True)
+    # Cancelled: kept on the list as "Đã hủy", takes no check-in, and drops
+    # out of the quarter's training figures. Claimed like the SMS rounds, so
+    # the cancellation SMS goes out once.
+    cancelled_at = models.DateTimeField(_("thời điểm hủy"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    cancel_reason = models.CharField(_("lý do hủy"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("lớp tập huấn")
@@ -74,6 +86,10 @@ class TrainingClass(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
 
 class Invitation(models.Model):

@@ -1,5 +1,6 @@
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
@@ -30,6 +31,7 @@ def classes_open_list(*, at: datetime) -> list[TrainingClass]:
     """Classes taking check-ins at `at` (a handful on a training day)."""
     return list(
         TrainingClass.objects.filter(
+            cancelled_at__isnull=True,
             starts_at__lte=at + checkin.OPENS_BEFORE,
             ends_at__gte=at - checkin.CLOSES_AFTER,
         ).order_by("starts_at")
@@ -238,3 +240,89 @@ def person_classes_rows(*, user) -> list[list]:
             ]
         )
     return rows
+
+
+TRAINING_FIGURES = ("classes", "invited", "present", "absent", "walk_ins")
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def quarter_training_figures(
+    *, unit, course_ids: Iterable[int], start: date, end: date, audience: str = ""
+) -> dict:
+    """What the quarterly snapshot freezes of the training days: for the unit
+    and each unit directly below it, the classes held (started in [start,
+    end), local dates; cancelled ones left out) on the subject's courses —
+    a class on a programme counts for each of its courses — that invited
+    or saw someone of that unit, and that unit's people invited, present
+    among them, absent, and walk-ins. People count where they live now, as in
+    the class report; `audience` keeps one learner type. JSON-ready."""
+    course_ids = list(course_ids)
+    programme_ids = ProgrammeCourse.objects.filter(course_id__in=course_ids).values(
+        "programme_id"
+    )
+    class_ids = list(
+        TrainingClass.objects.filter(
+            Q(course_id__in=course_ids) | Q(programme_id__in=programme_ids),
+            cancelled_at__isnull=True,
+            starts_at__gte=_day_start(start),
+            starts_at__lt=_day_start(end),
+        ).values_list("pk", flat=True)
+    )
+    people = Q(user__unit__path__startswith=unit.path)
+    if audience:
+        people &= Q(user__learner_type=audience)
+    invitations = Invitation.objects.filter(
+        people, training_class_id__in=class_ids
+    ).values_list("training_class_id", "user_id", "user__unit__path")
+    attendances = Attendance.objects.filter(
+        people, training_class_id__in=class_ids
+    ).values_list("training_class_id", "user_id", "user__unit__path", "walk_in")
+    children = list(unit.get_children().order_by("name"))
+    rows = {c.path: _TrainingTally(code=c.code, name=c.name) for c in children}
+    total = _TrainingTally(code=unit.code, name=unit.name)
+    path_len = len(unit.path) + unit.steplen
+
+    def tallies(path: str) -> list["_TrainingTally"]:
+        child = rows.get(path[:path_len])
+        return [total, child] if child else [total]
+
+    present = set()
+    for class_id, user_id, path, walk_in in attendances:
+        present.add((class_id, user_id))
+        if walk_in:
+            for tally in tallies(path):
+                tally.walk_ins += 1
+                tally.class_ids.add(class_id)
+    for class_id, user_id, path in invitations:
+        for tally in tallies(path):
+            tally.invited += 1
+            tally.present += (class_id, user_id) in present
+            tally.class_ids.add(class_id)
+    return {
+        "rows": [rows[c.path].as_json() for c in children],
+        "total": total.as_json(),
+    }
+
+
+@dataclass
+class _TrainingTally:
+    code: str
+    name: str
+    invited: int = 0
+    present: int = 0
+    walk_ins: int = 0
+    class_ids: set = field(default_factory=set)
+
+    def as_json(self) -> dict:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "classes": len(self.class_ids),
+            "invited": self.invited,
+            "present": self.present,
+            "absent": self.invited - self.present,
+            "walk_ins": self.walk_ins,
+        }

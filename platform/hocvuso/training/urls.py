@@ -6,6 +6,8 @@ admin_urlpatterns = [
     path("lop-hoc/", views.class_list, name="training_class_list"),
     path("don-vi/<str:code>/lop-hoc/them/", views.class_add, name="training_class_add"),
     path("lop-hoc/<int:pk>/", views.class_detail, name="training_class_detail"),
+    path("lop-hoc/<int:pk>/sua/", views.class_edit, name="training_class_edit"),
+    path("lop-hoc/<int:pk>/huy/", views.class_cancel, name="training_class_cancel"),
     path("lop-hoc/<int:pk>/diem-danh/", views.class_mark, name="training_class_mark"),
     path("lop-hoc/<int:pk>/ma-qr/", views.class_qr, name="training_class_qr"),
     path(

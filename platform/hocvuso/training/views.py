@@ -20,7 +20,7 @@ from hocvuso.orgunits.models import Unit, UnitLevel
 from hocvuso.orgunits.selectors import unit_children_in_scope, unit_in_scope_get
 
 from . import checkin, exports
-from .forms import CodeForm, TrainingClassForm
+from .forms import CancelForm, CodeForm, TrainingClassForm
 from .models import CheckinMethod, TrainingClass
 from .selectors import (
     class_get,
@@ -39,8 +39,11 @@ from .services import (
     TrainingError,
     attendance_mark,
     attendance_unmark,
+    class_has_started,
     notice_is_late,
+    training_class_cancel,
     training_class_create,
+    training_class_update,
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -64,17 +67,41 @@ def class_list(request):
     return render(request, "training/class_list.html", {"classes": classes})
 
 
-def _class_form(request, unit: Unit, data=None) -> TrainingClassForm:
+def _class_form(
+    request, unit: Unit, data=None, *, editing: TrainingClass | None = None, **kwargs
+) -> TrainingClassForm:
     children = unit_children_in_scope(scope=request.scope, unit=unit).order_by("name")
+    courses = list(CoursePage.objects.live().order_by("topic_number"))
+    programmes = list(ProgrammePage.objects.live().order_by("title"))
+    # A class keeps its subject even if that page was unpublished since.
+    if editing is not None and editing.course and editing.course not in courses:
+        courses.append(editing.course)
+    if (
+        editing is not None
+        and editing.programme
+        and editing.programme not in programmes
+    ):
+        programmes.append(editing.programme)
     return TrainingClassForm(
         data,
-        courses=list(CoursePage.objects.live().order_by("topic_number")),
-        programmes=list(ProgrammePage.objects.live().order_by("title")),
+        courses=courses,
+        programmes=programmes,
         units=[unit, *children],
         people_lookup=lambda phone: person_in_scope_id(
             scope=request.scope, phone=phone
         ),
+        **kwargs,
     )
+
+
+def _capacity_warning(request, training_class: TrainingClass) -> None:
+    invited = class_invited_count(training_class=training_class)
+    if invited > training_class.capacity:
+        messages.warning(
+            request,
+            _("Số người được mời (%(n)d) nhiều hơn số chỗ (%(c)d).")
+            % {"n": invited, "c": training_class.capacity},
+        )
 
 
 @unit_admin_required
@@ -124,17 +151,128 @@ def class_add(request, code: str):
                         "trước ít nhất một tuần."
                     ),
                 )
-            if invited > training_class.capacity:
-                messages.warning(
-                    request,
-                    _("Số người được mời (%(n)d) nhiều hơn số chỗ (%(c)d).")
-                    % {"n": invited, "c": training_class.capacity},
-                )
+            _capacity_warning(request, training_class)
             return redirect("training_class_detail", pk=training_class.pk)
     return render(
         request,
         "training/class_add.html",
         {"unit": unit, "form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+def _form_initial(training_class: TrainingClass) -> dict:
+    subject = (
+        f"c{training_class.course_id}"
+        if training_class.course_id
+        else f"p{training_class.programme_id}"
+    )
+    return {
+        "title": training_class.title,
+        "what": subject,
+        "kind": training_class.kind,
+        "place": training_class.place,
+        "conference_link": training_class.conference_link,
+        "starts_at": timezone.localtime(training_class.starts_at),
+        "ends_at": timezone.localtime(training_class.ends_at),
+        "trainer": training_class.trainer,
+        "capacity": training_class.capacity,
+        "units": list(training_class.invited_units.values_list("code", flat=True)),
+        "phones": "",
+    }
+
+
+@unit_admin_required
+def class_edit(request, pk: int):
+    """The creation form again, filled in. Before the class: everything,
+    the invitees told of a new time or place by SMS; once it has started,
+    only the title, the trainer and the capacity (the rest is disabled)."""
+    training_class = _class_or_404(request, pk)
+    if training_class.is_cancelled:
+        messages.error(request, _("Lớp đã bị hủy, không sửa được nữa."))
+        return redirect("training_class_detail", pk=pk)
+    started = class_has_started(training_class, now=timezone.now())
+    form = _class_form(
+        request,
+        training_class.unit,
+        request.POST if request.method == "POST" else None,
+        editing=training_class,
+        initial=_form_initial(training_class),
+        started=started,
+        others_invited=class_invited_count(training_class=training_class) > 0,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            change = training_class_update(
+                training_class=training_class,
+                changed_by=request.user,
+                title=data["title"],
+                course=data["course"],
+                programme=data["programme"],
+                kind=data["kind"],
+                place=data["place"],
+                conference_link=data["conference_link"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                trainer=data["trainer"],
+                capacity=data["capacity"],
+                invited_units=data["invited_units"],
+                chosen_user_ids=data["phones"],
+            )
+        except TrainingError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Đã lưu thay đổi của lớp."))
+            if change.notified:
+                messages.success(
+                    request,
+                    _("Đã gửi tin nhắn báo đổi lịch đến %(n)d người được mời.")
+                    % {"n": change.notified},
+                )
+            if change.added or change.removed:
+                messages.success(
+                    request,
+                    _(
+                        "Danh sách mời: thêm %(added)d người (đã gửi tin nhắn mời), "
+                        "bỏ %(removed)d người."
+                    )
+                    % {"added": change.added, "removed": change.removed},
+                )
+            _capacity_warning(request, change.training_class)
+            return redirect("training_class_detail", pk=pk)
+    return render(
+        request,
+        "training/class_edit.html",
+        {"training_class": training_class, "form": form, "started": started},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@unit_admin_required
+def class_cancel(request, pk: int):
+    training_class = _class_or_404(request, pk)
+    form = CancelForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sent = training_class_cancel(
+                training_class=training_class,
+                cancelled_by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except TrainingError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("Đã hủy lớp “%(title)s”; tin nhắn báo hủy gửi đến %(n)d người.")
+                % {"title": training_class.title, "n": sent},
+            )
+            return redirect("training_class_detail", pk=pk)
+    return render(
+        request,
+        "training/class_cancel.html",
+        {"training_class": training_class, "form": form},
         status=400 if form.is_bound else 200,
     )
 
@@ -189,19 +327,26 @@ def class_mark(request, pk: int):
         attendance_unmark(training_class=training_class, user_id=user.pk)
         messages.success(request, _("Đã bỏ đánh dấu có mặt: %(n)s.") % {"n": user})
     else:
-        attendance_mark(
-            training_class=training_class,
-            user=user,
-            method=CheckinMethod.MANUAL,
-            marked_by=request.user,
-        )
-        messages.success(request, _("Đã đánh dấu có mặt: %(n)s.") % {"n": user})
+        try:
+            attendance_mark(
+                training_class=training_class,
+                user=user,
+                method=CheckinMethod.MANUAL,
+                marked_by=request.user,
+            )
+        except CheckinError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Đã đánh dấu có mặt: %(n)s.") % {"n": user})
     return redirect("training_class_detail", pk=pk)
 
 
 @unit_admin_required
 def class_qr(request, pk: int):
     training_class = _class_or_404(request, pk)
+    if training_class.is_cancelled:
+        messages.error(request, _("Lớp đã bị hủy, không điểm danh được."))
+        return redirect("training_class_detail", pk=pk)
     return render(
         request,
         "training/class_qr.html",
