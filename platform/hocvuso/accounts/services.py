@@ -171,6 +171,17 @@ def account_phone_claim(*, user: User, phone: str) -> bool:
     return had_password
 
 
+@transaction.atomic
+def account_identity_link(*, user: User, phone: str) -> bool:
+    """An identity provider vouched for `phone`, the number of `user`: the
+    same proof as a login by SMS code to it (account_phone_claim), and the
+    number is verified from now on. Returns whether a password was taken."""
+    took_password = account_phone_claim(user=user, phone=phone)
+    User.objects.filter(pk=user.pk, phone=phone).update(phone_verified=True)
+    user.phone_verified = True
+    return took_password
+
+
 def sms_code_guess_failed(*, user: User) -> None:
     """Count a wrong SMS code against the account's daily ceiling."""
     _day_count_add(day_counter_key(kind="code-guesses", value=str(user.pk)))
