@@ -10,8 +10,10 @@ they live, as after any sign-up. Never by name, never by e-mail, and never an
 unverified number: those are refused with a message on the login page.
 """
 
+from urllib.parse import urlsplit
+
 from allauth.core.exceptions import ImmediateHttpResponse
-from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter, get_adapter
 from allauth.socialaccount.models import SocialAccount
 from allauth.socialaccount.providers.base import AuthProcess
 from django.contrib import messages
@@ -52,13 +54,35 @@ def _site_hostname(request) -> str:
     return site.hostname if site is not None else ""
 
 
+def identity_provider_origins(request) -> list[str]:
+    """Where the sign-in buttons of this site lead: the origin of each
+    provider's server_url, and any its settings add under "form_action"
+    (an authorisation endpoint on another origin)."""
+    origins = []
+    for app in get_adapter(request).list_apps(request):
+        urls = [app.settings.get("server_url")]
+        extra = app.settings.get("form_action")
+        urls += extra if isinstance(extra, list) else []
+        for url in urls:
+            parts = urlsplit(url) if isinstance(url, str) else None
+            if parts and parts.scheme in ("https", "http") and parts.netloc:
+                origins.append(f"{parts.scheme}://{parts.netloc}")
+    return sorted(set(origins))
+
+
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def list_apps(self, request, provider=None, client_id=None):
-        apps = super().list_apps(request, provider=provider, client_id=client_id)
         if request is None:
-            return apps
-        hostname = _site_hostname(request)
-        return [app for app in apps if app_offered_on(app, hostname=hostname)]
+            return super().list_apps(request, provider=provider, client_id=client_id)
+        # Asked by the page (its buttons) and by its security policy: once.
+        memo = request.__dict__.setdefault("_identity_apps", {})
+        if (provider, client_id) not in memo:
+            apps = super().list_apps(request, provider=provider, client_id=client_id)
+            hostname = _site_hostname(request)
+            memo[provider, client_id] = [
+                app for app in apps if app_offered_on(app, hostname=hostname)
+            ]
+        return memo[provider, client_id]
 
     def pre_social_login(self, request, sociallogin) -> None:
         if sociallogin.state.get("process") != AuthProcess.LOGIN:

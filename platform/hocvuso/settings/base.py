@@ -498,7 +498,6 @@ SOCIALACCOUNT_PROVIDERS = {
 }
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_STORE_TOKENS = False
-SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
 
 # Two-factor authentication (allauth.mfa): an authenticator app (TOTP) with
 # recovery codes; required for every administrator before /quan-tri/ and /cms/

@@ -295,3 +295,128 @@ def test_a_provider_without_sites_is_offered_nowhere(client, idp, identity_app):
 
 def test_no_provider_no_button(client, privacy_notice):
     assert "Đăng nhập bằng" not in page_text(client.get(LOGIN))
+
+
+def test_the_login_page_may_send_its_form_on_to_the_provider(client, idp, identity_app):
+    # The button posts to us and we redirect to the provider: browsers hold
+    # that redirect to the page's form-action.
+    policy = client.get(LOGIN)["Content-Security-Policy"]
+    (form_action,) = [d for d in policy.split(";") if "form-action" in d]
+    assert idp.issuer in form_action.split()
+    identity_app.settings["sites"] = ["tinh-khac.example.vn"]
+    identity_app.save()
+    policy = client.get(LOGIN)["Content-Security-Policy"]
+    assert idp.issuer not in policy
+
+
+# ------------------------------------------------- adding a provider
+
+
+def _add(**options):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    arguments = {
+        "name": "VNeID",
+        "server_url": "https://sso.dinhdanh.example.vn",
+        "client_id": "hocvuso",
+        "site": ["quangngai.example.vn"],
+        **options,
+    }
+    call_command("identity_provider", "vneid", stdout=out, **arguments)
+    return out.getvalue()
+
+
+def test_a_province_adds_its_provider_with_one_command(monkeypatch, privacy_notice):
+    monkeypatch.setenv("OIDC_CLIENT_SECRET", "bi-mat-cua-tinh")
+    assert "Đã thêm VNeID (vneid)" in _add()
+    assert "Đã cập nhật" in _add(site=["quangngai.example.vn", "*"])
+    (app,) = SocialApp.objects.all()
+    assert app.secret == "bi-mat-cua-tinh"
+    assert app.settings == {
+        "server_url": "https://sso.dinhdanh.example.vn",
+        "sites": ["*", "quangngai.example.vn"],
+    }
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"server_url": "http://sso.example.vn"},  # no TLS
+        {"server_url": "javascript:alert(1)"},
+        {"name": "A" * 10_000},
+        {"name": "VNe\x00ID"},
+        {"site": ["quangngai.example.vn; form-action *"]},
+        {"site": ["=cmd|' /C calc'!A0"]},
+        {"client_id": "x" * 10_000},
+    ],
+)
+def test_a_bad_provider_is_refused_with_a_message(monkeypatch, db, options):
+    from django.core.management.base import CommandError
+
+    monkeypatch.setenv("OIDC_CLIENT_SECRET", "bi-mat")
+    with pytest.raises(CommandError):
+        _add(**options)
+    assert not SocialApp.objects.exists()
+
+
+def test_no_secret_no_provider(monkeypatch, db):
+    from django.core.management.base import CommandError
+
+    monkeypatch.delenv("OIDC_CLIENT_SECRET", raising=False)
+    with pytest.raises(CommandError, match="client secret"):
+        _add()
+
+
+def test_the_button_and_the_refusals_speak_english_when_chosen(
+    client, idp, identity_app, settings
+):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert f"Log in with {PROVIDER_NAME}" in page_text(client.get(LOGIN))
+    page = sign_in(client, idp, allow=False)
+    assert "Login cancelled" in page_text(page)
+
+
+def test_after_erasure_the_identity_no_longer_reaches_the_old_account(
+    client, idp, identity_app, make_learner
+):
+    from hocvuso.orgunits.selectors import admin_scope_get
+    from hocvuso.privacy.services import erasure_carry_out, erasure_request
+
+    owner = make_learner(phone=NUMBER)
+    sign_in(client, idp)
+    assert logged_in(client) == owner
+    admin = User.objects.create_superuser(username="quantri", password="Matkhau@2025")
+    erasure_carry_out(
+        actor=admin,
+        scope=admin_scope_get(user=admin),
+        request=erasure_request(user=owner),
+    )
+    assert not SocialAccount.objects.filter(user=owner).exists()
+    again = Client()
+    sign_in(again, idp)
+    assert logged_in(again).is_authenticated
+    assert logged_in(again) != owner
+
+
+def test_the_discovery_document_is_fetched_once_not_at_every_press(
+    client, idp, identity_app
+):
+    fetched = []
+    original = idp._discovery
+    idp._discovery = lambda *args: fetched.append(1) or original(*args)
+    for _ in range(3):
+        assert client.post(START).status_code == 302
+    assert len(fetched) == 1
+
+
+def test_the_login_page_reads_the_providers_once(client, identity_app):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(LOGIN).status_code == 200
+    reads = [q for q in queries if "socialaccount_socialapp" in q["sql"]]
+    assert len(reads) == 1

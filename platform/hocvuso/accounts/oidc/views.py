@@ -1,4 +1,6 @@
+import hashlib
 import hmac
+import json
 
 import jwt
 from allauth.account.internal.decorators import login_not_required
@@ -13,17 +15,35 @@ from allauth.socialaccount.providers.openid_connect.views import (
 from allauth.socialaccount.providers.openid_connect.views import (
     login as login,  # allauth's own: the nonce is added by the provider
 )
+from django.core.cache import cache
 from django.http import Http404, HttpRequest
 
 # Asymmetric only: with HS256 the provider's public key would be the secret.
 SIGNING_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256"]
 # Clock difference tolerated between the provider and us, in seconds.
 LEEWAY = 30
+# A provider's discovery document, kept this long: without it every press
+# of a sign-in button (anyone's, with a CSRF token) fetched it again.
+DISCOVERY_TTL = 3600
 
 
 class IdentityProviderAdapter(OpenIDConnectOAuth2Adapter):
     # The nonce the login sent, read back from its stashed state.
     expected_nonce: str | None = None
+
+    @property
+    def openid_config(self) -> dict:
+        if not hasattr(self, "_openid_config"):
+            provider = self.get_provider()
+            overrides = provider.app.settings.get("openid_configuration_overrides")
+            source = json.dumps([provider.server_url, overrides], sort_keys=True)
+            key = "oidc-discovery:" + hashlib.sha256(source.encode()).hexdigest()
+            config = cache.get(key)
+            if config is None:
+                config = OpenIDConnectOAuth2Adapter.openid_config.fget(self)
+                cache.set(key, config, DISCOVERY_TTL)
+            self._openid_config = config
+        return self._openid_config
 
     def complete_login(self, request: HttpRequest, app, token, **kwargs):
         if not kwargs["response"].get("id_token"):
