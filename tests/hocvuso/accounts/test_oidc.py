@@ -318,14 +318,18 @@ def _add(**options):
     from django.core.management import call_command
 
     out = StringIO()
-    arguments = {
+    options = {
         "name": "VNeID",
-        "server_url": "https://sso.dinhdanh.example.vn",
-        "client_id": "hocvuso",
+        "server-url": "https://sso.dinhdanh.example.vn",
+        "client-id": "hocvuso",
         "site": ["quangngai.example.vn"],
         **options,
     }
-    call_command("identity_provider", "vneid", stdout=out, **arguments)
+    argv = ["vneid"]
+    for option, value in options.items():
+        for one in value if isinstance(value, list) else [value]:
+            argv += [f"--{option}", one]
+    call_command("identity_provider", *argv, stdout=out)
     return out.getvalue()
 
 
@@ -344,13 +348,13 @@ def test_a_province_adds_its_provider_with_one_command(monkeypatch, privacy_noti
 @pytest.mark.parametrize(
     "options",
     [
-        {"server_url": "http://sso.example.vn"},  # no TLS
-        {"server_url": "javascript:alert(1)"},
+        {"server-url": "http://sso.example.vn"},  # no TLS
+        {"server-url": "javascript:alert(1)"},
         {"name": "A" * 10_000},
         {"name": "VNe\x00ID"},
         {"site": ["quangngai.example.vn; form-action *"]},
         {"site": ["=cmd|' /C calc'!A0"]},
-        {"client_id": "x" * 10_000},
+        {"client-id": "x" * 10_000},
     ],
 )
 def test_a_bad_provider_is_refused_with_a_message(monkeypatch, db, options):
