@@ -424,3 +424,15 @@ def test_the_login_page_reads_the_providers_once(client, identity_app):
         assert client.get(LOGIN).status_code == 200
     reads = [q for q in queries if "socialaccount_socialapp" in q["sql"]]
     assert len(reads) == 1
+
+
+def test_an_administrator_still_gives_the_second_factor(
+    client, idp, identity_app, make_learner
+):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    admin = make_learner(phone=NUMBER, is_superuser=True, is_staff=True)
+    TOTP.activate(admin, generate_totp_secret())
+    page = sign_in(client, idp)
+    assert page.redirect_chain[-1][0] == "/tai-khoan/2fa/authenticate/"
+    assert not logged_in(client).is_authenticated
