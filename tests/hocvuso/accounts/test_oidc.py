@@ -436,3 +436,31 @@ def test_an_administrator_still_gives_the_second_factor(
     page = sign_in(client, idp)
     assert page.redirect_chain[-1][0] == "/tai-khoan/2fa/authenticate/"
     assert not logged_in(client).is_authenticated
+
+
+def test_my_data_shows_the_linked_identity_and_what_the_provider_sent(
+    client, idp, identity_app, make_learner
+):
+    import json
+
+    owner = make_learner(phone=NUMBER)
+    idp.person["sub"] = "=cong-dan-001"  # a formula prefix, for the XLSX
+    sign_in(client, idp)
+    assert logged_in(client) == owner
+    download = client.get("/tai-khoan/du-lieu/tai/json/")
+    assert download.status_code == 200, download.status_code
+    (row,) = json.loads(download.content)["Tài khoản định danh đã liên kết"]
+    assert row["Nhà cung cấp"] == PROVIDER_ID
+    assert row["Mã định danh"] == "=cong-dan-001"
+    assert row["Họ và tên do nhà cung cấp gửi"] == "Trần Văn Định"
+    assert row["Số điện thoại do nhà cung cấp gửi"] == "0912 345 678"
+    xlsx = client.get("/tai-khoan/du-lieu/tai/xlsx/")
+    assert xlsx.status_code == 200
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(BytesIO(xlsx.content)).active
+    cells = [c for row in sheet.iter_rows() for c in row if c.value]
+    assert not [c for c in cells if c.data_type == "f"]  # no formula runs
+    assert any("cong-dan-001" in str(c.value) for c in cells)
