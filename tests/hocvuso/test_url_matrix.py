@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from allauth.socialaccount.models import SocialApp
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.files.base import ContentFile
@@ -190,6 +191,15 @@ def _world(tree, build_catalog, make_quiz, notice) -> World:
         "collection_restriction": collection_restriction,
         "moderated": moderated,
         "site": Site.objects.first(),
+        # An identity provider offered on every site; nothing here calls it.
+        "identity_app": SocialApp.objects.create(
+            provider="openid_connect",
+            provider_id="dinh-danh",
+            name="Định danh",
+            client_id="hocvuso",
+            secret="bi-mat",
+            settings={"server_url": "http://127.0.0.1:9", "sites": ["*"]},
+        ),
         "revision": course.latest_revision,
     }
     objects["group"] = task.groups.first()
@@ -492,6 +502,7 @@ TASK_PK_NAMES = {"edit_task", "disable_task", "enable_task"}
 
 # By argument name alone.
 BY_KWARG: dict[str, Callable[[World], Any]] = {
+    "provider_id": lambda w: w.objects["identity_app"].provider_id,
     "page_id": _pk("course"),
     "parent_page_id": _pk("course"),
     "page_to_move_id": _pk("lesson"),
@@ -736,6 +747,9 @@ DJANGO_ADMIN_MODELS = (
     "wagtailimages_image",
     "taggit_tag",
     "account_emailaddress",
+    "socialaccount_socialapp",
+    "socialaccount_socialaccount",
+    "socialaccount_socialtoken",
 )
 
 RULES: dict[str, Rule] = {
@@ -857,6 +871,29 @@ RULES: dict[str, Rule] = {
         "account_change_phone",
         "account_reauthenticate",
         rule=LOGGED_IN,
+    ),
+    # ---- identity providers (OpenID Connect): the page before leaving for
+    # the provider, the "cancelled" page and allauth's old addresses (301 to
+    # the new ones) are for anyone. The callback without a login under way
+    # and the error page answer 401 (allauth's refusal) to everyone; the
+    # sign-up form without a pending sign-up (our adapter never leaves one)
+    # sends to the login page. "Connect a provider" is not offered: a
+    # redirect to the profile.
+    **_names(
+        "openid_connect_login",
+        "socialaccount_login_cancelled",
+        "socialaccount_connections",
+        "tai-khoan/social/connections/",
+        "tai-khoan/social/login/cancelled/",
+        "tai-khoan/social/login/error/",
+        "tai-khoan/social/signup/",
+        rule=PUBLIC,
+    ),
+    **_names(
+        "openid_connect_callback",
+        "socialaccount_login_error",
+        "socialaccount_signup",
+        rule=CLOSED,
     ),
     # ---- allauth's two-factor pages: anyone's own account
     **_names(

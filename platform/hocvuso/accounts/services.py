@@ -1,9 +1,12 @@
 import logging
+import re
 import secrets
 from collections import Counter
 from datetime import datetime, timedelta
 from typing import IO
+from urllib.parse import urlsplit
 
+from allauth.socialaccount.models import SocialApp
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
@@ -169,6 +172,65 @@ def account_phone_claim(*, user: User, phone: str) -> bool:
     user.save(update_fields=["password", "must_change_password"])
     Consent.objects.filter(user=user).delete()
     return had_password
+
+
+@transaction.atomic
+def account_identity_link(*, user: User, phone: str) -> bool:
+    """An identity provider vouched for `phone`, the number of `user`: the
+    same proof as a login by SMS code to it (account_phone_claim), and the
+    number is verified from now on. Returns whether a password was taken."""
+    took_password = account_phone_claim(user=user, phone=phone)
+    User.objects.filter(pk=user.pk, phone=phone).update(phone_verified=True)
+    user.phone_verified = True
+    return took_password
+
+
+PROVIDER_ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]"}
+
+
+@transaction.atomic
+def identity_provider_save(
+    *,
+    provider_id: str,
+    name: str,
+    server_url: str,
+    client_id: str,
+    secret: str,
+    sites: list[str],
+) -> tuple[SocialApp, bool]:
+    """Add or change an identity provider (allauth's SocialApp for OpenID
+    Connect) and the sites (host names, "*" for all) that offer it.
+    Returns the app and whether it is new."""
+    errors = []
+    if not PROVIDER_ID_PATTERN.fullmatch(provider_id or ""):
+        errors.append(_("Mã nhà cung cấp chỉ gồm chữ thường không dấu, số và dấu -."))
+    if not name or len(name) > 40 or "\x00" in name:
+        errors.append(_("Tên nhà cung cấp cần từ 1 đến 40 ký tự."))
+    url = urlsplit(server_url or "")
+    if not url.netloc or not (
+        url.scheme == "https" or (url.scheme == "http" and url.hostname in LOCAL_HOSTS)
+    ):
+        errors.append(_("Địa chỉ nhà cung cấp phải bắt đầu bằng https://."))
+    if not client_id or len(client_id) > 191 or not secret or len(secret) > 191:
+        errors.append(_("Cần client ID và client secret (tối đa 191 ký tự)."))
+    if not sites or not all(
+        site == "*" or re.fullmatch(r"[a-z0-9.-]{1,253}", site) for site in sites
+    ):
+        errors.append(_("Tên miền không hợp lệ."))
+    if errors:
+        raise ValidationError(errors)
+    app = SocialApp.objects.filter(
+        provider="openid_connect", provider_id=provider_id
+    ).first()
+    created = app is None
+    app = app or SocialApp(provider="openid_connect", provider_id=provider_id)
+    app.name = name
+    app.client_id = client_id
+    app.secret = secret
+    app.settings = {**app.settings, "server_url": server_url, "sites": sorted(sites)}
+    app.save()
+    return app, created
 
 
 def sms_code_guess_failed(*, user: User) -> None:

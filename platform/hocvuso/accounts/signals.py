@@ -2,10 +2,18 @@ from allauth.account.signals import authentication_step_completed, password_chan
 from django.contrib import messages
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from .middleware import MUST_CHANGE_SESSION_KEY, PHONE_OWNER_COOKIE, PHONE_OWNER_SALT
 from .services import account_phone_claim
+
+# After a number was proven (an SMS code, or an identity provider that
+# verified it) on an account whose number never was.
+PASSWORD_TAKEN_MESSAGE = _(
+    "Số điện thoại của bạn đã được xác thực. Mật khẩu đặt trước đó "
+    "cho tài khoản này không còn dùng được: hãy đăng nhập bằng mã "
+    "SMS, hoặc đặt mật khẩu mới ở mục “Đổi mật khẩu” trong hồ sơ."
+)
 
 
 @receiver(user_logged_in)
@@ -48,11 +56,4 @@ def _claim_number_proven_by_code(sender, request, user, method, **kwargs):
     if method != "code" or not phone:
         return
     if account_phone_claim(user=user, phone=phone):
-        messages.warning(
-            request,
-            _(
-                "Số điện thoại của bạn đã được xác thực. Mật khẩu đặt trước đó "
-                "cho tài khoản này không còn dùng được: hãy đăng nhập bằng mã "
-                "SMS, hoặc đặt mật khẩu mới ở mục “Đổi mật khẩu” trong hồ sơ."
-            ),
-        )
+        messages.warning(request, PASSWORD_TAKEN_MESSAGE)

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 
@@ -9,4 +10,11 @@ urlpatterns = [
     path("noi-song/", views.place_choose, name="place_choose"),
     # Same path as allauth's, matched first: see views.verify_phone.
     path("phone/verify/", views.verify_phone, name="account_verify_phone"),
+    # allauth's page to add or remove identity providers on one's account:
+    # identities reach an account only through the login (social_adapter).
+    path(
+        "3rdparty/",
+        RedirectView.as_view(pattern_name="profile"),
+        name="socialaccount_connections",
+    ),
 ]

@@ -38,11 +38,13 @@ class VietnameseFirstLocaleMiddleware:
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
-    """django-csp's policy (settings.CONTENT_SECURITY_POLICY), with the one
-    exception Wagtail's admin needs: /cms/ alone may run inline scripts and
-    styles. Wagtail 8 still starts its choosers (BaseChooser.render), date
-    pickers and inline panels with inline <script>, and its panels set inline
-    styles; everywhere else scripts come from files only."""
+    """django-csp's policy (settings.CONTENT_SECURITY_POLICY), with two
+    exceptions. The account pages may send a form on to the identity
+    providers offered on the site. Wagtail's admin needs the other: /cms/
+    alone may run inline scripts and styles. Wagtail 8 still starts its
+    choosers (BaseChooser.render), date pickers and inline panels with inline
+    <script>, and its panels set inline styles; everywhere else scripts come
+    from files only."""
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only)
@@ -52,6 +54,18 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
                 "script-src": UNSAFE_INLINE,
                 "style-src": UNSAFE_INLINE,
             }
+        elif (
+            request.path_info.startswith("/tai-khoan/")
+            and response.status_code == 200
+            and response.get("Content-Type", "").startswith("text/html")
+        ):
+            # A sign-in button posts to us and is redirected to an identity
+            # provider; browsers hold that redirect to form-action too.
+            from hocvuso.accounts.social_adapter import identity_provider_origins
+
+            origins = identity_provider_origins(request)
+            if origins:
+                parts.update = {**(parts.update or {}), "form-action": origins}
         return parts
 
 

@@ -3,6 +3,7 @@ the access log of an administrator's subtree."""
 
 from dataclasses import dataclass
 
+from allauth.socialaccount.models import SocialAccount
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -100,6 +101,10 @@ def personal_data_get(*, user) -> PersonalData:
         [c.serial or "", c.title, c.issued_at, c.get_status_display()]
         for c in Certificate.objects.filter(user=user).order_by("issued_at")
     ]
+    identities = [
+        _identity_row(account)
+        for account in SocialAccount.objects.filter(user=user).order_by("date_joined")
+    ]
     requests = [
         [r.get_kind_display(), r.received_at, r.due_at, r.get_status_display()]
         for r in DataRequest.objects.filter(user=user).order_by("received_at")
@@ -157,12 +162,40 @@ def personal_data_get(*, user) -> PersonalData:
                 person_classes_rows(user=user),
             ),
             (
+                _("Tài khoản định danh đã liên kết"),
+                [
+                    _("Nhà cung cấp"),
+                    _("Mã định danh"),
+                    _("Họ và tên do nhà cung cấp gửi"),
+                    _("Số điện thoại do nhà cung cấp gửi"),
+                    _("Liên kết từ"),
+                    _("Lần dùng gần nhất"),
+                ],
+                identities,
+            ),
+            (
                 _("Yêu cầu về dữ liệu"),
                 [_("Yêu cầu"), _("Ngày nhận"), _("Hạn trả lời"), _("Trạng thái")],
                 requests,
             ),
         ]
     )
+
+
+def _identity_row(account: SocialAccount) -> list:
+    """What an identity provider sent and we kept (accounts.oidc.provider)."""
+    claims = {}
+    for part in ("id_token", "userinfo"):  # userinfo's, where it has them
+        if isinstance(account.extra_data.get(part), dict):
+            claims.update(account.extra_data[part])
+    return [
+        account.provider,
+        account.uid,
+        str(claims.get("name") or ""),
+        str(claims.get("phone_number") or ""),
+        account.date_joined,
+        account.last_login,
+    ]
 
 
 def erasure_pending(*, user) -> DataRequest | None:

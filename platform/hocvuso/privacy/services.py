@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -204,6 +205,8 @@ def _person_anonymise(*, user: User) -> None:
         model.objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
+    # An identity provider's `sub` would lead the person back to this row.
+    SocialAccount.objects.filter(user=user).delete()
     user.username = f"da-xoa-{secrets.token_hex(8)}"
     user.full_name = user.first_name = user.last_name = user.email = ""
     user.phone = None

@@ -70,6 +70,10 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # Sign-in with a province's or the national identity provider (OpenID
+    # Connect): see accounts/oidc and docs/identity-providers.md.
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "django_htmx",
     "channels",
     "django.contrib.admin",
@@ -480,6 +484,21 @@ SMS_CODES_PER_ADDRESS_PER_DAY = int(
 SMS_CODE_GUESSES_PER_ACCOUNT_PER_DAY = int(
     os.environ.get("SMS_CODE_GUESSES_PER_ACCOUNT_PER_DAY", "10")
 )
+
+# Identity providers (OpenID Connect): one SocialApp row per provider, offered
+# on the sites named in its settings["sites"] (accounts.social_adapter). Our
+# provider class checks every ID token's signature and nonce, and keeps only
+# the claims we use (accounts/oidc); the adapter links an existing account
+# only by a phone number the provider says it verified.
+SOCIALACCOUNT_ADAPTER = "hocvuso.accounts.social_adapter.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "provider_class": "hocvuso.accounts.oidc.provider.IdentityProvider",
+        "OAUTH_PKCE_ENABLED": True,
+    }
+}
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
 
 # Two-factor authentication (allauth.mfa): an authenticator app (TOTP) with
 # recovery codes; required for every administrator before /quan-tri/ and /cms/
