@@ -14,7 +14,9 @@ Two tables:
   bucket, whatever the number of learners.
 
 Every service that changes a learner's rows calls `learners_refresh` (or
-`lesson_opened`, its cheap first check) inside its own transaction: lesson
+`lesson_opened`, its cheap first check) inside its own transaction (courses
+and quizzes through the settings that `courses/learner_events.py` reads,
+as they import nothing of the platform): lesson
 opened or done, enrolment, attempt started or finished, completions, the
 learner's unit or type changed, team membership, assignment, erasure. The
 refresh locks the learners' rows, recomputes their facts, and writes only

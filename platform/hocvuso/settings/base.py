@@ -574,6 +574,10 @@ MEDIA_HEARTBEAT_TOLERANCE = float(os.environ.get("MEDIA_HEARTBEAT_TOLERANCE", "2
 COURSES_DUE_DATES = "hocvuso.orgunits.selectors.assignment_due_dates"
 # The completion rule asks the tests app whether the final test is passed.
 COURSES_FINAL_TEST = "quizzes.selectors.course_final_test_get"
+# The report's figures follow each learner's rows in the event's own
+# transaction (issue 23; courses/learner_events.py).
+COURSES_LEARNERS_CHANGED = "hocvuso.reports.maintained.learners_refresh"
+COURSES_LESSON_OPENED = "hocvuso.reports.maintained.lesson_opened"
 UNITS_CSV = Path(
     os.environ.get(
         "UNITS_CSV", PROJECT_DIR / "orgunits" / "data" / "don-vi-hanh-chinh-2025.csv"
