@@ -132,7 +132,7 @@ def scope_refresh(
         # A programme's course list is read afresh: the page tree's cache may
         # still hold the list from before this publish.
         fresh = maintained.subjects_read() if kind == RefreshKind.PROGRAMME else None
-        _refresh_locked(ids, subjects=fresh)
+        learners_refresh_locked(ids, subjects=fresh)
         return None
     job.save()
     from .tasks import refresh_job_run_task
@@ -142,7 +142,7 @@ def scope_refresh(
 
 
 @transaction.atomic
-def _refresh_locked(ids: list[int], *, subjects=None) -> None:
+def learners_refresh_locked(ids: list[int], *, subjects=None) -> None:
     """Every learner locked before any counter row is written (a submit
     holding one of them and waiting for a counter a first batch wrote would
     otherwise deadlock with this), then refreshed a batch at a time."""

@@ -197,6 +197,22 @@ def test_an_account_deleted_outright_leaves_the_counters(world):
     assert after == before - 1
 
 
+def test_a_team_deleted_in_the_cms_takes_its_assignment_with_it(world):
+    # Its members (two learners and the leader) count in the programme
+    # through the team alone.
+    team = world["tree"].teams[world["tree"].villages[0].code]
+    members = team.memberships.count()
+    before = maintained.in_scope_count(
+        unit=world["tree"].provinces[0], subject=world["subjects"][-1], audience=""
+    )
+    team.delete()  # as the CMS's delete view does
+    _assert_same(world)
+    after = maintained.in_scope_count(
+        unit=world["tree"].provinces[0], subject=world["subjects"][-1], audience=""
+    )
+    assert members == 3 and after == before - members
+
+
 def _publish_courses(world, courses) -> None:
     """As the CMS's editor does: a new revision with this course list; the
     oracle's subjects read again (which course is in which programme)."""
