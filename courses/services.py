@@ -14,9 +14,8 @@ from django.core.files import File
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from hocvuso.reports import maintained
 
-from . import transcode
+from . import learner_events, transcode
 from .completion import course_is_complete, programme_is_complete
 from .media_probe import media_file_check, probe_path
 from .models import (
@@ -88,7 +87,7 @@ def enrolment_create(
             defaults={"enrolled_at": now, "last_activity_at": now},
         )
         if created:
-            maintained.learners_refresh(user_ids=[user.pk])
+            learner_events.learners_changed(user_ids=[user.pk])
     return enrolment
 
 
@@ -121,7 +120,7 @@ def lesson_open(*, user, ctx: LessonContext, now: datetime | None = None) -> Non
                 [user.pk, lesson.pk, ctx.course.pk, now],
             )
             if cursor.rowcount:
-                maintained.lesson_opened(
+                learner_events.lesson_first_opened(
                     user_id=user.pk, course_id=ctx.course.pk, at=now
                 )
     if not ctx.resume_is_current:
@@ -159,7 +158,9 @@ def lesson_complete(
         defaults={"course": ctx.course, "opened_at": now, "completed_at": now},
     )
     if created:
-        maintained.lesson_opened(user_id=user.pk, course_id=ctx.course.pk, at=now)
+        learner_events.lesson_first_opened(
+            user_id=user.pk, course_id=ctx.course.pk, at=now
+        )
     if progress.completed_at is None:
         progress.completed_at = now
         progress.save(update_fields=["completed_at"])
@@ -219,7 +220,7 @@ def course_completion_check(
         )
         _programmes_check(user=user, course=course, now=now)
         if figures_refresh:
-            maintained.learners_refresh(user_ids=[user.pk])
+            learner_events.learners_changed(user_ids=[user.pk])
     return completion
 
 

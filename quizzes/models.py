@@ -261,6 +261,12 @@ class Attempt(models.Model):
         indexes = [
             models.Index(fields=["status", "deadline"]),
             models.Index(fields=["user", "quiz"]),
+            # The live dashboard's last minutes (hocvuso/reports/live.py).
+            models.Index(
+                fields=["finished_at"],
+                condition=Q(status="finished"),
+                name="attempt_finished_at",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -11,8 +11,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from hocvuso.reports import maintained
 
+from courses import learner_events
 from courses.models import CoursePage
 from courses.page_cache import cached
 from courses.services import course_completion_check
@@ -171,7 +171,7 @@ def attempt_start(
                 question_ids=question_ids,
                 choice_order=choice_order,
             )
-            maintained.learners_refresh(user_ids=[user.pk])
+            learner_events.learners_changed(user_ids=[user.pk])
             return attempt
     except IntegrityError:
         # Two taps on "Bắt đầu" at once: the database let one through.
@@ -302,7 +302,7 @@ def _finish_locked(
             now=locked.finished_at,
             figures_refresh=False,
         )
-    maintained.learners_refresh(user_ids=[locked.user_id])
+    learner_events.learners_changed(user_ids=[locked.user_id])
     return locked
 
 

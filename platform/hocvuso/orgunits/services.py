@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from courses.models import CoursePage, ProgrammePage
 from courses.selectors import courses_completed_user_ids
-from hocvuso.reports import maintained
+from hocvuso.reports import maintained, refresh_jobs
 
 from .models import (
     Assignment,
@@ -293,14 +293,14 @@ def assignment_create(
         remind_days_before=remind_days_before,
         created_by=created_by,
     )
-    maintained.assignment_learners_refresh(assignment=assignment)
+    refresh_jobs.assignment_refresh(assignment=assignment)
     return assignment
 
 
 @transaction.atomic
 def assignment_delete(*, assignment: Assignment) -> None:
     assignment.delete()
-    maintained.assignment_learners_refresh(assignment=assignment)
+    refresh_jobs.assignment_refresh(assignment=assignment, removed=True)
 
 
 def unit_target_set(

@@ -6,3 +6,8 @@ class ReportsConfig(AppConfig):
     label = "reports"
     default_auto_field = "django.db.models.BigAutoField"
     verbose_name = "Báo cáo"
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()

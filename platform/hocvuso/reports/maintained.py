@@ -14,7 +14,9 @@ Two tables:
   bucket, whatever the number of learners.
 
 Every service that changes a learner's rows calls `learners_refresh` (or
-`lesson_opened`, its cheap first check) inside its own transaction: lesson
+`lesson_opened`, its cheap first check) inside its own transaction (courses
+and quizzes through the settings that `courses/learner_events.py` reads,
+as they import nothing of the platform): lesson
 opened or done, enrolment, attempt started or finished, completions, the
 learner's unit or type changed, team membership, assignment, erasure. The
 refresh locks the learners' rows, recomputes their facts, and writes only
@@ -44,10 +46,10 @@ the snapshots). A free date range that is not exactly a quarter is computed
 from the raw rows as before (`bucket_of_period` returns None).
 
 A bulk change of scope (a course assigned to a whole province, a course
-added to a programme in the CMS) refreshes every learner concerned in the
-same transaction: `assignment_learners_refresh` for assignments; the CMS
-edit of a programme's courses is caught by `reports_check` and repaired by
-`reports_backfill` (README)."""
+added to a programme in the CMS, a learner deleted) goes through
+`refresh_jobs.py`: refreshed in the same transaction when it reaches few
+learners, else by a durable background job whose progress the report page
+shows."""
 
 from __future__ import annotations
 
@@ -150,10 +152,12 @@ def ready_set(*, ready: bool) -> None:
 def subjects_all() -> list[SubjectDef]:
     """Every course and every programme, as the facts need them; kept under
     the page-tree generation (an editor's publish changes them)."""
-    return cached("reports:subjects", _subjects_read)
+    return cached("reports:subjects", subjects_read)
 
 
-def _subjects_read() -> list[SubjectDef]:
+def subjects_read() -> list[SubjectDef]:
+    """The same, read now: inside the transaction of a CMS publish the page
+    tree's cache may still hold the list from before it."""
     courses_of: dict[int, set[int]] = defaultdict(set)
     programmes_of: dict[int, set[int]] = defaultdict(set)
     for programme_id, course_id in ProgrammeCourse.objects.values_list(
@@ -289,8 +293,11 @@ def _contribution(fact: Fact, bucket: int) -> list[float]:
     return out
 
 
-def learners_refresh(*, user_ids: Iterable[int]) -> None:
-    """Recompute these learners' facts and add the change to the counters."""
+def learners_refresh(
+    *, user_ids: Iterable[int], subjects: list[SubjectDef] | None = None
+) -> None:
+    """Recompute these learners' facts and add the change to the counters
+    (`subjects`: every course and programme, when the caller read them)."""
     ids = sorted(set(user_ids))
     if not ids:
         return
@@ -298,34 +305,48 @@ def learners_refresh(*, user_ids: Iterable[int]) -> None:
     # failure here rolls the event back with it.
     with transaction.atomic(savepoint=False):
         rows, assignments = _rows_load(ids)
-        subjects = subjects_all()
+        subjects = subjects_all() if subjects is None else subjects
         new: dict[tuple, Fact] = {}
         for uid, learner in rows.items():
             for (kind, pk, bucket), fact in learner_facts(
                 learner, subjects, assignments, bucket_of
             ).items():
                 new[(uid, kind, pk, bucket)] = fact
-        old: dict[tuple, tuple[int, Fact]] = {}
         if not new and not any(r.had_facts for r in rows.values()):
             return  # counted nowhere, before or now
-        for row_pk, uid, kind, pk, bucket, *rest in LearnerFact.objects.filter(
-            user_id__in=ids
-        ).values_list(
-            "pk",
-            "user_id",
-            "kind",
-            "subject_id",
-            "bucket",
-            "unit_id",
-            "learner_type",
-            "started",
-            "tested",
-            "completed",
-            "passed",
-            "best",
-        ):
-            old[(uid, kind, pk, bucket)] = (row_pk, Fact(*rest))
-        _facts_write(old, new)
+        _facts_write(_facts_read(ids), new)
+
+
+def learners_forget(*, user_ids: Iterable[int]) -> None:
+    """Take learners about to be deleted out of the counters (their facts
+    would go with them, their counts would stay): called before the delete,
+    in its transaction."""
+    ids = sorted(set(user_ids))
+    if ids:
+        with transaction.atomic(savepoint=False):
+            _facts_write(_facts_read(ids), {})
+
+
+def _facts_read(ids: list[int]) -> dict[tuple, tuple[int, Fact]]:
+    old: dict[tuple, tuple[int, Fact]] = {}
+    for row_pk, uid, kind, pk, bucket, *rest in LearnerFact.objects.filter(
+        user_id__in=ids
+    ).values_list(
+        "pk",
+        "user_id",
+        "kind",
+        "subject_id",
+        "bucket",
+        "unit_id",
+        "learner_type",
+        "started",
+        "tested",
+        "completed",
+        "passed",
+        "best",
+    ):
+        old[(uid, kind, pk, bucket)] = (row_pk, Fact(*rest))
+    return old
 
 
 def _facts_write(old: dict[tuple, tuple[int, Fact]], new: dict[tuple, Fact]) -> None:
@@ -432,35 +453,6 @@ def lesson_opened(*, user_id: int, course_id: int, at: datetime) -> None:
     ):
         return
     learners_refresh(user_ids=[user_id])
-
-
-@transaction.atomic
-def unit_learners_refresh(*, unit_path: str) -> int:
-    """Refresh every learner under `unit_path` in batches, in one
-    transaction (a bulk change of scope). Returns how many."""
-    users = User.objects.filter(unit__path__startswith=unit_path)
-    # Every learner locked before any counter row: an exam submit holding
-    # one of them and waiting for a counter this refresh already wrote would
-    # otherwise deadlock with it.
-    ids = list(
-        users.select_for_update(of=("self",))
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    for start in range(0, len(ids), BATCH):
-        learners_refresh(user_ids=ids[start : start + BATCH])
-    return len(ids)
-
-
-def assignment_learners_refresh(*, assignment: Assignment) -> int:
-    """The learners an assignment brings into (or takes out of) scope."""
-    if assignment.team_id:
-        ids = TeamMembership.objects.filter(team_id=assignment.team_id).values_list(
-            "user_id", flat=True
-        )
-        learners_refresh(user_ids=list(ids))
-        return len(ids)
-    return unit_learners_refresh(unit_path=assignment.unit.path)
 
 
 # --- Reading them ----------------------------------------------------------------

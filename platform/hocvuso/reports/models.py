@@ -224,3 +224,54 @@ class MaintainedState(models.Model):
 
     def __str__(self) -> str:
         return f"ready at {self.ready_at}"
+
+
+class RefreshKind(models.TextChoices):
+    UNIT = "unit"  # every learner under `unit_path`
+    TEAM = "team"  # every member of `team_id`
+    PROGRAMME = "programme"  # everyone a programme's course list can reach
+
+
+class RefreshJob(models.Model):
+    """Learners whose maintained figures a bulk change of scope made stale,
+    to be refreshed in the background (`refresh_jobs.py`): written in the
+    change's own transaction, so a lost Celery task is found again by the
+    beat sweep and resumes after `after_user_id`. While one is unfinished,
+    the report pages of the units it touches say the figures are being
+    updated."""
+
+    kind = models.CharField(max_length=10, choices=RefreshKind.choices)
+    unit_path = models.CharField(max_length=255, blank=True)
+    team_id = models.IntegerField(null=True)
+    programme_id = models.IntegerField(null=True)
+    course_ids = models.JSONField(default=list)
+    # The report pages that show the notice: units whose path starts with
+    # this, or whose subtree holds it ("" for every unit).
+    scope_path = models.CharField(max_length=255, blank=True)
+    reason = models.CharField(max_length=300)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True)
+    heartbeat_at = models.DateTimeField(null=True)
+    finished_at = models.DateTimeField(null=True)
+    total = models.IntegerField(default=0)
+    done = models.IntegerField(default=0)
+    after_user_id = models.IntegerField(default=0)
+    runs = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                name="refresh_job_unfinished",
+                condition=models.Q(finished_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.reason}"
+
+    @property
+    def percent(self) -> int:
+        if self.finished_at is not None:
+            return 100
+        return min(99, 100 * self.done // self.total) if self.total else 0

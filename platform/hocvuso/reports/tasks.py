@@ -43,3 +43,20 @@ def counters_compact_task() -> int:
     from .maintained import counters_compact
 
     return counters_compact()
+
+
+# acks_late + reject_on_worker_lost: a worker killed mid-job leaves the
+# message to be delivered again; the job resumes after its last batch (and
+# the beat sweep below finds it anyway once its lease lapses).
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def refresh_job_run_task(job_id: int) -> None:
+    from .refresh_jobs import refresh_job_run
+
+    refresh_job_run(job_id=job_id)
+
+
+@shared_task
+def refresh_jobs_resume_task() -> int:
+    from .refresh_jobs import refresh_jobs_resume
+
+    return refresh_jobs_resume()

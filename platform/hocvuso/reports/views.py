@@ -40,6 +40,7 @@ from .filters import filters_from_request
 from .live import live_counts, live_interval
 from .models import ExportJob, ExportKind, ExportStatus, ReportSnapshot
 from .periods import quarter_last_ended
+from .refresh_jobs import refresh_notice_get
 from .selectors import (
     STATUS_LABELS,
     completion_report_rows,
@@ -167,6 +168,7 @@ def report_page(request, code):
         "unit": unit,
         "form": form,
         "ancestry": _ancestry(request, unit),
+        "refresh": refresh_notice_get(unit=unit),
     }
     if filters is not None:
         report = _report(request, unit, filters)

@@ -311,6 +311,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "hocvuso.reports.tasks.maintained_figures_check_task",
         "schedule": crontab(hour=3, minute=0),
     },
+    # Background refreshes of the report's figures after a bulk change of
+    # scope whose task was lost or whose worker died (reports/refresh_jobs.py).
+    "reports-refresh-resume": {
+        "task": "hocvuso.reports.tasks.refresh_jobs_resume_task",
+        "schedule": 60.0,
+    },
     # Folds the day's sharded counters (hot at an exam) into one row a unit.
     "reports-compact": {
         "task": "hocvuso.reports.tasks.counters_compact_task",
@@ -594,6 +600,18 @@ MEDIA_HEARTBEAT_TOLERANCE = float(os.environ.get("MEDIA_HEARTBEAT_TOLERANCE", "2
 COURSES_DUE_DATES = "hocvuso.orgunits.selectors.assignment_due_dates"
 # The completion rule asks the tests app whether the final test is passed.
 COURSES_FINAL_TEST = "quizzes.selectors.course_final_test_get"
+# The report's figures follow each learner's rows in the event's own
+# transaction (issue 23; courses/learner_events.py).
+COURSES_LEARNERS_CHANGED = "hocvuso.reports.maintained.learners_refresh"
+COURSES_LESSON_OPENED = "hocvuso.reports.maintained.lesson_opened"
+# A change of scope reaching more learners than this (an assignment to a
+# province) refreshes the report's figures in the background, not in the
+# admin's request (~1.25 ms a learner); a run whose heartbeat is older than
+# the lease is taken over by the beat sweep.
+REPORTS_REFRESH_INLINE_MAX = int(os.environ.get("REPORTS_REFRESH_INLINE_MAX", "2000"))
+REPORTS_REFRESH_LEASE_SECONDS = int(
+    os.environ.get("REPORTS_REFRESH_LEASE_SECONDS", "300")
+)
 UNITS_CSV = Path(
     os.environ.get(
         "UNITS_CSV", PROJECT_DIR / "orgunits" / "data" / "don-vi-hanh-chinh-2025.csv"

@@ -1,0 +1,43 @@
+"""Telling whoever keeps figures about learners that a learner's learning
+rows changed, inside the transaction that changed them.
+
+The platform's reports keep per-learner facts and per-unit counters up to
+date as learning happens (issue 23). `courses` and `quizzes` must not import
+the platform (DESIGN §2: dependencies point one way), so, as with
+`COURSES_DUE_DATES`, a setting names the function to call:
+
+- `COURSES_LEARNERS_CHANGED(*, user_ids)`: enrolment, attempt started or
+  finished, completion;
+- `COURSES_LESSON_OPENED(*, user_id, course_id, at)`: the first opening of a
+  lesson (cheap when the learner already takes part).
+
+Called synchronously, in the caller's transaction: a failure rolls the event
+back with it, and the figures are exact at commit. An empty setting turns
+the call off."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from functools import cache
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+
+@cache
+def _resolve(path: str) -> Callable[..., None] | None:
+    # Keyed by the dotted path, so a test overriding the setting gets its own.
+    return import_string(path) if path else None
+
+
+def learners_changed(*, user_ids: Iterable[int]) -> None:
+    hook = _resolve(getattr(settings, "COURSES_LEARNERS_CHANGED", ""))
+    if hook is not None:
+        hook(user_ids=user_ids)
+
+
+def lesson_first_opened(*, user_id: int, course_id: int, at: datetime) -> None:
+    hook = _resolve(getattr(settings, "COURSES_LESSON_OPENED", ""))
+    if hook is not None:
+        hook(user_id=user_id, course_id=course_id, at=at)
