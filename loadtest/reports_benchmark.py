@@ -497,6 +497,7 @@ def backfill(*, rebuild: bool = False) -> float | None:
             )
 
     maintained.backfill(batch=2000, rebuild=rebuild, progress=progress)
+    maintained.counters_compact()  # as `reports_backfill` ends
     return time.perf_counter() - began
 
 
