@@ -830,7 +830,7 @@ def measure(*, repeat: int) -> dict:
     out["total"] = report.total.figures
     all_time, quarter = national_rollup()
     out["national"] = {}
-    for when in ("as written (16 shards a unit)", "after the nightly fold"):
+    for when in ("as written (16 shards a unit)", "after the fold"):
         if when.startswith("after"):
             maintained.counters_compact()
             with connection.cursor() as cursor:
@@ -979,7 +979,7 @@ def report_write(*, path: Path, command: str, out: dict, load: list, seconds):
         f"{NATIONAL_PROVINCES} provinces × {NATIONAL_COMMUNES} communes × "
         f"{NATIONAL_VILLAGES} villages, counters of about "
         f"{NATIONAL_PROVINCES * NATIONAL_COMMUNES * NATIONAL_VILLAGES * NATIONAL_LEARNERS_PER_VILLAGE:,} "
-        "learners in 16 shards, then folded as the nightly task does "
+        "learners in 16 shards, then folded as the quarter-hourly task does "
         "(`counters_compact`; rows counted over the whole table):",
         "",
         "| what | median | min | max | CPU (median) |",

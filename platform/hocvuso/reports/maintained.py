@@ -540,7 +540,7 @@ def backfill(
 
 
 def counters_compact(*, batch_units: int = 200) -> int:
-    """Fold every unit's shards into shard 0 (PostgreSQL; nightly, Celery
+    """Fold every unit's shards into shard 0 (PostgreSQL; every quarter hour, Celery
     beat): the shards spread the writes of one busy day, and folding them
     afterwards keeps a national roll-up at ~1/SHARDS of the rows. Units are
     folded `batch_units` at a time, each batch one statement in a short
