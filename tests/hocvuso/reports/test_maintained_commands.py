@@ -75,3 +75,15 @@ def test_folding_the_shards_keeps_every_figure(dataset):
     assert counters_compact_task() == spread
     assert not UnitFigure.objects.filter(shard__gt=0).exists()
     call_command("reports_check")  # every unit, every subject: all equal
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the fold is PostgreSQL's SQL"
+)
+def test_the_backfill_command_leaves_the_counters_folded(dataset):
+    """A backfill writes every learner into every shard; the command folds
+    them so that the first report after an upgrade reads one row a unit."""
+    call_command("reports_backfill", rebuild=True, batch=50)
+    assert UnitFigure.objects.filter(shard=0).exists()
+    assert not UnitFigure.objects.filter(shard__gt=0).exists()
+    call_command("reports_check")  # every unit, every subject: all equal
