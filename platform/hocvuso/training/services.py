@@ -65,27 +65,27 @@ def _where(training_class: TrainingClass) -> str:
     return training_class.place or training_class.conference_link
 
 
+def _sms_fields(training_class: TrainingClass) -> dict:
+    return {
+        "title": training_class.title,
+        "when": _when(training_class.starts_at),
+        "where": _where(training_class),
+    }
+
+
 @_site_language
 def _notice_text(training_class: TrainingClass) -> str:
     return _(
         "Bình dân học vụ số: mời bạn dự lớp “%(title)s” lúc %(when)s tại "
         "%(where)s. Mang theo điện thoại để điểm danh."
-    ) % {
-        "title": training_class.title,
-        "when": _when(training_class.starts_at),
-        "where": _where(training_class),
-    }
+    ) % _sms_fields(training_class)
 
 
 @_site_language
 def _summons_text(training_class: TrainingClass) -> str:
     return _(
         "Bình dân học vụ số: nhắc bạn dự lớp “%(title)s” lúc %(when)s tại %(where)s."
-    ) % {
-        "title": training_class.title,
-        "when": _when(training_class.starts_at),
-        "where": _where(training_class),
-    }
+    ) % _sms_fields(training_class)
 
 
 @_site_language
@@ -93,11 +93,7 @@ def _change_text(training_class: TrainingClass) -> str:
     return _(
         "Bình dân học vụ số: lớp “%(title)s” đổi lịch, nay học lúc %(when)s tại "
         "%(where)s."
-    ) % {
-        "title": training_class.title,
-        "when": _when(training_class.starts_at),
-        "where": _where(training_class),
-    }
+    ) % _sms_fields(training_class)
 
 
 @_site_language

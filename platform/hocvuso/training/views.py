@@ -113,23 +113,11 @@ def class_add(request, code: str):
         request, unit, request.POST if request.method == "POST" else None
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             training_class = training_class_create(
                 created_by=request.user,
                 unit=unit,
-                title=data["title"],
-                course=data["course"],
-                programme=data["programme"],
-                kind=data["kind"],
-                place=data["place"],
-                conference_link=data["conference_link"],
-                starts_at=data["starts_at"],
-                ends_at=data["ends_at"],
-                trainer=data["trainer"],
-                capacity=data["capacity"],
-                invited_units=data["invited_units"],
-                chosen_user_ids=data["phones"],
+                **_class_fields(form.cleaned_data),
             )
         except TrainingError as error:
             form.add_error(None, str(error))
@@ -159,6 +147,24 @@ def class_add(request, code: str):
         {"unit": unit, "form": form},
         status=400 if form.is_bound else 200,
     )
+
+
+def _class_fields(data: dict) -> dict:
+    """The class form's cleaned data as the create and update services take it."""
+    return {
+        "title": data["title"],
+        "course": data["course"],
+        "programme": data["programme"],
+        "kind": data["kind"],
+        "place": data["place"],
+        "conference_link": data["conference_link"],
+        "starts_at": data["starts_at"],
+        "ends_at": data["ends_at"],
+        "trainer": data["trainer"],
+        "capacity": data["capacity"],
+        "invited_units": data["invited_units"],
+        "chosen_user_ids": data["phones"],
+    }
 
 
 def _form_initial(training_class: TrainingClass) -> dict:
@@ -202,23 +208,11 @@ def class_edit(request, pk: int):
         others_invited=class_invited_count(training_class=training_class) > 0,
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             change = training_class_update(
                 training_class=training_class,
                 changed_by=request.user,
-                title=data["title"],
-                course=data["course"],
-                programme=data["programme"],
-                kind=data["kind"],
-                place=data["place"],
-                conference_link=data["conference_link"],
-                starts_at=data["starts_at"],
-                ends_at=data["ends_at"],
-                trainer=data["trainer"],
-                capacity=data["capacity"],
-                invited_units=data["invited_units"],
-                chosen_user_ids=data["phones"],
+                **_class_fields(form.cleaned_data),
             )
         except TrainingError as error:
             form.add_error(None, str(error))
