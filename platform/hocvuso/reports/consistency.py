@@ -1,6 +1,7 @@
 """The consistency check of the maintained figures (issue 23): a sample of
 units recomputed the current way, with the grouped SQL over the raw rows
-(`report_sql.py`), and compared with what `maintained.py` kept. Run by
+(`report_sql.py`), and compared with what `maintained.py` kept (the
+figures, and the completions per day). Run by
 `manage.py reports_check` and nightly by Celery beat (`tasks.py`)."""
 
 from __future__ import annotations
@@ -71,7 +72,27 @@ def units_check(
                     unit.path, Figures()
                 )
                 out += _differences(unit, subject, label, kept, truth)
+            out += _day_differences(unit, subject)
     return out
+
+
+def _day_differences(unit, subject) -> list[Difference]:
+    """The completions-per-day chart: every day, all time."""
+    args = dict(unit=unit, subject=subject, period=ALL_TIME, audience="")
+    kept = dict(maintained.completions_by_day(**args))
+    truth = dict(report_sql.completions_by_day(**args))
+    return [
+        Difference(
+            unit.code,
+            subject.key,
+            "toàn bộ thời gian",
+            f"completed {day:%d/%m/%Y}",
+            kept.get(day, 0),
+            truth.get(day, 0),
+        )
+        for day in sorted(kept.keys() | truth.keys())
+        if kept.get(day, 0) != truth.get(day, 0)
+    ]
 
 
 def _differences(unit, subject, label, kept: Figures, truth: Figures) -> list:

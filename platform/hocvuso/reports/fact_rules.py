@@ -13,8 +13,8 @@ raw rows (`maintained.bucket_of_period` says which)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 
 from .figures import BANDS
 
@@ -89,6 +89,9 @@ class Fact:
     completed: bool
     passed: bool
     best: float | None
+    # The local day of the completion, on the all-time row only: the
+    # completions-per-day chart counts it once, in `UnitDay`.
+    completed_on: date | None = None
 
 
 def band_of(best: float | None) -> int | None:
@@ -120,6 +123,7 @@ def learner_facts(
     subjects: Iterable[SubjectDef],
     assignments: list[AssignmentDef],
     bucket_of: Callable[[datetime], int],
+    day_of: Callable[[datetime], date],
 ) -> dict[tuple[str, int, int], Fact]:
     """(kind, subject pk, bucket) → the learner's facts, for every subject
     whose scope they are in."""
@@ -153,6 +157,8 @@ def learner_facts(
                 finished=finished,
                 done=done,
             )
+            if bucket == ALL and done_at is not None:
+                fact = replace(fact, completed_on=day_of(done_at))
             # A quarter in which nothing counted needs no row.
             if bucket == ALL or _counts(fact):
                 out[(subject.kind, subject.pk, bucket)] = fact

@@ -12,6 +12,9 @@ Two tables:
   bucket and shard. A report sums the rows under its unit's path: a province
   of 500 units has at most 500 × 3 types × 16 shards rows per subject and
   bucket, whatever the number of learners.
+- `UnitDay`: completions per unit, learner type, subject, local day and
+  shard, from the all-time facts' completion day: the report's chart of
+  completions per day reads days × units rows, not every completion.
 
 Every service that changes a learner's rows calls `learners_refresh` (or
 `lesson_opened`, its cheap first check) inside its own transaction (courses
@@ -89,7 +92,7 @@ from .fact_rules import (
     quarter_bucket,
 )
 from .figures import BANDS, Figures
-from .models import LearnerFact, MaintainedState, UnitFigure
+from .models import LearnerFact, MaintainedState, UnitDay, UnitFigure
 from .periods import Period
 from .report_sql import Subject
 
@@ -108,6 +111,7 @@ COUNTERS = (
     *(f"band{b}" for b in range(BANDS)),
 )
 KEY = ("kind", "subject_id", "bucket", "unit_id", "learner_type", "shard")
+DAY_KEY = ("kind", "subject_id", "unit_id", "learner_type", "day", "shard")
 FACT_FIELDS = tuple(f.name for f in fields(Fact))
 
 
@@ -116,6 +120,10 @@ def bucket_of(at: datetime) -> int:
     # Vietnam's quarter (and the default zone is looked up once, not per call).
     local = at.astimezone(timezone.get_default_timezone())
     return quarter_bucket(local.year, (local.month - 1) // 3 + 1)
+
+
+def day_of(at: datetime) -> date:
+    return at.astimezone(timezone.get_default_timezone()).date()
 
 
 def bucket_of_period(period: Period) -> int | None:
@@ -140,9 +148,16 @@ def is_ready() -> bool:
     return MaintainedState.objects.filter(ready_at__isnull=False).exists()
 
 
+def days_ready() -> bool:
+    """The same for the completions per day (`UnitDay`)."""
+    return MaintainedState.objects.filter(
+        ready_at__isnull=False, days_ready_at__isnull=False
+    ).exists()
+
+
 def ready_set(*, ready: bool) -> None:
     state = MaintainedState.objects.first() or MaintainedState()
-    state.ready_at = timezone.now() if ready else None
+    state.ready_at = state.days_ready_at = timezone.now() if ready else None
     state.save()
 
 
@@ -309,7 +324,7 @@ def learners_refresh(
         new: dict[tuple, Fact] = {}
         for uid, learner in rows.items():
             for (kind, pk, bucket), fact in learner_facts(
-                learner, subjects, assignments, bucket_of
+                learner, subjects, assignments, bucket_of, day_of
             ).items():
                 new[(uid, kind, pk, bucket)] = fact
         if not new and not any(r.had_facts for r in rows.values()):
@@ -344,6 +359,7 @@ def _facts_read(ids: list[int]) -> dict[tuple, tuple[int, Fact]]:
         "completed",
         "passed",
         "best",
+        "completed_on",
     ):
         old[(uid, kind, pk, bucket)] = (row_pk, Fact(*rest))
     return old
@@ -351,6 +367,7 @@ def _facts_read(ids: list[int]) -> dict[tuple, tuple[int, Fact]]:
 
 def _facts_write(old: dict[tuple, tuple[int, Fact]], new: dict[tuple, Fact]) -> None:
     deltas: dict[tuple, list[float]] = {}
+    days: dict[tuple, int] = defaultdict(int)
 
     def add(key: tuple, fact: Fact, sign: int) -> None:
         uid, kind, pk, bucket = key
@@ -358,6 +375,9 @@ def _facts_write(old: dict[tuple, tuple[int, Fact]], new: dict[tuple, Fact]) -> 
         total = deltas.setdefault(counter, [0] * len(COUNTERS))
         for i, value in enumerate(_contribution(fact, bucket)):
             total[i] += sign * value
+        if fact.completed_on is not None:
+            day = (kind, pk, fact.unit_id, fact.learner_type, fact.completed_on)
+            days[(*day, uid % SHARDS)] += sign
 
     gone, kept = [], []
     for key in old.keys() | new.keys():
@@ -381,6 +401,13 @@ def _facts_write(old: dict[tuple, tuple[int, Fact]], new: dict[tuple, Fact]) -> 
         set_sql="{c} = EXCLUDED.{c}",
     )
     _counters_add(deltas)
+    _upsert(
+        UnitDay,
+        key=DAY_KEY,
+        columns=("completed",),
+        rows=sorted((*k, n) for k, n in days.items() if n),
+        set_sql="{c} = {t}.{c} + EXCLUDED.{c}",
+    )
 
 
 def _upsert(model, *, key, columns, rows, set_sql) -> None:
@@ -501,6 +528,37 @@ def grouped_figures(
     return {grp: f for grp, f in out.items() if f.in_scope}
 
 
+def completions_by_day(
+    *, unit: Unit, subject: Subject, period: Period, audience: str
+) -> list[tuple[date, int]]:
+    """(local day, completions) of the subtree's learners in the subject's
+    scope, as `report_sql.completions_by_day` counts them: one query over
+    the per-day counters."""
+    table = connection.ops.quote_name(UnitDay._meta.db_table)
+    units = connection.ops.quote_name(Unit._meta.db_table)
+    where, params = "", [subject.kind, subject.pk, unit.path + "%"]
+    if audience:
+        where += " AND f.learner_type = %s"
+        params.append(audience)
+    if period.start:
+        where += " AND f.day >= %s"
+        params.append(period.start)
+    if period.end:
+        where += " AND f.day < %s"
+        params.append(period.end)
+    sql = f"""
+    SELECT f.day, SUM(f.completed) FROM {table} f JOIN {units} un ON un.id = f.unit_id
+    WHERE f.kind = %s AND f.subject_id = %s AND un.path LIKE %s{where}
+    GROUP BY f.day HAVING SUM(f.completed) <> 0 ORDER BY f.day
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [
+            (day if isinstance(day, date) else date.fromisoformat(day), int(n))
+            for day, n in cursor.fetchall()
+        ]
+
+
 def in_scope_count(*, unit: Unit, subject: Subject, audience: str) -> int:
     figures = grouped_figures(
         unit=unit,
@@ -528,6 +586,7 @@ def backfill(
     if rebuild:
         ready_set(ready=False)
         with transaction.atomic():
+            UnitDay.objects.all().delete()
             UnitFigure.objects.all().delete()
             LearnerFact.objects.all().delete()
     ids = list(User.objects.order_by("pk").values_list("pk", flat=True))
@@ -541,25 +600,33 @@ def backfill(
 
 def counters_compact(*, batch_units: int = 200) -> int:
     """Fold every unit's shards into shard 0 (PostgreSQL; every quarter hour, Celery
-    beat): the shards spread the writes of one busy day, and folding them
-    afterwards keeps a national roll-up at ~1/SHARDS of the rows. Units are
-    folded `batch_units` at a time, each batch one statement in a short
-    transaction of its own; a learner's
+    beat), in both counter tables: the shards spread the writes of one busy
+    day, and folding them afterwards keeps a national roll-up at ~1/SHARDS
+    of the rows. Units are folded `batch_units` at a time, each batch one
+    statement in a short transaction of its own; a learner's
     refresh touches only its own shard, so it never holds shard 0 while
     waiting for another shard (no deadlock), and one that waits on a folded
     row inserts it anew. Returns how many rows were folded away."""
     if connection.vendor != "postgresql":
         return 0
-    table = _t(UnitFigure)
-    sums = ", ".join(f"SUM({c})" for c in COUNTERS)
-    update = ", ".join(f"{c} = {table}.{c} + EXCLUDED.{c}" for c in COUNTERS)
+    return _shards_fold(UnitFigure, KEY, COUNTERS, batch_units) + _shards_fold(
+        UnitDay, DAY_KEY, ("completed",), batch_units
+    )
+
+
+def _shards_fold(model, key: tuple, counters: tuple, batch_units: int) -> int:
+    table = _t(model)
+    sums = ", ".join(f"SUM({c})" for c in counters)
+    update = ", ".join(f"{c} = {table}.{c} + EXCLUDED.{c}" for c in counters)
     units = list(
-        UnitFigure.objects.filter(shard__gt=0)
+        model.objects.filter(shard__gt=0)
         .order_by("unit_id")
         .values_list("unit_id", flat=True)
         .distinct()
     )
-    group = "kind, subject_id, bucket, unit_id, learner_type"
+    group = ", ".join(c for c in key if c != "shard")
+    columns = ", ".join(key + counters)
+    select = ", ".join("0" if c == "shard" else c for c in key)
     folded = 0
     for start in range(0, len(units), batch_units):
         with transaction.atomic(), connection.cursor() as cursor:
@@ -567,12 +634,12 @@ def counters_compact(*, batch_units: int = 200) -> int:
                 f"""
                 WITH gone AS (
                   DELETE FROM {table} WHERE shard > 0 AND unit_id = ANY(%s)
-                  RETURNING {", ".join(KEY + COUNTERS)}
+                  RETURNING {columns}
                 ), kept AS (
-                  INSERT INTO {table} ({", ".join(KEY + COUNTERS)})
-                  SELECT {group}, 0, {sums} FROM gone
+                  INSERT INTO {table} ({columns})
+                  SELECT {select}, {sums} FROM gone
                   GROUP BY {group} ORDER BY {group}
-                  ON CONFLICT ({", ".join(KEY)}) DO UPDATE SET {update}
+                  ON CONFLICT ({", ".join(key)}) DO UPDATE SET {update}
                 )
                 SELECT COUNT(*) FROM gone
                 """,

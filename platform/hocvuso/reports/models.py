@@ -153,6 +153,7 @@ class LearnerFact(models.Model):
     completed = models.BooleanField()
     passed = models.BooleanField()
     best = models.FloatField(null=True)
+    completed_on = models.DateField(null=True)  # all-time row, local day
 
     class Meta:
         constraints = [
@@ -216,11 +217,44 @@ class UnitFigure(models.Model):
         return f"{self.unit_id} {self.kind}:{self.subject_id} @{self.bucket}"
 
 
+class UnitDay(models.Model):
+    """Completions per unit, learner type, subject, local day and shard: the
+    report's completions-per-day chart adds up these rows instead of every
+    completion in the subtree. Kept with `UnitFigure`, from the all-time
+    `LearnerFact.completed_on`, so it counts the same learners as the
+    report's "completed" column."""
+
+    unit = models.ForeignKey(
+        "orgunits.Unit", on_delete=models.CASCADE, related_name="+"
+    )
+    learner_type = models.CharField(max_length=20)
+    kind = models.CharField(max_length=9)
+    subject_id = models.IntegerField()
+    day = models.DateField()
+    shard = models.SmallIntegerField()
+    completed = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "subject_id", "unit", "learner_type", "day", "shard"],
+                name="uniq_unit_day",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.kind}:{self.subject_id} {self.day}"
+
+
 class MaintainedState(models.Model):
     """One row: whether the maintained figures cover every learner (set by
-    `reports_backfill`). Until then the report computes from the raw rows."""
+    `reports_backfill`). Until then the report computes from the raw rows.
+    `days_ready_at` is the same for `UnitDay`, which came later: an
+    installation upgraded with completions on file draws the chart from the
+    raw rows until its next backfill."""
 
     ready_at = models.DateTimeField(null=True)
+    days_ready_at = models.DateTimeField(null=True)
 
     def __str__(self) -> str:
         return f"ready at {self.ready_at}"

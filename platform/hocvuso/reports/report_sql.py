@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from django.db import connection
+from django.db.models import Count
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from courses.models import (
@@ -402,3 +405,32 @@ def scope_count(*, unit: Unit, subject: Subject, audience: str) -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"WITH {cte} SELECT COUNT(*) FROM su", params)
         return cursor.fetchone()[0]
+
+
+def completions_by_day(
+    *, unit: Unit, subject: Subject, period: Period, audience: str
+) -> list[tuple[date, int]]:
+    """(local day, completions that day) of the subtree's learners in the
+    subject's scope: the learners the report's "completed" column counts.
+    One query; the oracle of `maintained.completions_by_day`."""
+    cte, params = scope_cte(unit=unit, subject=subject, audience=audience, group_len=1)
+    if subject.kind == "course":
+        completions = CourseCompletion.objects.filter(course_id=subject.pk)
+    else:
+        completions = ProgrammeCompletion.objects.filter(programme_id=subject.pk)
+    completions = completions.filter(
+        user_id__in=RawSQL(f"WITH {cte} SELECT uid FROM su", params)
+    )
+    # `__date` and TruncDate count in the active zone: the site's.
+    with timezone.override(timezone.get_default_timezone()):
+        if period.start:
+            completions = completions.filter(completed_at__date__gte=period.start)
+        if period.end:
+            completions = completions.filter(completed_at__date__lt=period.end)
+        return list(
+            completions.annotate(day=TruncDate("completed_at"))
+            .values("day")
+            .annotate(n=Count("id"))
+            .order_by("day")
+            .values_list("day", "n")
+        )

@@ -12,7 +12,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from hocvuso.reports import maintained
-from hocvuso.reports.models import MaintainedState, UnitFigure
+from hocvuso.reports.models import LearnerFact, MaintainedState, UnitDay, UnitFigure
 from hocvuso.reports.tasks import counters_compact_task, maintained_figures_check_task
 
 from courses.models import CourseCompletion
@@ -66,15 +66,45 @@ def test_before_the_backfill_the_report_reads_the_raw_rows(client, org_tree, dat
     assert client.get(url + query).context["report"].total.figures.completed == raw
 
 
+def _chart(client, url):
+    return client.get(url).context["chart_cumulative"]
+
+
+def test_an_upgrade_draws_the_chart_from_the_raw_rows_until_the_backfill(
+    client, org_tree, dataset, capsys
+):
+    """Installed before the per-day counters (migration 0007 on a site with
+    completions): the chart reads the raw rows, the check reports every day
+    missing, and the backfill fills the counters without changing the chart."""
+    client.force_login(org_tree.admins["province0"])
+    url = reverse("report_unit", args=[org_tree.provinces[0].code])
+    url += f"?subject=course:{dataset.courses[0].pk}&audience="
+    before = _chart(client, url)
+    assert before
+    UnitDay.objects.all().delete()
+    LearnerFact.objects.update(completed_on=None)
+    MaintainedState.objects.update(days_ready_at=None)
+    assert _chart(client, url) == before
+    with pytest.raises(CommandError, match="chênh lệch"):
+        call_command("reports_check")
+    assert "completed " in capsys.readouterr().out
+    call_command("reports_backfill", batch=50)
+    assert maintained.days_ready()
+    assert _chart(client, url) == before
+    call_command("reports_check")
+
+
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the fold is PostgreSQL's SQL"
 )
 def test_folding_the_shards_keeps_every_figure(dataset):
     spread = UnitFigure.objects.filter(shard__gt=0).count()
-    assert spread > 0
-    assert counters_compact_task() == spread
+    spread_days = UnitDay.objects.filter(shard__gt=0).count()
+    assert spread > 0 and spread_days > 0
+    assert counters_compact_task() == spread + spread_days
     assert not UnitFigure.objects.filter(shard__gt=0).exists()
-    call_command("reports_check")  # every unit, every subject: all equal
+    assert not UnitDay.objects.filter(shard__gt=0).exists()
+    call_command("reports_check")  # every unit, subject and day: all equal
 
 
 @pytest.mark.skipif(
@@ -86,4 +116,5 @@ def test_the_backfill_command_leaves_the_counters_folded(dataset):
     call_command("reports_backfill", rebuild=True, batch=50)
     assert UnitFigure.objects.filter(shard=0).exists()
     assert not UnitFigure.objects.filter(shard__gt=0).exists()
+    assert not UnitDay.objects.filter(shard__gt=0).exists()
     call_command("reports_check")  # every unit, every subject: all equal

@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from hocvuso.accounts.models import LearnerType, User
 from hocvuso.accounts.services import user_place_set
@@ -275,6 +276,40 @@ def _assert_same(world, *, full: bool = True) -> None:
                             assert got.score_sum == pytest.approx(fig.score_sum)
                             got.score_sum = fig.score_sum
                             assert got == fig, (grp, subject, period, audience)
+    _assert_same_days(world, full=full)
+
+
+# Not a quarter: the chart's counters hold days, so any range reads them.
+FREE_RANGE = Period(start=date(2026, 2, 10), end=date(2027, 5, 20))
+
+
+def _assert_same_days(world, *, full: bool) -> None:
+    """The completions-per-day chart: the province for every period and
+    audience, each unit below all time and over a free range; after each
+    event the province, all time, everyone."""
+    province = world["tree"].provinces[0]
+    periods = [ALL_TIME, FREE_RANGE]
+    for year, q in QUARTERS if full else ():
+        start = date(year, 3 * q - 2, 1)
+        end = date(year + 1, 1, 1) if q == 4 else date(year, 3 * q + 1, 1)
+        periods.append(Period(start=start, end=end))
+    cases = [
+        (province, period, audience)
+        for period in (periods if full else [ALL_TIME])
+        for audience in (["", *LearnerType.values] if full else [""])
+    ]
+    for unit in world["units"] if full else ():
+        cases += [(unit, ALL_TIME, ""), (unit, FREE_RANGE, "")]
+    for unit, period, audience in cases:
+        for subject in world["subjects"]:
+            args = dict(unit=unit, subject=subject, period=period, audience=audience)
+            truth = report_sql.completions_by_day(**args)
+            assert maintained.completions_by_day(**args) == truth, (
+                unit.code,
+                subject,
+                period,
+                audience,
+            )
 
 
 @settings(
@@ -325,3 +360,53 @@ def test_an_erasure_that_leaves_the_team_leaves_the_programme_scope(world):
     )
     _assert_same(world)
     assert _programme_in_scope(world) == before - 1
+
+
+def _course_complete(world, user, course, at) -> None:
+    for lesson in world["lessons"][course.pk]:
+        lesson_complete(user=user, lesson=lesson, now=at - timedelta(hours=1))
+    attempt = attempt_start(user=user, quiz=world["quizzes"][course.pk], now=at)
+    right = [
+        SubmittedAnswer(
+            question_id=qid,
+            choice_ids=list(
+                Choice.objects.filter(question_id=qid, correct=True).values_list(
+                    "pk", flat=True
+                )
+            ),
+            seq=seq,
+        )
+        for seq, qid in enumerate(attempt.question_ids)
+    ]
+    attempt_submit(attempt=attempt, answers=right, now=at)
+
+
+def test_the_chart_counts_each_completion_on_its_day_in_vietnam(world):
+    """A test passed at 00:20 on 1 July in Vietnam (17:20 UTC on 30 June)
+    completes the course on 1 July; the chart reads the per-day counters,
+    not the completions."""
+    course = world["courses"][0]
+    learner, other = world["learners"][0], world["learners"][3]
+    for user in (learner, other):
+        enrolment_create(user=user, course=course, now=MOMENTS[0])
+    _course_complete(
+        world, learner, course, timezone.make_aware(datetime(2026, 7, 1, 0, 20))
+    )
+    _course_complete(
+        world, other, course, timezone.make_aware(datetime(2026, 6, 30, 23, 50))
+    )
+    args = dict(
+        unit=world["tree"].provinces[0],
+        subject=world["subjects"][0],
+        period=ALL_TIME,
+        audience="",
+    )
+    with CaptureQueriesContext(connection) as queries:
+        kept = maintained.completions_by_day(**args)
+    assert kept == [(date(2026, 6, 30), 1), (date(2026, 7, 1), 1)]
+    assert kept == report_sql.completions_by_day(**args)
+    assert not any("completion" in q["sql"] for q in queries)
+    third_quarter = Period(start=date(2026, 7, 1), end=date(2026, 10, 1))
+    assert maintained.completions_by_day(**{**args, "period": third_quarter}) == [
+        (date(2026, 7, 1), 1)
+    ]
