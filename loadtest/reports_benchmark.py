@@ -87,10 +87,10 @@ from hocvuso.orgunits.models import (  # noqa: E402
 )
 from hocvuso.orgunits.selectors import admin_scope_get  # noqa: E402
 from hocvuso.orgunits.services import team_create, village_create  # noqa: E402
-from hocvuso.reports import exports, maintained  # noqa: E402
+from hocvuso.reports import exports, maintained, report_sql  # noqa: E402
 from hocvuso.reports.fact_rules import ALL, quarter_bucket  # noqa: E402
 from hocvuso.reports.filters import Filters  # noqa: E402
-from hocvuso.reports.models import UnitFigure  # noqa: E402
+from hocvuso.reports.models import UnitDay, UnitFigure  # noqa: E402
 from hocvuso.reports.periods import Period  # noqa: E402
 from hocvuso.reports.selectors import (  # noqa: E402
     completion_report_rows,
@@ -828,6 +828,21 @@ def measure(*, repeat: int) -> dict:
         scope=scope, unit=province, subject=subject, period=Period(), audience=""
     )
     out["total"] = report.total.figures
+    # The cumulative-completions chart of the province page, from the
+    # per-day counters and, for comparison, from the raw completions (the
+    # oracle, and what the page read before): the same days and counts.
+    chart = dict(unit=province, subject=subject, period=Period(), audience="")
+    days = maintained.completions_by_day(**chart)
+    assert days == report_sql.completions_by_day(**chart)
+    out["chart_days"] = (len(days), UnitDay.objects.count())
+    out["chart"] = {
+        "per-day counters (`UnitDay`), what the page reads": _timed(
+            lambda: maintained.completions_by_day(**chart), repeat
+        )[0],
+        "raw completions of the learners in scope (the oracle)": _timed(
+            lambda: report_sql.completions_by_day(**chart), repeat
+        )[0],
+    }
     all_time, quarter = national_rollup()
     out["national"] = {}
     for when in ("as written (16 shards a unit)", "after the fold"):
@@ -974,6 +989,15 @@ def report_write(*, path: Path, command: str, out: dict, load: list, seconds):
             if out.get("backfill")
             else "already done in an earlier run (`--reuse`)."
         ),
+        "",
+        "The province page's chart of cumulative completions (7-course programme, "
+        f"all time: {out['chart_days'][0]} days with completions; "
+        f"{out['chart_days'][1]:,} per-day counter rows in the table), "
+        "the same days and counts both ways:",
+        "",
+        "| chart read from | median | min | max | CPU (median) |",
+        "|---|---|---|---|---|",
+        *(f"| {label} | {_summary(t)} |" for label, t in out["chart"].items()),
         "",
         "National roll-up on generated aggregate data: "
         f"{NATIONAL_PROVINCES} provinces × {NATIONAL_COMMUNES} communes × "
