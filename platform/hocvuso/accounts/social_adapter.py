@@ -18,6 +18,7 @@ from allauth.socialaccount.models import SocialAccount
 from allauth.socialaccount.providers.base import AuthProcess
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Site
@@ -38,6 +39,9 @@ PHONE_HAS_ANOTHER_IDENTITY = _(
     "bằng số điện thoại và mật khẩu hoặc mã SMS."
 )
 ONLY_LOGIN = _("Tài khoản định danh chỉ dùng được để đăng nhập.")
+TRY_AGAIN = _(
+    "Số điện thoại này vừa được dùng để đăng nhập ở một nơi khác. Hãy thử lại."
+)
 EVERY_SITE = "*"
 
 
@@ -111,6 +115,14 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         back = "profile" if request.user.is_authenticated else "account_login"
         raise ImmediateHttpResponse(redirect(back))
 
+    def is_auto_signup_allowed(self, request, sociallogin) -> bool:
+        # pre_social_login found no account with the number; one made since
+        # (another sign-in with the same number, at the same moment) would
+        # send allauth to its sign-up form, which this site does not use.
+        if User.objects.filter(phone=sociallogin.phone).exists():
+            self._refuse(request, TRY_AGAIN)
+        return True
+
     def populate_user(self, request, sociallogin, data):
         # Only for a new account: the verified number, and the name when it
         # passes the name rule (the profile asks for it otherwise).
@@ -124,7 +136,12 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         return user
 
     def save_user(self, request, sociallogin, form=None):
-        user = super().save_user(request, sociallogin, form=form)
+        try:
+            with transaction.atomic():
+                user = super().save_user(request, sociallogin, form=form)
+        except IntegrityError:
+            # The same race, lost between that check and the insert.
+            self._refuse(request, TRY_AGAIN)
         # Where they live, asked next, as after a sign-up by phone.
         request.session[PLACE_PENDING_SESSION_KEY] = True
         return user

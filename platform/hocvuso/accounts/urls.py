@@ -17,4 +17,10 @@ urlpatterns = [
         RedirectView.as_view(pattern_name="profile"),
         name="socialaccount_connections",
     ),
+    # allauth's sign-up form after an identity provider: see the view.
+    path(
+        "3rdparty/signup/",
+        views.identity_signup_retry,
+        name="socialaccount_signup",
+    ),
 ]

@@ -1,4 +1,8 @@
 from allauth.account import views as allauth_views
+from allauth.socialaccount.internal.flows.signup import (
+    clear_pending_signup,
+    get_pending_signup,
+)
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
@@ -19,6 +23,7 @@ from .decorators import PLACE_PENDING_SESSION_KEY
 from .forms import ConsentForm, ProfileForm, SignupPlaceForm, place_initial
 from .selectors import consent_is_current, privacy_notice_current
 from .services import consent_give, profile_update, user_place_set
+from .social_adapter import TRY_AGAIN
 
 
 def _safe_next(request, default: str = "/") -> str:
@@ -133,3 +138,14 @@ def login_elsewhere(request, default_next: str = "/"):
     nor its phone verification. Never authenticates; allauth checks `next`."""
     next_url = request.GET.get(REDIRECT_FIELD_NAME) or default_next
     return redirect_to_login(next_url, login_url=settings.LOGIN_URL)
+
+
+def identity_signup_retry(request):
+    """Instead of allauth's sign-up form after an identity provider: this site
+    signs such a person up without a form, so allauth sends here only when
+    another sign-in made an account with the number between its checks (two
+    phones, one number, one moment). Pressing the button again reaches it."""
+    if get_pending_signup(request) is not None:
+        clear_pending_signup(request)
+        messages.error(request, TRY_AGAIN)
+    return redirect("account_login")

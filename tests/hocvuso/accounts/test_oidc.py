@@ -11,6 +11,7 @@ from allauth.socialaccount.models import SocialAccount, SocialApp
 from django.contrib.auth import get_user
 from django.test import Client
 from hocvuso.accounts.models import User
+from hocvuso.accounts.social_adapter import SocialAccountAdapter
 
 from tests.oidc_provider import LocalProvider
 
@@ -179,6 +180,32 @@ def test_a_second_identity_with_the_same_number_does_not_take_the_account(
     assert not logged_in(other).is_authenticated
     assert "đã gắn với một tài khoản định danh khác" in page_text(page)
     assert SocialAccount.objects.count() == 1
+
+
+@pytest.mark.parametrize("step", ["pre_social_login", "is_auto_signup_allowed"])
+def test_two_first_sign_ins_with_one_new_number_are_never_a_500(
+    client, idp, identity_app, privacy_notice, monkeypatch, step
+):
+    """Two phones pressing the button at once with the same new number: the
+    other one makes the account just after this one's check (`step`). This
+    one is told to try again; trying again reaches that account."""
+    checked = getattr(SocialAccountAdapter, step)
+
+    def other_phone_wins(self, request, sociallogin):
+        out = checked(self, request, sociallogin)
+        if not User.objects.filter(phone=NUMBER).exists():
+            User.objects.create_user(
+                username="84912345678", phone=NUMBER, phone_verified=True
+            )
+        return out
+
+    monkeypatch.setattr(SocialAccountAdapter, step, other_phone_wins)
+    page = sign_in(client, idp)
+    assert not logged_in(client).is_authenticated
+    assert "Hãy thử lại" in page_text(page)
+    assert User.objects.filter(phone=NUMBER).count() == 1
+    sign_in(client, idp)
+    assert logged_in(client) == User.objects.get(phone=NUMBER)
 
 
 def test_a_logged_in_user_cannot_attach_an_identity(
