@@ -12,9 +12,11 @@ Two tables:
   bucket and shard. A report sums the rows under its unit's path: a province
   of 500 units has at most 500 × 3 types × 16 shards rows per subject and
   bucket, whatever the number of learners.
-- `UnitDay`: completions per unit, learner type, subject, local day and
-  shard, from the all-time facts' completion day: the report's chart of
-  completions per day reads days × units rows, not every completion.
+- `UnitDay`: completions per unit's subtree, learner type, subject, local
+  day and shard, from the all-time facts' completion day, each completion
+  added to the learner's unit and to every unit above it: the report's
+  chart of completions per day reads one unit's rows, days × types, not
+  every completion (nor every unit) under it.
 
 Every service that changes a learner's rows calls `learners_refresh` (or
 `lesson_opened`, its cheap first check) inside its own transaction (courses
@@ -405,9 +407,29 @@ def _facts_write(old: dict[tuple, tuple[int, Fact]], new: dict[tuple, Fact]) -> 
         UnitDay,
         key=DAY_KEY,
         columns=("completed",),
-        rows=sorted((*k, n) for k, n in days.items() if n),
+        rows=_days_up_the_tree(days),
         set_sql="{c} = {t}.{c} + EXCLUDED.{c}",
     )
+
+
+def _days_up_the_tree(days: dict[tuple, int]) -> list[tuple]:
+    """Each change of a learner's unit's day added to that unit and to every
+    unit above it (two queries, and only when a completion day changed)."""
+    days = {k: n for k, n in days.items() if n}
+    if not days:
+        return []
+    paths = dict(
+        Unit.objects.filter(pk__in={k[2] for k in days}).values_list("pk", "path")
+    )
+    step = Unit.steplen
+    prefixes = {p[:n] for p in paths.values() for n in range(step, len(p) + 1, step)}
+    ancestor = dict(Unit.objects.filter(path__in=prefixes).values_list("path", "pk"))
+    out: dict[tuple, int] = defaultdict(int)
+    for (kind, pk, unit_id, learner_type, day, shard), n in days.items():
+        path = paths[unit_id]
+        for end in range(step, len(path) + 1, step):
+            out[(kind, pk, ancestor[path[:end]], learner_type, day, shard)] += n
+    return sorted((*k, n) for k, n in out.items() if n)
 
 
 def _upsert(model, *, key, columns, rows, set_sql) -> None:
@@ -533,10 +555,9 @@ def completions_by_day(
 ) -> list[tuple[date, int]]:
     """(local day, completions) of the subtree's learners in the subject's
     scope, as `report_sql.completions_by_day` counts them: one query over
-    the per-day counters."""
+    the unit's own per-day counters (its subtree's, `_days_up_the_tree`)."""
     table = connection.ops.quote_name(UnitDay._meta.db_table)
-    units = connection.ops.quote_name(Unit._meta.db_table)
-    where, params = "", [subject.kind, subject.pk, unit.path + "%"]
+    where, params = "", [subject.kind, subject.pk, unit.pk]
     if audience:
         where += " AND f.learner_type = %s"
         params.append(audience)
@@ -547,8 +568,8 @@ def completions_by_day(
         where += " AND f.day < %s"
         params.append(period.end)
     sql = f"""
-    SELECT f.day, SUM(f.completed) FROM {table} f JOIN {units} un ON un.id = f.unit_id
-    WHERE f.kind = %s AND f.subject_id = %s AND un.path LIKE %s{where}
+    SELECT f.day, SUM(f.completed) FROM {table} f
+    WHERE f.kind = %s AND f.subject_id = %s AND f.unit_id = %s{where}
     GROUP BY f.day HAVING SUM(f.completed) <> 0 ORDER BY f.day
     """
     with connection.cursor() as cursor:

@@ -218,11 +218,12 @@ class UnitFigure(models.Model):
 
 
 class UnitDay(models.Model):
-    """Completions per unit, learner type, subject, local day and shard: the
-    report's completions-per-day chart adds up these rows instead of every
-    completion in the subtree. Kept with `UnitFigure`, from the all-time
-    `LearnerFact.completed_on`, so it counts the same learners as the
-    report's "completed" column."""
+    """Completions of the learners of a unit's subtree (counted at their own
+    unit and at every unit above it), per learner type, subject, local day
+    and shard: the report's completions-per-day chart reads one unit's rows
+    instead of every completion below it. Kept with `UnitFigure`, from the
+    all-time `LearnerFact.completed_on`, so it counts the same learners as
+    the report's "completed" column."""
 
     unit = models.ForeignKey(
         "orgunits.Unit", on_delete=models.CASCADE, related_name="+"
