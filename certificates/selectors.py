@@ -1,12 +1,14 @@
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet
+from django.urls import Resolver404, resolve
 from django.utils.module_loading import import_string
 
 from courses.models import CourseCompletion, ProgrammeCompletion
 
-from .models import Certificate, CertificateStatus
+from .models import Certificate, CertificateStatus, CredentialKey
 
 # Codes are token_urlsafe: letters, digits, "-" and "_" only.
 CODE_CHARS = frozenset(
@@ -108,4 +110,38 @@ def certificates_without_files(
         # for deletion, hocvuso.privacy) must not be.
         .exclude(status__in=[CertificateStatus.REPLACED, CertificateStatus.ERASED])
         .order_by("issued_at")[:limit]
+    )
+
+
+def credential_keys_published() -> list[CredentialKey]:
+    """Every key whose credentials still verify: the signing one and the
+    retired ones, not the withdrawn."""
+    return list(
+        CredentialKey.objects.filter(withdrawn_at__isnull=True).order_by("created_at")
+    )
+
+
+def credential_key_by_url(url: str) -> CredentialKey | None:
+    """The published key a credential's "kid" names (its public address)."""
+    base = settings.CERTIFICATES_SITE_URL.rstrip("/")
+    if not url.startswith(base + "/") or len(url) > 300:
+        return None
+    try:
+        match = resolve(urlsplit(url).path)
+    except Resolver404:
+        return None
+    if match.url_name != "credential_key":
+        return None
+    return CredentialKey.objects.filter(
+        key_id=match.kwargs["key_id"], withdrawn_at__isnull=True
+    ).first()
+
+
+def credential_revoked_ids() -> list[int]:
+    """The status list's set bits: every certificate that no longer counts
+    (revoked, replaced, or its holder's data deleted)."""
+    return list(
+        Certificate.objects.exclude(status=CertificateStatus.VALID)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
