@@ -1,13 +1,12 @@
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet
-from django.urls import Resolver404, resolve
 from django.utils.module_loading import import_string
 
 from courses.models import CourseCompletion, ProgrammeCompletion
 
+from .credentials import key_url
 from .models import Certificate, CertificateStatus, CredentialKey
 
 # Codes are token_urlsafe: letters, digits, "-" and "_" only.
@@ -122,19 +121,12 @@ def credential_keys_published() -> list[CredentialKey]:
 
 
 def credential_key_by_url(url: str) -> CredentialKey | None:
-    """The published key a credential's "kid" names (its public address)."""
-    base = settings.CERTIFICATES_SITE_URL.rstrip("/")
-    if not url.startswith(base + "/") or len(url) > 300:
+    """The published key a credential's "kid" names: exactly its address."""
+    key_id = url.rsplit("/", 1)[-1]
+    if not 0 < len(key_id) <= 40:
         return None
-    try:
-        match = resolve(urlsplit(url).path)
-    except Resolver404:
-        return None
-    if match.url_name != "credential_key":
-        return None
-    return CredentialKey.objects.filter(
-        key_id=match.kwargs["key_id"], withdrawn_at__isnull=True
-    ).first()
+    key = CredentialKey.objects.filter(key_id=key_id, withdrawn_at__isnull=True).first()
+    return key if key is not None and key_url(key) == url else None
 
 
 def credential_revoked_ids() -> list[int]:
