@@ -1,3 +1,4 @@
+import re
 from datetime import datetime
 
 from django.conf import settings
@@ -9,6 +10,9 @@ from courses.models import CourseCompletion, ProgrammeCompletion
 from .credentials import key_url
 from .models import Certificate, CertificateStatus, CredentialKey
 
+# Key ids are a date and random hex ("20261206-3fa9c2d1"): nothing else
+# reaches the database.
+KEY_ID = re.compile(r"[0-9a-z-]{1,40}")
 # Codes are token_urlsafe: letters, digits, "-" and "_" only.
 CODE_CHARS = frozenset(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
@@ -123,7 +127,7 @@ def credential_keys_published() -> list[CredentialKey]:
 def credential_key_by_url(url: str) -> CredentialKey | None:
     """The published key a credential's "kid" names: exactly its address."""
     key_id = url.rsplit("/", 1)[-1]
-    if not 0 < len(key_id) <= 40:
+    if not KEY_ID.fullmatch(key_id):
         return None
     key = CredentialKey.objects.filter(key_id=key_id, withdrawn_at__isnull=True).first()
     return key if key is not None and key_url(key) == url else None

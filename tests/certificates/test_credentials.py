@@ -356,6 +356,8 @@ def test_an_unpublished_key_or_a_document_not_a_certificate_is_invalid(
         forged = _signed({"alg": "ES256", "kid": kid}, payload, other)
         status, body = verify_api(forged)
         assert (status, body["verdict"]) == (200, "invalid"), kid
+    for junk in ("%00", "x" * 500, "..%2F"):
+        assert Client().get(f"/xac-minh/chung-chi-so/khoa/{junk}").status_code == 404
     for kid in (42, None):  # not a string: not a JWS at all
         assert (
             verify_api(_signed({"alg": "ES256", "kid": kid}, payload, other))[0] == 400
