@@ -104,6 +104,7 @@ def test_the_holder_downloads_a_credential_an_independent_verifier_accepts(
     response = client.get(link)
     assert response["Content-Type"] == "application/vc+jwt"
     assert "attachment" in response["Content-Disposition"]
+    assert "no-store" in response["Cache-Control"]  # personal: no shared copy
     token = response.content.decode()
 
     credential = credential_verified(token, fetch)
