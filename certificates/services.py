@@ -376,7 +376,7 @@ def certificates_regenerate(
 
 
 def credential_key_rotate(
-    *, withdraw_previous: bool = False, now=None
+    *, withdraw_previous: bool = False, now: datetime | None = None
 ) -> CredentialKey:
     """A new signing key. The previous ones retire: they sign nothing more
     but stay published, so the credentials they signed still verify. After
@@ -397,7 +397,8 @@ def credential_key_rotate(
 
 
 def credential_key_current() -> CredentialKey:
-    """The key that signs now; the site's first credential makes the first."""
+    """The key that signs now; the site's first credential makes the first
+    (two at once make two, the older retired at once: both stay published)."""
     key = (
         CredentialKey.objects.filter(retired_at__isnull=True)
         .order_by("-created_at")
@@ -439,7 +440,7 @@ def certificate_credential(*, certificate: Certificate) -> str:
     )
 
 
-def status_list_credential(*, now=None) -> str:
+def status_list_credential(*, now: datetime | None = None) -> str:
     """The signed status list, as it is at this moment."""
     now = now or timezone.now()
     status_list = credentials.status_list_build(

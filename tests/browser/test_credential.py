@@ -1,10 +1,16 @@
 """At 360 px: a learner downloads their certificate as an Open Badges
-credential, and anyone checks that file on /xac-minh/chung-chi-so/."""
+credential; an independent verifier accepts the file, fetching the key set
+and status list over HTTP from the running server, and anyone checks it on
+/xac-minh/chung-chi-so/."""
+
+import urllib.request
+from pathlib import Path
 
 import pytest
 
 from certificates.models import Certificate
 from courses.models import CoursePage
+from tests.certificates.credential_verifier import credential_verified
 from tests.completion_helpers import final_test_take, lessons_complete
 
 from .conftest import screenshot
@@ -36,6 +42,14 @@ def test_download_the_credential_and_check_the_file(
         link.click()
     assert download.value.suggested_filename == f"chung-chi-so-{certificate.serial}.jwt"
     path = download.value.path()
+
+    def fetch(url: str) -> bytes:
+        assert url.startswith(live_server.url)
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.read()
+
+    credential = credential_verified(Path(path).read_text(), fetch)
+    assert credential["name"] == certificate.title
 
     # Someone else, not logged in, checks the file they were sent.
     context = browser.new_context(

@@ -129,6 +129,12 @@ def test_the_holder_downloads_a_credential_an_independent_verifier_accepts(
     status, body = verify_api(token)
     assert (status, body["valid"], body["verdict"]) == (200, True, "valid")
     assert body["credential"]["holder"] == HOLDER
+    as_json = Client().post(
+        reverse("credential_verify_api"),
+        {"credential": token},
+        content_type="application/json",
+    )
+    assert as_json.json()["verdict"] == "valid"
 
 
 def test_a_tampered_credential_is_rejected(client, certificate):
