@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from hocvuso.core.form_fields import TextField
 
+from .credential_check import MAX_CHARS
 from .models import RevocationCategory
 
 
@@ -35,3 +37,36 @@ class ReissueForm(forms.Form):
     reason = forms.CharField(
         label=_("Lý do cấp lại"), max_length=500, initial=_("Sửa họ tên")
     )
+
+
+class CredentialCheckForm(forms.Form):
+    """A credential pasted, or its downloaded .jwt file."""
+
+    text = TextField(
+        label=_("Dán chứng chỉ số"),
+        multiline=True,
+        max_length=MAX_CHARS,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5, "spellcheck": "false"}),
+    )
+    file = forms.FileField(label=_("hoặc chọn tệp .jwt đã tải về"), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if self.errors:
+            return cleaned
+        if upload:
+            if upload.size > MAX_CHARS:
+                raise forms.ValidationError(
+                    _("Tệp quá lớn, đây không phải chứng chỉ số.")
+                )
+            try:
+                cleaned["credential"] = upload.read(MAX_CHARS + 1).decode("utf-8")
+            except UnicodeDecodeError as error:
+                raise forms.ValidationError(
+                    _("Tệp không phải chứng chỉ số (không đọc được nội dung).")
+                ) from error
+        else:
+            cleaned["credential"] = cleaned.get("text") or ""
+        return cleaned

@@ -200,3 +200,26 @@ class RegenerationJob(models.Model):
     @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 100
+
+
+class CredentialKey(models.Model):
+    """A key the province signs its verifiable credentials with (ES256,
+    docs/verifiable-credentials.md). The newest key not retired signs; a
+    retired key stays published so the credentials it signed still verify;
+    a withdrawn one (compromised) is no longer published, so they do not.
+    The private key is stored encrypted with CERTIFICATES_KEY_PASSPHRASE,
+    which lives outside the database."""
+
+    key_id = models.CharField(max_length=40, unique=True, editable=False)
+    public_jwk = models.JSONField(editable=False)
+    private_key_encrypted = models.TextField(editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("khóa ký chứng chỉ số")
+        verbose_name_plural = _("khóa ký chứng chỉ số")
+
+    def __str__(self) -> str:
+        return self.key_id

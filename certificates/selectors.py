@@ -1,3 +1,4 @@
+import re
 from datetime import datetime
 
 from django.conf import settings
@@ -6,8 +7,12 @@ from django.utils.module_loading import import_string
 
 from courses.models import CourseCompletion, ProgrammeCompletion
 
-from .models import Certificate, CertificateStatus
+from .credentials import key_url
+from .models import Certificate, CertificateStatus, CredentialKey
 
+# Key ids are a date and random hex ("20261206-3fa9c2d1"): nothing else
+# reaches the database.
+KEY_ID = re.compile(r"[0-9a-z-]{1,40}")
 # Codes are token_urlsafe: letters, digits, "-" and "_" only.
 CODE_CHARS = frozenset(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
@@ -108,4 +113,31 @@ def certificates_without_files(
         # for deletion, hocvuso.privacy) must not be.
         .exclude(status__in=[CertificateStatus.REPLACED, CertificateStatus.ERASED])
         .order_by("issued_at")[:limit]
+    )
+
+
+def credential_keys_published() -> list[CredentialKey]:
+    """Every key whose credentials still verify: the signing one and the
+    retired ones, not the withdrawn."""
+    return list(
+        CredentialKey.objects.filter(withdrawn_at__isnull=True).order_by("created_at")
+    )
+
+
+def credential_key_by_url(url: str) -> CredentialKey | None:
+    """The published key a credential's "kid" names: exactly its address."""
+    key_id = url.rsplit("/", 1)[-1]
+    if not KEY_ID.fullmatch(key_id):
+        return None
+    key = CredentialKey.objects.filter(key_id=key_id, withdrawn_at__isnull=True).first()
+    return key if key is not None and key_url(key) == url else None
+
+
+def credential_revoked_ids() -> list[int]:
+    """The status list's set bits: every certificate that no longer counts
+    (revoked, replaced, or its holder's data deleted)."""
+    return list(
+        Certificate.objects.exclude(status=CertificateStatus.VALID)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )

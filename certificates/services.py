@@ -19,15 +19,20 @@ from wagtail.models import Site
 
 from courses.models import CourseCompletion, ProgrammeCompletion
 
-from . import render
+from . import credentials, render
 from .models import (
     Certificate,
     CertificateSettings,
     CertificateStatus,
+    CredentialKey,
     RegenerationJob,
     RevocationCategory,
 )
-from .selectors import certificates_without_files, completions_without_certificate
+from .selectors import (
+    certificates_without_files,
+    completions_without_certificate,
+    credential_revoked_ids,
+)
 
 # Across a certificate that no longer counts, on the picture and the PDF.
 STATUS_MARKS = {
@@ -365,3 +370,82 @@ def certificates_regenerate(
     )
     job.refresh_from_db()
     return job
+
+
+# ------------------------------------------------ verifiable credentials
+
+
+def credential_key_rotate(
+    *, withdraw_previous: bool = False, now: datetime | None = None
+) -> CredentialKey:
+    """A new signing key. The previous ones retire: they sign nothing more
+    but stay published, so the credentials they signed still verify. After
+    a leak, `withdraw_previous` stops publishing them: every credential they
+    signed then fails, and its holder downloads it again, signed anew."""
+    now = now or timezone.now()
+    key_id, public_jwk, private_pem = credentials.key_material_new()
+    with transaction.atomic():
+        previous = CredentialKey.objects.filter(retired_at__isnull=True)
+        previous.update(retired_at=now)
+        if withdraw_previous:
+            CredentialKey.objects.filter(withdrawn_at__isnull=True).update(
+                withdrawn_at=now
+            )
+        return CredentialKey.objects.create(
+            key_id=key_id, public_jwk=public_jwk, private_key_encrypted=private_pem
+        )
+
+
+def credential_key_current() -> CredentialKey:
+    """The key that signs now; the site's first credential makes the first
+    (two at once make two, the older retired at once: both stay published)."""
+    key = (
+        CredentialKey.objects.filter(retired_at__isnull=True)
+        .order_by("-created_at")
+        .first()
+    )
+    return key or credential_key_rotate()
+
+
+def _achievement_texts(certificate: Certificate) -> dict[str, str]:
+    with translation.override(settings.LANGUAGE_CODE):
+        if certificate.course_id:
+            return {
+                "description": _(
+                    "Hoàn thành khóa học “%(title)s” trên nền tảng Bình dân học vụ số."
+                )
+                % {"title": certificate.title},
+                "criteria": _(
+                    "Hoàn thành các bài học bắt buộc và đạt bài kiểm tra cuối khóa."
+                ),
+            }
+        return {
+            "description": _(
+                "Hoàn thành chương trình “%(title)s” trên nền tảng Bình dân học vụ số."
+            )
+            % {"title": certificate.title},
+            "criteria": _("Hoàn thành mọi khóa học của chương trình."),
+        }
+
+
+def certificate_credential(*, certificate: Certificate) -> str:
+    """The certificate as a signed Open Badges 3.0 credential, signed when
+    asked for with the current key: a rotation needs no re-issue, and an
+    old download keeps verifying with its retired key."""
+    credential = credentials.credential_build(
+        certificate, texts=_achievement_texts(certificate)
+    )
+    return credentials.sign(
+        credential, key=credential_key_current(), not_before=certificate.issued_at
+    )
+
+
+def status_list_credential(*, now: datetime | None = None) -> str:
+    """The signed status list, as it is at this moment."""
+    now = now or timezone.now()
+    status_list = credentials.status_list_build(
+        revoked=credential_revoked_ids(),
+        issuer_name=branding_get().issuer_name,
+        now=now,
+    )
+    return credentials.sign(status_list, key=credential_key_current(), not_before=now)

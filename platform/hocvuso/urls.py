@@ -38,6 +38,7 @@ urlpatterns = [
     path("kiem-tra/", include(quiz_urls)),
     path("chung-nhan/", include(certificate_urls)),
     path("xac-minh/", include(certificate_urls.verify_urlpatterns)),
+    path(".well-known/", include(certificate_urls.well_known_urlpatterns)),
     path("api/me/state", page_state, name="page_state"),
     path("api/", api.urls),
     path("quan-tri/nhap/", include(import_urls)),

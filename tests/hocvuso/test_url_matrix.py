@@ -44,7 +44,7 @@ from wagtail.models import (
 )
 
 from certificates.models import RegenerationJob
-from certificates.services import certificate_issue
+from certificates.services import certificate_issue, credential_key_current
 from courses.models import CourseCompletion, CoursePage, LessonMedia, LessonPage
 from quizzes.models import Question
 from quizzes.services import attempt_start
@@ -423,6 +423,8 @@ BY_NAME_KWARG: dict[tuple[str, str], Callable[[World], Any]] = {
     ("certificate_pdf", "code"): lambda w: w.objects["certificate"].code,
     ("certificate_verify", "code"): lambda w: w.objects["certificate"].code,
     ("certificate_png", "code"): lambda w: w.objects["certificate"].code,
+    ("certificate_credential", "code"): lambda w: w.objects["certificate"].code,
+    ("credential_key", "key_id"): lambda w: credential_key_current().key_id,
     ("certificates_admin_detail", "pk"): _pk("certificate"),
     ("certificates_admin_regenerate", "pk"): _pk("regeneration"),
     ("privacy_my_data_download", "fmt"): lambda w: "json",
@@ -763,9 +765,21 @@ RULES: dict[str, Rule] = {
     **_names("quiz_attempt", "quiz_submit_form", "quiz_result", rule=LEARNER_OWN),
     **_names("quiz_service_worker", "quiz_offline", rule=PUBLIC),
     "my_certificates": LOGGED_IN,
-    "certificate_pdf": Rule(_certificate_reader),
+    **_names(
+        "certificate_pdf", "certificate_credential", rule=Rule(_certificate_reader)
+    ),
     **_names(
         "certificate_verify_form", "certificate_verify", "certificate_png", rule=PUBLIC
+    ),
+    # Verifiable credentials: what any verifier reads, and the checks.
+    **_names(
+        "credential_jwks",
+        "credential_key",
+        "credential_issuer",
+        "credential_status_list",
+        "credential_verify_page",
+        "credential_verify_api",
+        rule=PUBLIC,
     ),
     # ---- the JSON API (django-ninja)
     "api:openapi-json": PUBLIC,

@@ -634,6 +634,13 @@ CERTIFICATES_VERIFY_PER_MINUTE = int(
 )
 # Which holders' certificates an administrator may see and act on (their subtree).
 CERTIFICATES_ADMIN_SCOPE = "hocvuso.orgunits.certificate_scope.certificates_in_scope"
+# Decrypts the private keys that sign the verifiable credentials (stored
+# encrypted in the database; docs/verifiable-credentials.md). Set it apart
+# from SECRET_KEY in production, so that changing SECRET_KEY does not lock
+# the keys; a lost passphrase is recovered by `manage.py credential_key_rotate`.
+CERTIFICATES_KEY_PASSPHRASE = (
+    os.environ.get("CERTIFICATES_KEY_PASSPHRASE") or SECRET_KEY
+)
 # Test-only: the render waits while this file exists (see certificates.services).
 CERTIFICATES_RENDER_PAUSE_FILE = os.environ.get("CERTIFICATES_RENDER_PAUSE_FILE", "")
 
