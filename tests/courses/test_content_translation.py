@@ -7,8 +7,8 @@ import re
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import translation
 from django.urls import reverse
+from django.utils import translation
 
 from courses.models import CoursePage, LessonPage, LessonProgress, PageTranslation
 from courses.services import enrolment_create
@@ -108,9 +108,7 @@ def test_the_course_outline_and_catalogue_use_translated_titles(client, course):
     assert "Test course in English" in text(client.get(course.get_parent().url))
 
 
-def test_progress_made_in_english_is_the_courses_in_vietnamese(
-    client, course, learner
-):
+def test_progress_made_in_english_is_the_courses_in_vietnamese(client, course, learner):
     first, second = lessons_of(course)
     translate_lesson(first)
     enrolment_create(user=learner, course=course)

@@ -4,8 +4,8 @@ the Vietnamese again after an edit; hostile translations refused."""
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import translation
 from django.urls import reverse
+from django.utils import translation
 
 from quizzes.models import Attempt, Question, QuestionTranslation
 from quizzes.translation import question_translation_save
