@@ -15,7 +15,7 @@ stale segments names it.
 
 import copy
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils import translation
@@ -179,7 +179,6 @@ class PageInLanguage:
     language: str
     status: str
     reviewed: bool = False
-    stale: list[str] = field(default_factory=list)
 
     @property
     def language_name(self) -> str:
@@ -235,7 +234,6 @@ def page_in_language(page, language: str | None = None) -> PageInLanguage:
         language=language,
         status=PARTIAL if missing or stale else COMPLETE,
         reviewed=kept.reviewed,
-        stale=stale,
     )
 
 
