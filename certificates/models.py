@@ -120,6 +120,10 @@ class Certificate(models.Model):
     # Snapshots: what the certificate says stays what it said when issued.
     holder_name = models.CharField(_("họ và tên"), max_length=150)
     title = models.CharField(_("khóa học / chương trình"), max_length=255)
+    # The language the course was taken in; title is in it. source_title:
+    # the Vietnamese title when it differs, printed beside it.
+    language = models.CharField(_("ngôn ngữ"), max_length=12, default="vi")
+    source_title = models.CharField(max_length=255, blank=True)
     completed_at = models.DateTimeField(_("ngày hoàn thành"))
     score_percent = models.FloatField(_("điểm (%)"), null=True, blank=True)
     issuer_name = models.CharField(_("đơn vị cấp"), max_length=200)

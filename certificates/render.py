@@ -44,6 +44,8 @@ class CertificateContent:
     seal_png: bytes | None = None
     score_line: str = ""  # the PDF only: the picture is public, as the page is
     status_mark: str = ""  # "ĐÃ THU HỒI …" across both, unless valid
+    # The Vietnamese title under a title in another language.
+    source_title: str = ""
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,8 @@ def pdf_render(content: CertificateContent) -> bytes:
     c.setFillColorRGB(0.1, 0.1, 0.1)
     _centred(c, content.wording, REGULAR, 14, page_h - 258, text_w, page_w)
     y = _centred(c, content.title, BOLD, 20, page_h - 290, text_w, page_w)
+    if content.source_title:
+        y = _centred(c, content.source_title, REGULAR, 12, y - 18, text_w, page_w)
     details = " · ".join(filter(None, (content.score_line, content.details)))
     _centred(c, details, REGULAR, 12, y - 34, text_w, page_w)
 

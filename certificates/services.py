@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from wagtail.models import Site
 
 from courses.models import CourseCompletion, ProgrammeCompletion
+from courses.translation import source_language, title_in_language
 
 from . import credentials, render
 from .models import (
@@ -64,14 +65,37 @@ def _name(user) -> str:
     return unicodedata.normalize("NFC", " ".join(name.split()))
 
 
+def _course_language(*, user, course) -> str:
+    """The language the course was taken in: its best passing test's
+    (as the score is); Vietnamese for a course without one."""
+    from quizzes.models import Attempt, AttemptStatus
+
+    taken = (
+        Attempt.objects.filter(
+            user=user, course=course, status=AttemptStatus.FINISHED, passed=True
+        )
+        .order_by("-score_percent", "-finished_at")
+        .values_list("language", flat=True)
+        .first()
+    )
+    return taken or source_language()
+
+
 def _create(*, user, course=None, programme=None, completed_at, score, holder_name):
     brand = branding_get()
+    target = course or programme
+    language = (
+        _course_language(user=user, course=course) if course else source_language()
+    )
+    title = title_in_language(target, language)
     certificate = Certificate.objects.create(
         user=user,
         course=course,
         programme=programme,
         holder_name=holder_name,
-        title=(course or programme).title,
+        title=title,
+        language=language,
+        source_title=target.title if title != target.title else "",
         completed_at=completed_at,
         score_percent=score,
         issuer_name=brand.issuer_name,
@@ -181,6 +205,10 @@ def certificate_content(
             if certificate.course_id
             else _("Đã hoàn thành chương trình"),
             title=certificate.title,
+            source_title=_("Tiếng Việt: %(title)s")
+            % {"title": certificate.source_title}
+            if certificate.source_title
+            else "",
             details=_("Ngày hoàn thành: %(date)s") % {"date": completed},
             score_line=score_line,
             status_mark=str(STATUS_MARKS.get(certificate.status, "")),

@@ -6,6 +6,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from courses.access import learner_required
+from courses.translation import language_name
 
 from .forms import VerifyForm
 from .models import Certificate
@@ -92,6 +93,7 @@ def verify(request, code: str):
         "certificate": certificate,
         "form": VerifyForm(),
         "png_url": reverse("certificate_png", args=[code]) if certificate else "",
+        "language_name": language_name(certificate.language) if certificate else "",
     }
     return render(
         request,

@@ -516,3 +516,36 @@ class ProgrammeCompletion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.programme}"
+
+
+class PageTranslation(models.Model):
+    """A page's text in another language, laid over the Vietnamese page
+    (courses/translation.py): segment key → {"text", "source_hash"}, the hash
+    of the Vietnamese the segment was translated from."""
+
+    page = models.ForeignKey(
+        "wagtailcore.Page", on_delete=models.CASCADE, related_name="translations"
+    )
+    language = models.CharField(_("ngôn ngữ"), max_length=12)
+    segments = models.JSONField(default=dict)
+    reviewed = models.BooleanField(
+        _("đã được người dịch kiểm tra"),
+        default=False,
+        help_text=_(
+            "Bỏ trống khi bản dịch chưa được người dịch kiểm tra (bản dịch mẫu, "
+            "dịch máy): người học thấy nhãn “Bản dịch mẫu”."
+        ),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("bản dịch trang")
+        verbose_name_plural = _("bản dịch trang")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["page", "language"], name="one_translation_per_page_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.page_id} [{self.language}]"

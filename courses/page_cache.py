@@ -117,7 +117,9 @@ def connect_signals() -> None:
     from wagtail.models import Page, PageViewRestriction, Site
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
-    watched = [Site, PageViewRestriction] + [
+    from .models import PageTranslation
+
+    watched = [Site, PageViewRestriction, PageTranslation] + [
         model for model in apps.get_models() if issubclass(model, Page)
     ]
     for model in watched:

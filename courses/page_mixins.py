@@ -111,9 +111,15 @@ class SharedPageMixin:
         return {}
 
     def get_context(self, request, *args, **kwargs):
+        from .translation import page_in_language
+
         context = super().get_context(request, *args, **kwargs)
         context.update(self.reader_context(user=AnonymousUser()))
         context["public_page"] = True
+        # The page in the reader's language (the cached copy varies by the
+        # language cookie: core/public_pages.py).
+        shown = page_in_language(self)
+        context.update(page=shown.page, self=shown.page, in_language=shown)
         return context
 
     def serve(self, request, *args, **kwargs):

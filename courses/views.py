@@ -25,6 +25,7 @@ from .services import (
     lesson_complete,
     lesson_open,
 )
+from .translation import page_in_language
 
 NOT_ENROLLED_MESSAGE = gettext_lazy("Hãy bấm “Đăng ký học” để bắt đầu khóa học này.")
 
@@ -40,17 +41,19 @@ def lesson_serve(request, *, lesson: LessonPage):
     come with the page state (lesson_personal_state), and order is enforced
     where it matters, when a lesson is marked done."""
     ctx = lesson_context_get(lesson=lesson, user=AnonymousUser())
+    shown = page_in_language(lesson)
     return shared_response(
         lesson,
         TemplateResponse(
             request,
             lesson.get_template(request),
             {
-                "page": lesson,
-                "self": lesson,
+                "page": shown.page,
+                "self": shown.page,
+                "in_language": shown,
                 "public_page": True,
                 "lesson_ctx": ctx,
-                "lesson_body": lesson_body_html(lesson=lesson),
+                "lesson_body": lesson_body_html(lesson=shown.page),
                 "glossary_url": glossary_url_get(),
             },
         ),

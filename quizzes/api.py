@@ -12,6 +12,7 @@ from hocvuso.core.numbers import DbId, Seq
 from ninja import Router, Schema, Status
 
 from courses.api_auth import ConsentRequiredOut, SessionUserId
+from courses.translation import reader_language
 
 from .engine.clock import remaining_seconds
 from .models import Attempt, AttemptStatus
@@ -184,7 +185,12 @@ def start(request, payload: StartIn):
         raise Http404
     # The service reads only the learner's id: no need to load the user.
     learner = get_user_model()(pk=request.auth)
-    return Status(201, _attempt_out(attempt_start(user=learner, quiz=quiz)))
+    return Status(
+        201,
+        _attempt_out(
+            attempt_start(user=learner, quiz=quiz, language=reader_language())
+        ),
+    )
 
 
 @router.get(

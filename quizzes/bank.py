@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 
+from courses.translation import source_hash
+
 from .engine.scoring import Kind, QuestionKey
 
 BANK_TTL = 60 * 60
@@ -30,6 +32,30 @@ class BankChoice:
 
 
 @dataclass(frozen=True)
+class BankTranslation:
+    language: str
+    text: str
+    choices: tuple[str, ...]  # in the question's choice order
+    explanation: str
+    reviewed: bool
+
+
+@dataclass(frozen=True)
+class QuestionShown:
+    """A question's words as one learner reads them."""
+
+    text: str
+    choices: dict[int, str]  # choice id → text
+    explanation: str
+    translated: bool
+    reviewed: bool
+
+
+def question_source_hash(*, text: str, choices: list[str], explanation: str) -> str:
+    return source_hash("\x1f".join([text, *choices, "\x1e", explanation]))
+
+
+@dataclass(frozen=True)
 class BankQuestion:
     id: int
     kind: str
@@ -40,6 +66,29 @@ class BankQuestion:
     choices: tuple[BankChoice, ...]
     source_title: str = ""
     source_url: str = ""
+    # Only translations that still match the Vietnamese.
+    translations: tuple[BankTranslation, ...] = ()
+
+    def shown_in(self, language: str) -> QuestionShown:
+        for kept in self.translations:
+            if kept.language == language:
+                return QuestionShown(
+                    text=kept.text,
+                    choices={
+                        c.id: text
+                        for c, text in zip(self.choices, kept.choices, strict=True)
+                    },
+                    explanation=kept.explanation or self.explanation,
+                    translated=True,
+                    reviewed=kept.reviewed,
+                )
+        return QuestionShown(
+            text=self.text,
+            choices={c.id: c.text for c in self.choices},
+            explanation=self.explanation,
+            translated=False,
+            reviewed=False,
+        )
 
     def key(self) -> QuestionKey:
         return QuestionKey(
@@ -78,7 +127,7 @@ def bank_get(*, course_id: int) -> dict[int, BankQuestion]:
 
 
 def _bank_load(course_id: int) -> dict[int, BankQuestion]:
-    from .models import Choice, Question
+    from .models import Choice, Question, QuestionTranslation
 
     questions = list(Question.objects.filter(course_id=course_id).order_by("pk"))
     choices: dict[int, list[BankChoice]] = {}
@@ -88,6 +137,27 @@ def _bank_load(course_id: int) -> dict[int, BankQuestion]:
         choices.setdefault(choice.question_id, []).append(
             BankChoice(id=choice.pk, text=choice.text, correct=choice.correct)
         )
+    hashes = {
+        q.pk: question_source_hash(
+            text=q.text,
+            choices=[c.text for c in choices.get(q.pk, ())],
+            explanation=q.explanation,
+        )
+        for q in questions
+    }
+    translations: dict[int, list[BankTranslation]] = {}
+    for row in QuestionTranslation.objects.filter(question__course_id=course_id):
+        current = row.source_hash == hashes.get(row.question_id)
+        if current and len(row.choices) == len(choices.get(row.question_id, ())):
+            translations.setdefault(row.question_id, []).append(
+                BankTranslation(
+                    language=row.language,
+                    text=row.text,
+                    choices=tuple(row.choices),
+                    explanation=row.explanation,
+                    reviewed=row.reviewed,
+                )
+            )
     return {
         q.pk: BankQuestion(
             id=q.pk,
@@ -99,6 +169,7 @@ def _bank_load(course_id: int) -> dict[int, BankQuestion]:
             choices=tuple(choices.get(q.pk, ())),
             source_title=q.source_title,
             source_url=q.source_url,
+            translations=tuple(translations.get(q.pk, ())),
         )
         for q in questions
     }

@@ -207,6 +207,37 @@ class Choice(Orderable):
         return self.text
 
 
+class QuestionTranslation(models.Model):
+    """A question in another language. The choices' texts are in the
+    question's choice order; a choice keeps its identity (its id) whatever
+    language it is shown in, so grading never reads a translation.
+    source_hash: of the Vietnamese translated (quizzes/translation.py)."""
+
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="translations"
+    )
+    language = models.CharField(_("ngôn ngữ"), max_length=12)
+    text = models.TextField(_("câu hỏi"))
+    choices = models.JSONField(_("đáp án"), default=list)
+    explanation = models.TextField(_("giải thích"), blank=True)
+    source_hash = models.CharField(max_length=16)
+    reviewed = models.BooleanField(_("đã được người dịch kiểm tra"), default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("bản dịch câu hỏi")
+        verbose_name_plural = _("bản dịch câu hỏi")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "language"],
+                name="one_translation_per_question_language",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id} [{self.language}]"
+
+
 class AttemptStatus(models.TextChoices):
     OPEN = "open", _("Đang làm")
     FINISHED = "finished", _("Đã nộp")
@@ -247,6 +278,8 @@ class Attempt(models.Model):
     score_percent = models.FloatField(null=True, blank=True)
     passed = models.BooleanField(null=True)
     per_question = models.JSONField(default=dict, blank=True)
+    # The content language the test was started in (the certificate's).
+    language = models.CharField(max_length=12, default="vi")
 
     class Meta:
         verbose_name = _("lượt làm bài")

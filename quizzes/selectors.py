@@ -8,6 +8,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from courses.page_cache import cached
+from courses.translation import content_language, reader_language
 
 from .bank import bank_get
 from .engine.clock import accepts_answers, remaining_seconds
@@ -29,6 +30,8 @@ class QuestionView:
     text: str
     choices: list[ChoiceView]
     chosen: list[int]
+    # Shown in a translation no translator has checked.
+    sample_translation: bool = False
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,10 @@ class AttemptView:
     answers: dict[int, SavedAnswer]
     server_time: datetime
     remaining_seconds: int
+
+    @property
+    def has_sample_translation(self) -> bool:
+        return any(q.sample_translation for q in self.questions)
 
 
 def quiz_live_get(*, quiz_id: int) -> QuizPage | None:
@@ -75,8 +82,13 @@ def attempt_for_user(
     return attempt
 
 
-def attempt_view_get(*, attempt: Attempt, now: datetime | None = None) -> AttemptView:
+def attempt_view_get(
+    *, attempt: Attempt, now: datetime | None = None, language: str | None = None
+) -> AttemptView:
+    """The attempt's questions in `language` (default: the reader's) where
+    translated; choice ids are the same in every language."""
     now = now or timezone.now()
+    language = content_language(language) if language else reader_language()
     bank = bank_get(course_id=attempt.course_id)
     answers = {
         a.question_id: SavedAnswer(choice_ids=a.choice_ids, seq=a.seq)
@@ -87,20 +99,21 @@ def attempt_view_get(*, attempt: Attempt, now: datetime | None = None) -> Attemp
         question = bank.get(qid)
         if question is None:
             continue
-        by_id = {c.id: c for c in question.choices}
-        order = attempt.choice_order.get(str(qid), list(by_id))
+        shown = question.shown_in(language)
+        order = attempt.choice_order.get(str(qid), list(shown.choices))
         questions.append(
             QuestionView(
                 id=qid,
                 number=number,
                 kind=question.kind,
-                text=question.text,
+                text=shown.text,
                 choices=[
-                    ChoiceView(id=cid, text=by_id[cid].text)
+                    ChoiceView(id=cid, text=shown.choices[cid])
                     for cid in order
-                    if cid in by_id
+                    if cid in shown.choices
                 ],
                 chosen=answers[qid].choice_ids if qid in answers else [],
+                sample_translation=shown.translated and not shown.reviewed,
             )
         )
     return AttemptView(
@@ -163,18 +176,19 @@ def review_allowed(*, quiz: QuizPage, now: datetime, attempts_finished: int) -> 
 
 
 def attempt_result_get(
-    *, attempt: Attempt, now: datetime | None = None
+    *, attempt: Attempt, now: datetime | None = None, language: str | None = None
 ) -> AttemptResult:
     """Score, which questions were wrong and, when the quiz's policy allows,
     answers and explanations."""
     now = now or timezone.now()
+    language = content_language(language) if language else reader_language()
     if attempt.status != AttemptStatus.FINISHED:
         raise ValueError("an open attempt has no result")
     finished = Attempt.objects.filter(
         user_id=attempt.user_id, quiz_id=attempt.quiz_id, status=AttemptStatus.FINISHED
     ).count()
     allowed = review_allowed(quiz=attempt.quiz, now=now, attempts_finished=finished)
-    view = attempt_view_get(attempt=attempt, now=now)
+    view = attempt_view_get(attempt=attempt, now=now, language=language)
     outcomes = [
         QuestionOutcome(
             question_id=question.id,
@@ -195,7 +209,7 @@ def attempt_result_get(
                     chosen=saved.choice_ids if saved else [],
                     correct=[c.id for c in bank[question.id].choices if c.correct],
                     points=outcome.points,
-                    explanation=bank[question.id].explanation,
+                    explanation=bank[question.id].shown_in(language).explanation,
                     source_title=bank[question.id].source_title,
                     source_url=bank[question.id].source_url,
                 )

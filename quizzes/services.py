@@ -16,6 +16,7 @@ from courses import learner_events
 from courses.models import CoursePage
 from courses.page_cache import cached
 from courses.services import course_completion_check
+from courses.translation import content_language, reader_language
 
 from .answers_sql import answer_upsert, answers_final
 from .bank import bank_get, questions_draw
@@ -104,8 +105,10 @@ def attempt_start(
     quiz: QuizPage,
     now: datetime | None = None,
     rng: random.Random | None = None,
+    language: str | None = None,
 ) -> Attempt:
     """Start an attempt, or return the one already open (one per learner).
+    `language`: the content language it is taken in (default: the active one).
 
     Only `user`'s pk is read: the API passes an unloaded User(pk=...)."""
     now = now or timezone.now()
@@ -170,6 +173,7 @@ def attempt_start(
                 ),
                 question_ids=question_ids,
                 choice_order=choice_order,
+                language=content_language(language) if language else reader_language(),
             )
             learner_events.learners_changed(user_ids=[user.pk])
             return attempt

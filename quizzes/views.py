@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from certificates.selectors import course_certificate_get
 from certificates.services import verify_url
 from courses.access import learner_required
+from courses.translation import page_in_language, reader_language
 
 from .models import Attempt, AttemptStatus, QuizPage
 from .selectors import (
@@ -30,10 +31,16 @@ def quiz_page_serve(request, *, quiz: QuizPage):
         if request.user.is_authenticated
         else []
     )
+    shown = page_in_language(quiz)
     return TemplateResponse(
         request,
         quiz.get_template(request),
-        {"page": quiz, "self": quiz, "history": history},
+        {
+            "page": shown.page,
+            "self": shown.page,
+            "in_language": shown,
+            "history": history,
+        },
     )
 
 
@@ -44,7 +51,9 @@ def quiz_start(request, quiz_id: int):
     if quiz is None:
         raise Http404
     try:
-        attempt = attempt_start(user=request.user, quiz=quiz)
+        attempt = attempt_start(
+            user=request.user, quiz=quiz, language=reader_language()
+        )
     except QuizError as refusal:
         messages.warning(request, str(refusal))
         return redirect(quiz.url)

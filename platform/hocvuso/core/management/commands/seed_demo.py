@@ -9,6 +9,7 @@ from courses.demo import (
     demo_glossary_seed,
 )
 from courses.demo_media import demo_media_seed
+from courses.demo_translations import demo_translations_seed
 from courses.models import CatalogPage, CoursePage
 from hocvuso.core.demo import (
     DEMO_PASSWORD,
@@ -74,6 +75,10 @@ class Command(BaseCommand):
             courses = list(CoursePage.objects.live().order_by("topic_number"))
             media = demo_media_seed(courses=courses)
             self.stdout.write(f"    video và âm thanh: {self._summary(media)}")
+        # After the media: they add blocks to lessons, which the key facts'
+        # translations are matched to.
+        translations = demo_translations_seed()
+        self.stdout.write(f"    bản dịch mẫu: {self._summary(translations)}")
         self.stdout.write("4/5 Tài khoản mẫu…")
         accounts = SeedCounts()
         users = demo_accounts_seed(village=villages[0], counts=accounts)
