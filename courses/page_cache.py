@@ -64,6 +64,15 @@ _IN_PROCESS: dict[str, tuple[str, object]] = {}
 _IN_PROCESS_MAX = 4096
 
 
+def request_generation_keep(generation: str | None) -> None:
+    """The generation, read by the caller in this request along with
+    something else (the session, hocvuso.core.sessions): kept as if
+    _request_generation had read it. Outside a request, or once the request
+    has its own, nothing changes."""
+    if generation and _REQUEST_GENERATION.get() == "":
+        _REQUEST_GENERATION.set(generation)
+
+
 def _request_generation() -> str:
     kept = _REQUEST_GENERATION.get()
     if kept:

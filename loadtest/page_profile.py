@@ -14,7 +14,10 @@ every question, submit. Prints process CPU ms and queries per request; with
 --profile, the cProfile top of that request kind (PROFILE_CALLEES=<regex> also
 prints what the matching functions called, PROFILE_CALLERS=<regex> who
 called them). "state" is a lesson's page state
-on its first view, "again" the same lesson's state viewed again.
+on its first view, "again" the same lesson's state viewed again; both go
+through the page state's own middleware chain (core.page_state_handler), as
+the site's WSGI application sends them. Redis commands are counted per
+request (each is one round trip).
 
 Measures the Django process only: PostgreSQL, Redis and nginx CPU come on top
 in a real run (loadtest/run).
@@ -24,6 +27,7 @@ import argparse
 import cProfile
 import os
 import pstats
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -41,6 +45,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.test.client import ClientHandler  # noqa: E402
 from django.test.utils import (  # noqa: E402
     override_settings,
     setup_databases,
@@ -143,11 +148,48 @@ def main() -> None:
         teardown_databases(old, verbosity=0)
 
 
+class PageStateClientHandler(ClientHandler):
+    """The test client's handler over the page state's middleware chain."""
+
+    def load_middleware(self, is_async=False):
+        from hocvuso.core.page_state_handler import PageStateHandler
+
+        PageStateHandler.load_middleware(self, is_async)
+
+
+def page_state_client(client: Client) -> Client:
+    """A client sending what `client` sends (its cookies) through the page
+    state's chain."""
+    state_client = Client()
+    state_client.handler = PageStateClientHandler(enforce_csrf_checks=False)
+    state_client.cookies = client.cookies
+    return state_client
+
+
+class RedisCommands:
+    """Counts the Redis commands this process sends: one round trip each."""
+
+    def __init__(self):
+        from redis.client import Redis
+
+        self.count = 0
+        send = Redis.execute_command
+
+        def counted(client, *args, **options):
+            self.count += 1
+            return send(client, *args, **options)
+
+        Redis.execute_command = counted
+
+
 class Meter:
-    """CPU, queries and (optionally) a cProfile of each kind of request."""
+    """CPU, queries, Redis round trips and (optionally) a cProfile of each
+    kind of request."""
 
     def __init__(self, kinds, profile_kind):
-        self.kinds = {kind: [0.0, 0, 0] for kind in kinds}
+        # kind: [CPU seconds of each request, queries, Redis round trips]
+        self.kinds = {kind: [[], 0, 0] for kind in kinds}
+        self.redis = RedisCommands()
         self.profile_kind = profile_kind
         self.profiler = cProfile.Profile(time.process_time) if profile_kind else None
         self.last_sql: dict[str, list[str]] = {}
@@ -155,6 +197,7 @@ class Meter:
 
     def timed(self, kind, method, url, **extra):
         reset_queries()
+        redis_before = self.redis.count
         connection.force_debug_cursor = True
         profiling = self.profiler is not None and kind == self.profile_kind
         if profiling:
@@ -166,19 +209,22 @@ class Meter:
             self.profiler.disable()
         connection.force_debug_cursor = False
         entry = self.kinds[kind]
-        entry[0] += elapsed
+        entry[0].append(elapsed)
         entry[1] += len(connection.queries)
-        entry[2] += 1
+        entry[2] += self.redis.count - redis_before
         self.last_sql[kind] = [q["sql"] for q in connection.queries]
         return response
 
     def report(self, args) -> None:
         print(f"database: {connection.vendor}, rounds: {self.rounds}")
-        for kind, (cpu, queries, count) in self.kinds.items():
-            count = max(count, 1)
+        # The median as well: on a shared machine it moves less than the mean.
+        for kind, (cpus, queries, redis) in self.kinds.items():
+            count = max(len(cpus), 1)
             print(
-                f"{kind:8s} CPU {1000 * cpu / count:6.2f} ms/request, "
-                f"{queries / count:5.1f} queries/request"
+                f"{kind:8s} CPU {1000 * sum(cpus) / count:6.2f} ms/request "
+                f"(median {1000 * statistics.median(cpus or [0]):6.2f}), "
+                f"{queries / count:5.1f} queries/request, "
+                f"{redis / count:4.1f} Redis round trips/request"
             )
         if args.queries:
             for kind, sqls in self.last_sql.items():
@@ -222,6 +268,7 @@ def run_browse(n: int, args, user) -> Meter:
         enrolment_create(user=user, course=c)
     client = Client()
     client.force_login(user)
+    state_client = page_state_client(client)
     # "course" and "lesson" are what Django does on a miss of nginx's cache
     # (once per cache period); "state" is each view's personal part.
     meter = Meter(["course", "lesson", "state", "again", "done"], args.profile)
@@ -248,10 +295,14 @@ def run_browse(n: int, args, user) -> Meter:
             r = meter.timed("lesson", client.get, lesson.url)
             assert r.status_code == 200, (lesson.url, r.status_code)
             assert "Hoàn thành bài học".encode() in r.content
-            r = meter.timed("state", client.get, f"/api/me/state?page={lesson.pk}")
+            r = meter.timed(
+                "state", state_client.get, f"/api/me/state?page={lesson.pk}"
+            )
             assert r.status_code == 200 and r.json()["redirect"] is None, r.content
             # The same lesson viewed again: what most views cost.
-            r = meter.timed("again", client.get, f"/api/me/state?page={lesson.pk}")
+            r = meter.timed(
+                "again", state_client.get, f"/api/me/state?page={lesson.pk}"
+            )
             assert r.status_code == 200 and r.json()["redirect"] is None, r.content
             r = meter.timed(
                 "done",

@@ -2,13 +2,32 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import middleware as auth_middleware
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from .selectors import second_factor_required
+from .session_user import session_user
 
 MUST_CHANGE_SESSION_KEY = "must_change_password"
+
+
+def _request_user(request):
+    # Kept where Django keeps it, so what clears Django's clears this.
+    if not hasattr(request, "_cached_user"):
+        request._cached_user = session_user(request)
+    return request._cached_user
+
+
+class AuthenticationMiddleware(auth_middleware.AuthenticationMiddleware):
+    """Django's, with request.user loaded by session_user (a statement
+    built once per process instead of once per request)."""
+
+    def process_request(self, request):
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: _request_user(request))
 
 
 class PasswordChangeRequiredMiddleware:

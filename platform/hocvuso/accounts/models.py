@@ -183,9 +183,10 @@ class ImportJob(models.Model):
 def _forget_current_notice(**kwargs) -> None:
     from django.core.cache import cache
 
-    from .selectors import CURRENT_NOTICE_CACHE_KEY
+    from .selectors import CURRENT_NOTICE_CACHE_KEY, request_notice_id_forget
 
     cache.delete(CURRENT_NOTICE_CACHE_KEY)
+    request_notice_id_forget()
 
 
 models.signals.post_save.connect(_forget_current_notice, sender=PrivacyNotice)

@@ -1,4 +1,5 @@
 import hashlib
+from contextvars import ContextVar
 from functools import reduce
 from operator import or_
 
@@ -53,9 +54,43 @@ def privacy_notice_current() -> PrivacyNotice | None:
     return PrivacyNotice.objects.filter(published_at__lte=timezone.now()).first()
 
 
+# The cached id, as read along with the session in this request
+# (hocvuso.core.sessions), kept for the rest of the request only: None outside
+# a request (a Celery task, a websocket), _NOT_READ in one until it is read.
+_NOT_READ = object()
+_REQUEST_NOTICE_ID: ContextVar[object] = ContextVar(
+    "privacy_notice_request_id", default=None
+)
+
+
+def request_notice_id_start(**_kwargs) -> None:
+    """At the start of a request (accounts.signals)."""
+    _REQUEST_NOTICE_ID.set(_NOT_READ)
+
+
+def request_notice_id_end(**_kwargs) -> None:
+    """At the end of a request (accounts.signals)."""
+    _REQUEST_NOTICE_ID.set(None)
+
+
+def request_notice_id_forget() -> None:
+    """A notice was saved or deleted in this request: read the id anew."""
+    if _REQUEST_NOTICE_ID.get() is not None:
+        _REQUEST_NOTICE_ID.set(_NOT_READ)
+
+
+def request_notice_id_keep(cached: int | None) -> None:
+    """The value under CURRENT_NOTICE_CACHE_KEY, read by the caller in this
+    request: kept as if privacy_notice_current_id had read it."""
+    if cached is not None and _REQUEST_NOTICE_ID.get() is _NOT_READ:
+        _REQUEST_NOTICE_ID.set(cached)
+
+
 def privacy_notice_current_id() -> int | None:
     """The id of the notice in force, from the cache (0 means "none yet")."""
-    notice_id = cache.get(CURRENT_NOTICE_CACHE_KEY)
+    notice_id = _REQUEST_NOTICE_ID.get()
+    if notice_id is None or notice_id is _NOT_READ:
+        notice_id = cache.get(CURRENT_NOTICE_CACHE_KEY)
     if notice_id is None:
         notice = privacy_notice_current()
         notice_id = notice.pk if notice else 0

@@ -1,10 +1,12 @@
 from allauth.account.signals import authentication_step_completed, password_changed
 from django.contrib import messages
 from django.contrib.auth.signals import user_logged_in, user_logged_out
+from django.core.signals import request_finished, request_started
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from .middleware import MUST_CHANGE_SESSION_KEY, PHONE_OWNER_COOKIE, PHONE_OWNER_SALT
+from .selectors import request_notice_id_end, request_notice_id_start
 from .services import account_phone_claim
 
 # After a number was proven (an SMS code, or an identity provider that
@@ -57,3 +59,7 @@ def _claim_number_proven_by_code(sender, request, user, method, **kwargs):
         return
     if account_phone_claim(user=user, phone=phone):
         messages.warning(request, PASSWORD_TAKEN_MESSAGE)
+
+
+request_started.connect(request_notice_id_start, dispatch_uid="notice_id_request_start")
+request_finished.connect(request_notice_id_end, dispatch_uid="notice_id_request_end")

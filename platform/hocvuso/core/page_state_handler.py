@@ -33,7 +33,7 @@ PAGE_STATE_MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "hocvuso.core.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "hocvuso.accounts.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "hocvuso.accounts.middleware.PasswordChangeRequiredMiddleware",
     "hocvuso.accounts.middleware.SharedPhoneMiddleware",

@@ -96,7 +96,7 @@ MIDDLEWARE = [
     "hocvuso.core.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "hocvuso.accounts.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -258,8 +258,9 @@ else:
 
 # Sessions are read from the cache and written through to the database: a
 # page view asks the database nothing for the session, and nothing is lost
-# when the cache restarts.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# when the cache restarts. Django's cached_db, whose one cache read also
+# brings the page tree's generation and the privacy notice's id.
+SESSION_ENGINE = "hocvuso.core.sessions"
 
 # --- Celery ------------------------------------------------------------------
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL or "memory://")

@@ -80,9 +80,7 @@ def test_the_exam_goes_on_while_redis_is_stopped(
             "OPTIONS": settings.REDIS_CACHE_OPTIONS,
         }
     }
-    with override_settings(
-        CACHES=dead, SESSION_ENGINE="django.contrib.sessions.backends.cached_db"
-    ):
+    with override_settings(CACHES=dead):
         client.force_login(learner)
         started = client.post(
             "/api/attempts", {"quiz_id": quiz.pk}, content_type="application/json"
