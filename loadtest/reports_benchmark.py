@@ -498,6 +498,7 @@ def backfill(*, rebuild: bool = False) -> float | None:
 
     maintained.backfill(batch=2000, rebuild=rebuild, progress=progress)
     maintained.counters_compact()  # as `reports_backfill` ends
+    maintained.statistics_refresh()
     return time.perf_counter() - began
 
 
