@@ -624,7 +624,7 @@ def statistics_refresh() -> None:
     rewritten them: until autovacuum gets round to it (a while, on a busy
     machine) the planner reads them as they were before, e.g. empty, and
     the first reports pick plans for a few rows (measured at 100,000
-    learners: province page 0.65 s before, see loadtest/results)."""
+    learners: province page 0.65 s with the stale statistics, 0.16 s after)."""
     if connection.vendor != "postgresql":
         return
     tables = ", ".join(_t(m) for m in (LearnerFact, UnitFigure, UnitDay))
