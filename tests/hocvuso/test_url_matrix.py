@@ -754,7 +754,7 @@ DJANGO_ADMIN_MODELS = (
 
 RULES: dict[str, Rule] = {
     # ---- the project's own pages
-    **_names("healthz", "text_size_toggle", "set_language", rule=PUBLIC),
+    **_names("healthz", "text_size_toggle", "set_language", "site_colours", rule=PUBLIC),
     **_names("consent", "profile", "place_choose", rule=LOGGED_IN),
     "profile_place_fields": PUBLIC,  # the sign-up form's commune and village lists
     "page_state": PUBLIC,  # a public page's personal part: anyone, their own only
