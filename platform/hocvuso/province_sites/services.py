@@ -66,9 +66,8 @@ def serial_prefix_for(province: Unit) -> str:
 
 
 def _issuer_for(province: Unit) -> str:
-    return _("Sở Khoa học và Công nghệ %(province)s") % {
-        "province": province.name[:1].lower() + province.name[1:]
-    }
+    # Printed on certificates: Vietnamese whatever language the admin reads.
+    return f"Sở Khoa học và Công nghệ {province.name[:1].lower()}{province.name[1:]}"
 
 
 @transaction.atomic
