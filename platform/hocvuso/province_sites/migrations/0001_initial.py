@@ -6,33 +6,132 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgunits', '0003_assignments_targets'),
-        ('wagtailcore', '0098_apitoken'),
-        ('wagtailimages', '0027_image_description'),
+        ("orgunits", "0003_assignments_targets"),
+        ("wagtailcore", "0098_apitoken"),
+        ("wagtailimages", "0027_image_description"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ProvinceSite',
+            name="ProvinceSite",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(blank=True, help_text='Hiện ở đầu mỗi trang; bỏ trống để dùng “Bình dân học vụ số”.', max_length=120, verbose_name='tên hiển thị')),
-                ('welcome', models.CharField(blank=True, max_length=300, verbose_name='lời chào trên trang chủ')),
-                ('primary_colour', models.CharField(default='#0b5394', help_text='Dạng #RRGGBB; chữ trắng phải đọc rõ trên màu này.', max_length=7, validators=[django.core.validators.RegexValidator('^#[0-9a-fA-F]{6}\\Z', 'Màu phải có dạng #RRGGBB, ví dụ #0b5394.', code='colour')], verbose_name='màu chính')),
-                ('dark_colour', models.CharField(default='#073763', help_text='Dạng #RRGGBB, dùng cho nút khi bấm.', max_length=7, validators=[django.core.validators.RegexValidator('^#[0-9a-fA-F]{6}\\Z', 'Màu phải có dạng #RRGGBB, ví dụ #0b5394.', code='colour')], verbose_name='màu đậm')),
-                ('contact_text', models.CharField(blank=True, help_text='Ví dụ: Sở Khoa học và Công nghệ, 01 Hùng Vương.', max_length=300, verbose_name='thông tin liên hệ')),
-                ('contact_phone', models.CharField(blank=True, max_length=20, verbose_name='điện thoại liên hệ')),
-                ('contact_email', models.EmailField(blank=True, max_length=254, verbose_name='thư điện tử liên hệ')),
-                ('logo', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailimages.image', verbose_name='biểu trưng')),
-                ('province', models.OneToOneField(blank=True, help_text='Bỏ trống cho trang toàn quốc.', limit_choices_to={'level': 'province'}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='province_site', to='orgunits.unit', verbose_name='tỉnh, thành phố')),
-                ('site', models.OneToOneField(editable=False, on_delete=django.db.models.deletion.CASCADE, to='wagtailcore.site')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        blank=True,
+                        help_text="Hiện ở đầu mỗi trang; bỏ trống để dùng “Bình dân học vụ số”.",
+                        max_length=120,
+                        verbose_name="tên hiển thị",
+                    ),
+                ),
+                (
+                    "welcome",
+                    models.CharField(
+                        blank=True,
+                        max_length=300,
+                        verbose_name="lời chào trên trang chủ",
+                    ),
+                ),
+                (
+                    "primary_colour",
+                    models.CharField(
+                        default="#0b5394",
+                        help_text="Dạng #RRGGBB; chữ trắng phải đọc rõ trên màu này.",
+                        max_length=7,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^#[0-9a-fA-F]{6}\\Z",
+                                "Màu phải có dạng #RRGGBB, ví dụ #0b5394.",
+                                code="colour",
+                            )
+                        ],
+                        verbose_name="màu chính",
+                    ),
+                ),
+                (
+                    "dark_colour",
+                    models.CharField(
+                        default="#073763",
+                        help_text="Dạng #RRGGBB, dùng cho nút khi bấm.",
+                        max_length=7,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^#[0-9a-fA-F]{6}\\Z",
+                                "Màu phải có dạng #RRGGBB, ví dụ #0b5394.",
+                                code="colour",
+                            )
+                        ],
+                        verbose_name="màu đậm",
+                    ),
+                ),
+                (
+                    "contact_text",
+                    models.CharField(
+                        blank=True,
+                        help_text="Ví dụ: Sở Khoa học và Công nghệ, 01 Hùng Vương.",
+                        max_length=300,
+                        verbose_name="thông tin liên hệ",
+                    ),
+                ),
+                (
+                    "contact_phone",
+                    models.CharField(
+                        blank=True, max_length=20, verbose_name="điện thoại liên hệ"
+                    ),
+                ),
+                (
+                    "contact_email",
+                    models.EmailField(
+                        blank=True, max_length=254, verbose_name="thư điện tử liên hệ"
+                    ),
+                ),
+                (
+                    "logo",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="wagtailimages.image",
+                        verbose_name="biểu trưng",
+                    ),
+                ),
+                (
+                    "province",
+                    models.OneToOneField(
+                        blank=True,
+                        help_text="Bỏ trống cho trang toàn quốc.",
+                        limit_choices_to={"level": "province"},
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="province_site",
+                        to="orgunits.unit",
+                        verbose_name="tỉnh, thành phố",
+                    ),
+                ),
+                (
+                    "site",
+                    models.OneToOneField(
+                        editable=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="wagtailcore.site",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'trang của tỉnh',
+                "verbose_name": "trang của tỉnh",
             },
         ),
     ]
