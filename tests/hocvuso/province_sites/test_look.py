@@ -133,3 +133,12 @@ def test_the_cms_refuses_a_bad_look_in_vietnamese(
     errors = " ".join(response.context["form"].errors[field])
     assert message.lower() in errors.lower(), errors
     assert setting.name == ""  # nothing saved
+
+
+def test_page_links_stay_on_the_site_that_shows_them(two_sites, build_catalog):
+    """Both sites serve the same pages: a link made without a request (in a
+    selector, an e-mail, a task) is a path, not the first site's host."""
+    catalog = build_catalog(courses=1, lessons=1)
+
+    assert catalog.url == "/khoa-hoc/"
+    assert catalog.get_children().first().specific.url.startswith("/khoa-hoc/")
