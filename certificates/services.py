@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.models import Site
@@ -49,8 +50,15 @@ class CertificateError(Exception):
     """A refusal an administrator must understand; the message is Vietnamese."""
 
 
-def branding_get() -> CertificateSettings:
-    site = Site.objects.filter(is_default_site=True).first() or Site.objects.first()
+def branding_get(*, user=None) -> CertificateSettings:
+    """The template of the site of the learner's province
+    (settings.CERTIFICATES_SITE_FOR_LEARNER), else the default site's."""
+    site = None
+    hook = getattr(settings, "CERTIFICATES_SITE_FOR_LEARNER", "")
+    if user is not None and hook:
+        site = import_string(hook)(user=user)
+    if site is None:
+        site = Site.objects.filter(is_default_site=True).first() or Site.objects.first()
     return CertificateSettings.for_site(site)
 
 
@@ -82,7 +90,7 @@ def _course_language(*, user, course) -> str:
 
 
 def _create(*, user, course=None, programme=None, completed_at, score, holder_name):
-    brand = branding_get()
+    brand = branding_get(user=user)
     target = course or programme
     language = (
         _course_language(user=user, course=course) if course else source_language()
@@ -239,7 +247,7 @@ def certificate_render(*, certificate: Certificate, brand=None) -> Certificate:
     """Draw the PDF and PNG and store them; replaces earlier files."""
     if certificate.status == CertificateStatus.ERASED:
         return certificate  # nothing about the holder may be drawn again
-    brand = brand or branding_get()
+    brand = brand or branding_get(user=certificate.user)
     content = certificate_content(certificate, brand)
     _pause_for_tests()
     pdf, png = render.pdf_render(content), render.png_render(content)
@@ -382,14 +390,14 @@ def certificates_regenerate(
     """Re-draw every certificate rendered before the job started. Running it
     again (a redelivered task) continues where it stopped."""
     job = RegenerationJob.objects.get(pk=job_id)
-    brand = branding_get()
     todo = (
         Certificate.objects.exclude(rendered_at__gte=job.created_at)
         .exclude(status=CertificateStatus.ERASED)
+        .select_related("user")
         .order_by("pk")
     )
     for certificate in todo.iterator(chunk_size=200):
-        certificate_render(certificate=certificate, brand=brand)
+        certificate_render(certificate=certificate)
         RegenerationJob.objects.filter(pk=job.pk).update(
             done=Certificate.objects.filter(rendered_at__gte=job.created_at).count()
         )

@@ -16,6 +16,7 @@ from hocvuso.core import views as core_views
 from hocvuso.core.page_state import page_state
 from hocvuso.orgunits import urls as orgunit_urls
 from hocvuso.privacy import urls as privacy_urls
+from hocvuso.province_sites import views as province_site_views
 from hocvuso.reports import urls as report_urls
 from hocvuso.training import urls as training_urls
 from quizzes import urls as quiz_urls
@@ -23,6 +24,7 @@ from quizzes import urls as quiz_urls
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("hien-thi/co-chu/", core_views.text_size_toggle, name="text_size_toggle"),
+    path("hien-thi/mau.css", province_site_views.site_colours, name="site_colours"),
     path("i18n/", include("django.conf.urls.i18n")),
     # One way in by password, allauth's (its limits, phone verification): the
     # login pages of the CMS, Wagtail's private pages and the Django admin

@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 from hocvuso.accounts import sms
 from hocvuso.accounts.models import User
+from hocvuso.core.demo import DEMO_PROVINCE
 from hocvuso.orgunits.models import Unit, UnitLevel
 
 from courses.models import LessonPage
@@ -36,12 +37,18 @@ def _sign_up_with_commune(page, live_server) -> tuple[User, Unit]:
     page.check("input[name=agree]")
     page.get_by_role("button", name="Xác nhận và bắt đầu học").click()
     page.wait_for_url("**/noi-song/**")
-    commune = Unit.objects.filter(level=UnitLevel.COMMUNE).order_by("name").first()
-    province = Unit.objects.get(level=UnitLevel.PROVINCE)
-    page.select_option("select[name=province]", province.code)
+    # The demo's first province, the default site's (Huế has its own site).
+    province = Unit.objects.get(code=DEMO_PROVINCE)
+    communes = Unit.objects.filter(
+        level=UnitLevel.COMMUNE, path__startswith=province.path
+    )
+    commune = communes.order_by("name").first()
+    # The default site is this province's: the only one offered, already
+    # chosen, with its communes listed.
+    assert page.input_value("select[name=province]") == province.code
     page.locator(f'select[name=commune] option[value="{commune.code}"]').wait_for(
         state="attached"
-    )  # the list followed the province
+    )
     page.select_option("select[name=commune]", commune.code)
     page.get_by_role("button", name="Tiếp tục").click()
     page.wait_for_url(live_server.url + "/")

@@ -756,7 +756,9 @@ DJANGO_ADMIN_MODELS = (
 
 RULES: dict[str, Rule] = {
     # ---- the project's own pages
-    **_names("healthz", "text_size_toggle", "set_language", rule=PUBLIC),
+    **_names(
+        "healthz", "text_size_toggle", "set_language", "site_colours", rule=PUBLIC
+    ),
     **_names("consent", "profile", "place_choose", rule=LOGGED_IN),
     "profile_place_fields": PUBLIC,  # the sign-up form's commune and village lists
     "page_state": PUBLIC,  # a public page's personal part: anyone, their own only
@@ -1347,3 +1349,59 @@ def test_every_registered_url_allows_exactly_its_rule_for_every_role(
     assert errors == [], summary + "\n" + "\n".join(errors)
     assert unexpected_allows == [], summary + "\n" + "\n".join(unexpected_allows)
     assert unexpected_denials == [], summary + "\n" + "\n".join(unexpected_denials)
+
+
+# ------------------------------------------- a second province site (issue 22)
+
+HOST_B = "tinh1.localhost"
+
+
+def _in_province_b(w, role, unit) -> bool:
+    return unit.path.startswith(w.tree.provinces[1].path)
+
+
+# What a province's site changes: its board shows its own province only.
+SITE_B_RULES = {"campaign_board_unit": Rule(_in_province_b)}
+
+
+def test_on_a_province_sites_host_every_admin_keeps_to_their_own_subtree(
+    client, org_tree, build_catalog, make_quiz, privacy_notice, settings, capsys
+):
+    """Every URL about a unit, requested on province B's own host name by
+    the administrators of both provinces: the host opens nothing the
+    administrator's scope does not (A's admin gets nothing of B there)."""
+    from hocvuso.province_sites.models import ProvinceSite
+
+    settings.WAGTAILDOCS_SERVE_METHOD = "redirect"
+    settings.ADMIN_MFA_REQUIRED = True
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, ".localhost"]
+    client.raise_request_exception = False
+    world = _world(org_tree, build_catalog, make_quiz, privacy_notice)
+    default = Site.objects.get(is_default_site=True)
+    ProvinceSite.objects.create(site=default, province=org_tree.provinces[0])
+    site_b = Site.objects.create(
+        hostname=HOST_B, port=80, root_page_id=default.root_page_id
+    )
+    ProvinceSite.objects.create(site=site_b, province=org_tree.provinces[1])
+    client.defaults["HTTP_HOST"] = HOST_B
+    checked, wrong = 0, []
+    for route in _routes():
+        rule = SITE_B_RULES.get(route.key) or RULES.get(route.key, CLOSED)
+        for build in targets(world, route):
+            target = build()
+            if target.unit is None:
+                continue
+            for role in sorted(UNIT_ADMINS):
+                response = _request(client, world, role, target, rule)
+                verdict = _verdict(response, target.path, rule)
+                checked += 1
+                expected = "allowed" if rule.who(world, role, target.unit) else "denied"
+                if verdict != expected:
+                    wrong.append(
+                        f"{route.key} {target.path} as {role} on {HOST_B}: "
+                        f"{response.status_code}, expected {expected}"
+                    )
+    with capsys.disabled():
+        print(f"\nURL matrix on {HOST_B}: {checked} combinations, wrong: {len(wrong)}")
+    assert checked > 100
+    assert wrong == [], "\n".join(wrong)

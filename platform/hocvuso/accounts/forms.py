@@ -7,6 +7,7 @@ from hocvuso.core.form_fields import TextField
 from hocvuso.core.text import NAME_MAX, person_name_clean
 from hocvuso.orgunits.models import Unit
 from hocvuso.orgunits.selectors import unit_ancestry_get, unit_children_list
+from hocvuso.province_sites.selectors import NATIONAL, SiteLook
 
 from .decorators import PLACE_PENDING_SESSION_KEY
 
@@ -63,14 +64,27 @@ class PlaceForm(forms.Form):
     commune = forms.ChoiceField(label=_("Xã, phường, đặc khu"), required=False)
     village = forms.ChoiceField(label=_("Thôn, bản, ấp, tổ dân phố"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, site_look: SiteLook = NATIONAL, **kwargs):
         super().__init__(*args, **kwargs)
         source = self.data if self.is_bound else self.initial
         province = source.get("province") or ""
         commune = source.get("commune") or ""
-        self.fields["province"].choices = _choices(
-            unit_children_list(parent_code=None), _("— Chọn tỉnh —")
-        )
+        if site_look.province_code:
+            # A province's site offers its own province only; a learner who
+            # lived elsewhere starts again from its communes.
+            if province != site_look.province_code:
+                province, commune = site_look.province_code, ""
+            self.fields["province"].choices = [
+                (site_look.province_code, site_look.province_name)
+            ]
+            self.fields["province"].error_messages["invalid_choice"] = _(
+                "Trang này dành cho người dân %(province)s: hãy chọn nơi ở "
+                "thuộc %(province)s."
+            ) % {"province": site_look.province_name}
+        else:
+            self.fields["province"].choices = _choices(
+                unit_children_list(parent_code=None), _("— Chọn tỉnh —")
+            )
         communes = unit_children_list(parent_code=province) if province else []
         self.fields["commune"].choices = _choices(communes, _("— Chọn xã, phường —"))
         valid_commune = commune and any(c.code == commune for c in communes)

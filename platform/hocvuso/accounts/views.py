@@ -18,6 +18,7 @@ from hocvuso.orgunits.selectors import (
     admin_scope_get,
     teams_led_list,
 )
+from hocvuso.province_sites.selectors import request_look
 
 from .decorators import PLACE_PENDING_SESSION_KEY
 from .forms import ConsentForm, ProfileForm, SignupPlaceForm, place_initial
@@ -57,7 +58,11 @@ def consent(request):
 def profile(request):
     user = request.user
     refreshing = "refresh" in request.POST
-    form = ProfileForm(request.POST or None, initial=ProfileForm.initial_for(user))
+    form = ProfileForm(
+        request.POST or None,
+        initial=ProfileForm.initial_for(user),
+        site_look=request_look(request),
+    )
     if request.method == "POST" and not refreshing and form.is_valid():
         profile_update(
             user=user,
@@ -87,7 +92,9 @@ def place_choose(request):
     next_url = _safe_next(request)
     refreshing = "refresh" in request.POST
     form = SignupPlaceForm(
-        request.POST or None, initial=place_initial(request.user.unit)
+        request.POST or None,
+        initial=place_initial(request.user.unit),
+        site_look=request_look(request),
     )
     if request.method == "POST" and not refreshing and form.is_valid():
         user_place_set(user=request.user, unit=form.cleaned_data["unit"])
@@ -101,7 +108,7 @@ def place_choose(request):
 @require_GET
 def place_fields(request):
     """htmx: the commune and village lists for the province/commune chosen."""
-    form = ProfileForm(initial=request.GET.dict())
+    form = ProfileForm(initial=request.GET.dict(), site_look=request_look(request))
     return render(request, "accounts/_place_fields.html", {"form": form})
 
 

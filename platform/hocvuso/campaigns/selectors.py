@@ -177,13 +177,18 @@ def campaign_for_board_get(*, area: Unit | None, pk: int) -> Campaign | None:
 # --- The board ----------------------------------------------------------------
 
 
-def board_area_get(*, code: str | None) -> Unit | None | bool:
+def board_area_get(*, code: str | None, site_province: str = "") -> Unit | None | bool:
     """The unit whose children the board ranks: a province (its communes).
-    Without a code: the only province, or None on a national install (the
-    provinces are ranked). False: no such province."""
+    Without a code: the site's province (`site_province`, a code), the only
+    province, or None on a national install (the provinces are ranked).
+    False: no such province, or another province than the site's."""
     provinces = Unit.objects.filter(level=UnitLevel.PROVINCE)
     if code is not None and not _CODE.fullmatch(code):
         return False  # not a unit code at all (NUL bytes, 300 characters…)
+    if site_province:
+        if code not in (None, site_province):
+            return False  # a province's site shows no other province
+        return provinces.filter(code=site_province).first() or False
     if code is None:
         first_two = list(provinces.order_by("path")[:2])
         return first_two[0] if len(first_two) == 1 else None

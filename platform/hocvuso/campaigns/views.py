@@ -10,6 +10,7 @@ from courses.models import ProgrammePage
 from hocvuso.orgunits.decorators import unit_admin_required
 from hocvuso.orgunits.models import Unit, UnitLevel
 from hocvuso.orgunits.selectors import unit_children_in_scope, unit_in_scope_get
+from hocvuso.province_sites.selectors import request_look
 
 from .board import MIN_TARGET
 from .forms import CampaignForm
@@ -44,7 +45,7 @@ def campaign_id_parse(value: str | None) -> int | None:
 
 @require_GET
 def board_view(request, code: str | None = None):
-    area = board_area_get(code=code)
+    area = board_area_get(code=code, site_province=request_look(request).province_code)
     if area is False:
         raise Http404(_("Không có tỉnh, thành phố này trên bảng thi đua."))
     campaign = None

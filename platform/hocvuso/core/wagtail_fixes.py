@@ -9,6 +9,7 @@ from django.db import models
 from wagtail.admin.forms.models import register_form_field_override
 from wagtail.admin.widgets.chooser import BaseChooser
 from wagtail.admin.widgets.slug import SlugInput
+from wagtail.models import Page
 
 from .text import ASCII_LETTERS
 
@@ -23,6 +24,22 @@ def _chooser_get_instance_of_any_value(self, value):
         return _chooser_get_instance(self, value)
     except (ValueError, TypeError, ValidationError):
         return None
+
+
+_page_get_url = Page.get_url
+
+
+def _page_get_url_relative_on_shared_pages(self, request=None, current_site=None):
+    # Province sites (issue 22) serve the same pages on several host names:
+    # Wagtail then writes every URL asked for without the current site as an
+    # absolute one on the first site's host, which sends a learner of the
+    # second site to the first. Where every site has the same root, a page's
+    # path is the same on all of them.
+    roots = {root.root_path for root in self._get_site_root_paths(request)}
+    if len(roots) == 1:
+        parts = self.get_url_parts(request=request)
+        return parts[2] if parts is not None else None
+    return _page_get_url(self, request=request, current_site=current_site)
 
 
 def _ascii_letter_formatters() -> list[tuple[str, str]]:
@@ -45,4 +62,6 @@ class AsciiSlugInput(SlugInput):
 
 def wagtail_fixes_apply() -> None:
     BaseChooser.get_instance = _chooser_get_instance_of_any_value
+    Page.get_url = _page_get_url_relative_on_shared_pages
+    Page.url = property(_page_get_url_relative_on_shared_pages)
     register_form_field_override(models.SlugField, override={"widget": AsciiSlugInput})

@@ -10,6 +10,7 @@ from hocvuso.accounts.forms import ProfileForm
 from hocvuso.orgunits.decorators import unit_admin_required
 from hocvuso.orgunits.models import Unit
 from hocvuso.orgunits.selectors import AdminScope
+from hocvuso.province_sites.selectors import request_look
 
 from . import exports
 from .deadlines import ANSWER_DAYS
@@ -78,7 +79,11 @@ def my_data_download(request, fmt: str):
 def my_data_correct(request):
     user = request.user
     refreshing = "refresh" in request.POST
-    form = ProfileForm(request.POST or None, initial=ProfileForm.initial_for(user))
+    form = ProfileForm(
+        request.POST or None,
+        initial=ProfileForm.initial_for(user),
+        site_look=request_look(request),
+    )
     if request.method == "POST" and not refreshing and form.is_valid():
         personal_data_correct(
             user=user,

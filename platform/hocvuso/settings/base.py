@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "hocvuso.privacy",
     "hocvuso.training",
     "hocvuso.campaigns",
+    "hocvuso.province_sites",
     "courses",
     "quizzes",
     "certificates",
@@ -187,6 +188,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "hocvuso.core.context_processors.display_preferences",
+                "hocvuso.province_sites.context_processors.site_look",
             ],
         },
     },
@@ -642,6 +644,9 @@ CERTIFICATES_ADMIN_SCOPE = "hocvuso.orgunits.certificate_scope.certificates_in_s
 CERTIFICATES_KEY_PASSPHRASE = (
     os.environ.get("CERTIFICATES_KEY_PASSPHRASE") or SECRET_KEY
 )
+# The site whose certificate template a learner's certificates use: their
+# province's site (issue 22), else the default site.
+CERTIFICATES_SITE_FOR_LEARNER = "hocvuso.province_sites.selectors.site_for_learner"
 # Test-only: the render waits while this file exists (see certificates.services).
 CERTIFICATES_RENDER_PAUSE_FILE = os.environ.get("CERTIFICATES_RENDER_PAUSE_FILE", "")
 

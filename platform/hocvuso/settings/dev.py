@@ -32,7 +32,10 @@ _public_host = _lan_address() if _host in ("0.0.0.0", "::") else _host
 os.environ.setdefault(
     "SITE_URL", f"http://{_public_host}:{os.environ.get('PORT', '8000')}"
 )
-os.environ.setdefault("ALLOWED_HOSTS", f"localhost,127.0.0.1,[::1],{_public_host}")
+# .localhost: the demo's second province site, hue.localhost (issue 22).
+os.environ.setdefault(
+    "ALLOWED_HOSTS", f"localhost,.localhost,127.0.0.1,[::1],{_public_host}"
+)
 
 from .base import *  # noqa: E402,F403
 from .base import ALLOWED_HOSTS, BASE_DIR, DATABASES, INSTALLED_APPS  # noqa: E402

@@ -200,3 +200,30 @@ def test_the_demos_campaign_is_on_a_learners_home_page_and_the_board(seeded, cli
     # Ranked by the citizens' programme: Cẩm Thành has a target of 40.
     commune = Unit.objects.get(code=DEMO_COMMUNE)
     assert f'<tr data-code="{commune.code}"><td class="num rank">1</td>' in board
+
+
+def test_the_demo_has_two_province_sites_each_with_its_look_and_admin(
+    seeded, client, settings
+):
+    from hocvuso.orgunits.models import AdminRole
+    from hocvuso.province_sites.models import ProvinceSite
+    from wagtail.models import Site
+
+    from certificates.models import CertificateSettings
+
+    looks = {
+        s.site.hostname: (s.province.code, s.name)
+        for s in ProvinceSite.objects.select_related("site", "province")
+    }
+    assert looks == {
+        "localhost": ("51", "Học số Quảng Ngãi"),
+        "hue.localhost": ("46", "Học số Huế"),
+    }
+    hue = Site.objects.get(hostname="hue.localhost")
+    assert "thành phố Huế" in CertificateSettings.for_site(hue).issuer_name
+    assert AdminRole.objects.filter(
+        user__username="quantrihue", unit__code="46", role="province_admin"
+    ).exists()
+    settings.ALLOWED_HOSTS = [".localhost"]  # as in development
+    page = client.get("/", HTTP_HOST="hue.localhost")
+    assert '<a class="brand" href="/">Học số Huế</a>' in page.text

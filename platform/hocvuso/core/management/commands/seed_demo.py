@@ -20,6 +20,7 @@ from hocvuso.core.demo import (
     demo_villages_seed,
 )
 from hocvuso.core.demo_story import demo_story_seed
+from hocvuso.province_sites.demo import demo_province_sites_seed
 from hocvuso.reports import maintained
 from quizzes.demo import demo_quizzes_seed
 
@@ -83,6 +84,10 @@ class Command(BaseCommand):
         accounts = SeedCounts()
         users = demo_accounts_seed(village=villages[0], counts=accounts)
         self.stdout.write(f"    tài khoản: {self._summary(accounts)}")
+        site = demo_province_sites_seed(
+            first_province=DEMO_PROVINCE, password=DEMO_PASSWORD
+        )
+        self.stdout.write(f"    trang của tỉnh thứ hai: {site.hostname}")
         if not options["no_story"]:
             self.stdout.write(
                 "5/5 Tổ, giao khóa học, chỉ tiêu, cộng giờ và tiến độ học mẫu…"
