@@ -8,7 +8,7 @@ Compared for every unit at every level, subject, bucket and audience."""
 
 import contextlib
 import random
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.db import connection, transaction
@@ -363,6 +363,9 @@ def test_an_erasure_that_leaves_the_team_leaves_the_programme_scope(world):
 
 
 def _course_complete(world, user, course, at) -> None:
+    # In UTC, as timezone.now() gives it: SQLite compares the raw SQL's
+    # timestamps as text (see MOMENTS).
+    at = at.astimezone(UTC)
     for lesson in world["lessons"][course.pk]:
         lesson_complete(user=user, lesson=lesson, now=at - timedelta(hours=1))
     attempt = attempt_start(user=user, quiz=world["quizzes"][course.pk], now=at)
@@ -376,7 +379,7 @@ def _course_complete(world, user, course, at) -> None:
             ),
             seq=seq,
         )
-        for seq, qid in enumerate(attempt.question_ids)
+        for seq, qid in enumerate(attempt.question_ids, start=1)
     ]
     attempt_submit(attempt=attempt, answers=right, now=at)
 
