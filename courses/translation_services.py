@@ -41,9 +41,10 @@ def page_translation_save(
         text = text_clean(text, field=field, max_length=SEGMENT_MAX, multiline=True)
         if text:
             cleaned[key] = _rich_text_clean(text) if is_rich_text(key) else text
-    translation, _created = PageTranslation.objects.get_or_create(
+    translation, created = PageTranslation.objects.get_or_create(
         page_id=page.pk, language=language
     )
+    was_reviewed = translation.reviewed
     changed = False
     for key, text in cleaned.items():
         entry = {"text": text, "source_hash": source_hash(sources[key])}
@@ -53,7 +54,10 @@ def page_translation_save(
         translation.reviewed = reviewed
     elif changed:
         translation.reviewed = False
-    translation.save()
+    # Saving renews the page tree's generation (every cached page): not for
+    # an import or a seed that changes nothing.
+    if created or changed or translation.reviewed != was_reviewed:
+        translation.save()
     return translation
 
 
