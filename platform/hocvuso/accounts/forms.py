@@ -64,19 +64,28 @@ class PlaceForm(forms.Form):
     commune = forms.ChoiceField(label=_("Xã, phường, đặc khu"), required=False)
     village = forms.ChoiceField(label=_("Thôn, bản, ấp, tổ dân phố"), required=False)
 
-    def __init__(self, *args, site_look: SiteLook = NATIONAL, **kwargs):
+    def __init__(
+        self,
+        *args,
+        site_look: SiteLook = NATIONAL,
+        home_province: Unit | None = None,
+        **kwargs,
+    ):
+        """`home_province`: the province the learner lives in now. On another
+        province's site it is offered beside the site's own, so that saving
+        a name there does not move them; moving to the site's province is
+        one choice away."""
         super().__init__(*args, **kwargs)
         source = self.data if self.is_bound else self.initial
         province = source.get("province") or ""
         commune = source.get("commune") or ""
         if site_look.province_code:
-            # A province's site offers its own province only; a learner who
-            # lived elsewhere starts again from its communes.
-            if province != site_look.province_code:
+            offered = [(site_look.province_code, site_look.province_name)]
+            if home_province and home_province.code != site_look.province_code:
+                offered.append((home_province.code, home_province.name))
+            if province not in dict(offered):
                 province, commune = site_look.province_code, ""
-            self.fields["province"].choices = [
-                (site_look.province_code, site_look.province_name)
-            ]
+            self.fields["province"].choices = offered
             self.fields["province"].error_messages["invalid_choice"] = _(
                 "Trang này dành cho người dân %(province)s: hãy chọn nơi ở "
                 "thuộc %(province)s."
@@ -115,6 +124,14 @@ class SignupPlaceForm(PlaceForm):
         self.fields["commune"].error_messages["required"] = _(
             "Vui lòng chọn xã, phường nơi bạn sinh sống."
         )
+
+
+def home_province_get(user) -> Unit | None:
+    """The province a signed-in learner lives in, if they have said."""
+    if not user.is_authenticated:
+        return None
+    ancestry = unit_ancestry_get(unit=user.unit)
+    return ancestry[0] if ancestry else None
 
 
 def place_initial(unit: Unit | None) -> dict[str, str]:

@@ -21,7 +21,13 @@ from hocvuso.orgunits.selectors import (
 from hocvuso.province_sites.selectors import request_look
 
 from .decorators import PLACE_PENDING_SESSION_KEY
-from .forms import ConsentForm, ProfileForm, SignupPlaceForm, place_initial
+from .forms import (
+    ConsentForm,
+    ProfileForm,
+    SignupPlaceForm,
+    home_province_get,
+    place_initial,
+)
 from .selectors import consent_is_current, privacy_notice_current
 from .services import consent_give, profile_update, user_place_set
 from .social_adapter import TRY_AGAIN
@@ -62,6 +68,7 @@ def profile(request):
         request.POST or None,
         initial=ProfileForm.initial_for(user),
         site_look=request_look(request),
+        home_province=home_province_get(user),
     )
     if request.method == "POST" and not refreshing and form.is_valid():
         profile_update(
@@ -95,6 +102,7 @@ def place_choose(request):
         request.POST or None,
         initial=place_initial(request.user.unit),
         site_look=request_look(request),
+        home_province=home_province_get(request.user),
     )
     if request.method == "POST" and not refreshing and form.is_valid():
         user_place_set(user=request.user, unit=form.cleaned_data["unit"])
@@ -108,7 +116,11 @@ def place_choose(request):
 @require_GET
 def place_fields(request):
     """htmx: the commune and village lists for the province/commune chosen."""
-    form = ProfileForm(initial=request.GET.dict(), site_look=request_look(request))
+    form = ProfileForm(
+        initial=request.GET.dict(),
+        site_look=request_look(request),
+        home_province=home_province_get(request.user),
+    )
     return render(request, "accounts/_place_fields.html", {"form": form})
 
 

@@ -37,9 +37,49 @@ def test_the_place_picker_offers_the_sites_province_only(client, two_sites, org_
 
     assert _options(on_b, "province") == [two_sites.province_b.code]
     assert _options(on_b, "commune") == [c.code for c in org_tree.communes[3:6]]
-    assert _options(on_a, "province") == [two_sites.province_a.code]
-    # A learner of B on A's site starts from A's communes.
-    assert _options(on_a, "commune") == [c.code for c in org_tree.communes[0:3]]
+    # A learner of B on A's site is offered A beside their own province, and
+    # their own place stays chosen.
+    assert _options(on_a, "province") == [
+        two_sites.province_a.code,
+        two_sites.province_b.code,
+    ]
+    assert _options(on_a, "commune") == [c.code for c in org_tree.communes[3:6]]
+    assert f'value="{org_tree.communes[3].code}" selected' in on_a
+
+
+def test_a_learner_saving_their_name_on_another_provinces_site_keeps_their_place(
+    client, two_sites, org_tree
+):
+    learner = _learner(org_tree.communes[4])
+    client.force_login(learner)
+    form = client.get(PROFILE).text  # province A's site
+    chosen = {
+        name: re.search(
+            rf'<select name="{name}".*?<option value="([^"]*)" selected', form, re.S
+        ).group(1)
+        for name in ("province", "commune")
+    }
+
+    response = client.post(PROFILE, {"full_name": "Lê Văn Bình", **chosen})
+
+    assert response.status_code == 302
+    learner.refresh_from_db()
+    assert (learner.full_name, learner.unit) == ("Lê Văn Bình", org_tree.communes[4])
+
+
+def test_a_learner_of_another_province_may_move_to_the_sites_province(
+    client, two_sites, org_tree
+):
+    learner = _learner(org_tree.communes[4])
+    client.force_login(learner)
+
+    response = client.post(
+        PROFILE, {"full_name": "Lê Văn B", "province": "90", "commune": "90001"}
+    )
+
+    assert response.status_code == 302
+    learner.refresh_from_db()
+    assert learner.unit == org_tree.communes[1]
 
 
 def test_the_htmx_lists_follow_the_site(client, two_sites, org_tree):
