@@ -214,9 +214,21 @@ def _pages_changed(**_kwargs) -> None:
 
 def connect_refresh_signals() -> None:
     """Per page model for deletes, as courses.page_cache does: a receiver
-    for every model would slow Django's bulk deletes."""
+    for every model would slow Django's bulk deletes. A page's translation
+    is a copy of its own in nginx (the language cookie): saved or removed,
+    it is refreshed as a publish is."""
+    from django.db.models.signals import post_save
     from wagtail.models import Page
     from wagtail.signals import page_published, page_unpublished, post_page_move
+
+    from courses.models import PageTranslation
+
+    for signal in (post_save, post_delete):
+        signal.connect(
+            _pages_changed,
+            sender=PageTranslation,
+            dispatch_uid=f"pages_refresh_translation_{signal}",
+        )
 
     for model in apps.get_models():
         if issubclass(model, Page):

@@ -245,3 +245,27 @@ def test_an_edit_reaches_readers_through_nginx_at_once(
         assert "Tiêu đề mới của bài" in course
     finally:
         next(server, None)
+
+
+@pytest.mark.django_db
+def test_a_translation_saved_or_removed_queues_a_refresh(
+    course, queued, settings, django_capture_on_commit_callbacks
+):
+    """nginx keeps an English copy of each shared page: a translator's import
+    must reach it as an editor's publish does."""
+    from courses.models import PageTranslation
+    from courses.translation_services import page_translation_save
+
+    lesson = _lessons(course)[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        page_translation_save(page=lesson, language="en", texts={"title": "Lesson one"})
+    assert len(queued) == 1
+
+    cache.delete(public_pages.REFRESH_QUEUED_KEY)
+    with django_capture_on_commit_callbacks(execute=True):
+        page_translation_save(page=lesson, language="en", texts={"title": "Lesson one"})
+    assert len(queued) == 1  # the same text again: nothing to refresh
+
+    with django_capture_on_commit_callbacks(execute=True):
+        PageTranslation.objects.filter(page=lesson).delete()
+    assert len(queued) == 2
