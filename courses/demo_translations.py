@@ -1,7 +1,8 @@
 """The demo's sample translations (courses/demo_content/translations/<language>.json):
-a course's outline and its lessons' titles, summaries and key facts, matched
-to the seeded pages by topic number and lesson slug. Stored unreviewed: the
-pages label them "sample translation, not checked by a translator"."""
+a course's outline and its lessons' titles, summaries, texts and key facts,
+matched to the seeded pages by topic number and lesson slug (its test:
+quizzes/demo_translations.py). Stored unreviewed: the pages label them
+"sample translation, not checked by a translator"."""
 
 import json
 from pathlib import Path
@@ -19,6 +20,15 @@ def _objective_texts(course: CoursePage, objectives: list[str]) -> dict[str, str
     return dict(zip(keys, objectives, strict=False))
 
 
+def _text_texts(lesson: LessonPage, body: str) -> dict[str, str]:
+    """The lesson's text block, the one its file writes (demo.py)."""
+    return {
+        f"body.{block.get('id')}": body
+        for block in lesson.body.raw_data
+        if block.get("type") == "text"
+    }
+
+
 def _key_facts_texts(lesson: LessonPage, key_facts: dict) -> dict[str, str]:
     texts = {}
     for block in lesson.body.raw_data:
@@ -31,7 +41,9 @@ def _key_facts_texts(lesson: LessonPage, key_facts: dict) -> dict[str, str]:
     return texts
 
 
-def _save(*, page, language: str, texts: dict, counts: SeedCounts) -> None:
+def demo_page_translation_save(
+    *, page, language: str, texts: dict, counts: SeedCounts
+) -> None:
     before = PageTranslation.objects.filter(page=page, language=language).first()
     after = page_translation_save(page=page, language=language, texts=texts)
     if before is None:
@@ -55,13 +67,19 @@ def demo_translations_seed(translations_dir: Path = TRANSLATIONS_DIR) -> SeedCou
                 continue
             texts = {"title": course_text["title"], "summary": course_text["summary"]}
             texts |= _objective_texts(course, course_text.get("objectives", []))
-            _save(page=course, language=language, texts=texts, counts=counts)
+            demo_page_translation_save(
+                page=course, language=language, texts=texts, counts=counts
+            )
             for slug, lesson_text in course_text.get("lessons", {}).items():
                 lesson = LessonPage.objects.child_of(course).filter(slug=slug).first()
                 if lesson is None:
                     continue
                 texts = {k: lesson_text[k] for k in ("title", "summary")}
+                if "body" in lesson_text:
+                    texts |= _text_texts(lesson, lesson_text["body"])
                 if "key_facts" in lesson_text:
                     texts |= _key_facts_texts(lesson, lesson_text["key_facts"])
-                _save(page=lesson, language=language, texts=texts, counts=counts)
+                demo_page_translation_save(
+                    page=lesson, language=language, texts=texts, counts=counts
+                )
     return counts

@@ -39,22 +39,28 @@ def question_translation_save(
             params={"n": len(sources)},
         )
     field = _("Bản dịch câu hỏi")
+    wanted = {
+        "text": text_clean(text, field=field, max_length=TEXT_MAX, multiline=True),
+        "choices": [text_clean(c, field=field, max_length=500) for c in choices],
+        "explanation": text_clean(
+            explanation, field=field, max_length=TEXT_MAX, multiline=True
+        ),
+        "source_hash": question_source_hash(
+            text=question.text,
+            choices=[c.text for c in sources],
+            explanation=question.explanation,
+        ),
+        "reviewed": reviewed,
+    }
+    kept = QuestionTranslation.objects.filter(
+        question=question, language=language
+    ).first()
+    # Saving renews the course's question bank in every process: not for a
+    # second seed or an import of the same file.
+    if kept and all(getattr(kept, name) == value for name, value in wanted.items()):
+        return kept
     translation, _created = QuestionTranslation.objects.update_or_create(
-        question=question,
-        language=language,
-        defaults={
-            "text": text_clean(text, field=field, max_length=TEXT_MAX, multiline=True),
-            "choices": [text_clean(c, field=field, max_length=500) for c in choices],
-            "explanation": text_clean(
-                explanation, field=field, max_length=TEXT_MAX, multiline=True
-            ),
-            "source_hash": question_source_hash(
-                text=question.text,
-                choices=[c.text for c in sources],
-                explanation=question.explanation,
-            ),
-            "reviewed": reviewed,
-        },
+        question=question, language=language, defaults=wanted
     )
     bank_invalidate(course_id=question.course_id)
     return translation

@@ -34,5 +34,6 @@ def test_the_demo_course_reads_in_english_as_a_sample_translation(client):
     body = re.sub(r"\s+", " ", client.get(lesson.url).content.decode())
     assert "Assess your own digital skills" in body
     assert "Three levels of self-assessment" in body  # its key facts
-    # The lesson's text itself is not translated, and the page says so.
-    assert "Part of this lesson is not yet translated into English" in body
+    assert "<h3>Self-check table</h3>" in body  # its text
+    assert "Bảng tự kiểm tra" not in body
+    assert "not yet translated" not in body

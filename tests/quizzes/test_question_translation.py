@@ -3,6 +3,7 @@ the Vietnamese again after an edit; hostile translations refused."""
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
@@ -100,6 +101,25 @@ def test_an_edited_question_is_shown_in_vietnamese_until_translated_again(
     translate(Question.objects.get())
     attempt = english_taker.get(f"/api/attempts/{attempt['id']}").json()
     assert attempt["questions"][0]["text"].startswith("English question")
+
+
+def test_a_translation_saved_again_unchanged_keeps_the_bank_and_a_change_shows(
+    english_taker, make_quiz
+):
+    quiz = make_quiz(questions=1, draw=1)
+    question = Question.objects.get()
+    translate(question)
+    version = cache.get(f"quiz-bank-version:{question.course_id}")
+    translate(question)  # a second seed, an import of the same file
+    assert cache.get(f"quiz-bank-version:{question.course_id}") == version
+    question_translation_save(
+        question=question,
+        language="en",
+        text="A better English question?",
+        choices=["One", "Two", "Three", "Four"],
+    )
+    attempt = start(english_taker, quiz)
+    assert attempt["questions"][0]["text"] == "A better English question?"
 
 
 @pytest.mark.parametrize(

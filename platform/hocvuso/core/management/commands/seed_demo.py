@@ -23,6 +23,7 @@ from hocvuso.core.demo_story import demo_story_seed
 from hocvuso.province_sites.demo import demo_province_sites_seed
 from hocvuso.reports import maintained
 from quizzes.demo import demo_quizzes_seed
+from quizzes.demo_translations import demo_quiz_translations_seed
 
 
 class Command(BaseCommand):
@@ -79,6 +80,7 @@ class Command(BaseCommand):
         # After the media: they add blocks to lessons, which the key facts'
         # translations are matched to.
         translations = demo_translations_seed()
+        translations.add(demo_quiz_translations_seed())
         self.stdout.write(f"    bản dịch mẫu: {self._summary(translations)}")
         self.stdout.write("4/5 Tài khoản mẫu…")
         accounts = SeedCounts()
