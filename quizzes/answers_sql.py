@@ -51,13 +51,16 @@ def answer_upsert(
     `earliest_deadline` is now - grace: the attempt's deadline must not be
     before it. Returns True when this answer is now the stored one.
     """
+    # Moments as the ORM writes them: on SQLite, UTC text (a +07:00 moment
+    # compared as text with the stored deadline would be hours off).
+    moment = connection.ops.adapt_datetimefield_value
     params = [
         question_id,
         json.dumps(sorted(choice_ids)),
         seq,
-        saved_at,
+        moment(saved_at),
         attempt_id,
-        earliest_deadline,
+        moment(earliest_deadline),
     ]
     with connection.cursor() as cursor:
         cursor.execute(_statement(lock=lock), params)

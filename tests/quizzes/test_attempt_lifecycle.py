@@ -282,3 +282,32 @@ def test_the_plain_form_submit_with_odd_digits_answers_without_a_500(taker, make
     assert response.status_code == 302
     assert Attempt.objects.get().status == "open"  # refused, nothing graded
     assert not Answer.objects.exists()
+
+
+def test_the_deadline_is_compared_as_a_moment_whatever_its_time_zone(taker, make_quiz):
+    """The answer statement is raw SQL: a moment given in Vietnam's time
+    (+07:00) must compare with the stored deadline as a moment, not as the
+    text of a date (SQLite stores UTC text)."""
+    from zoneinfo import ZoneInfo
+
+    from quizzes.answers_sql import answer_upsert
+
+    attempt = start(taker, make_quiz())
+    deadline = Attempt.objects.get(pk=attempt["id"]).deadline
+    question = attempt["questions"][0]
+    vietnam = ZoneInfo("Asia/Ho_Chi_Minh")
+
+    def store(*, earliest_deadline, seq):
+        return answer_upsert(
+            attempt_id=attempt["id"],
+            question_id=question["id"],
+            choice_ids=[question["choices"][0]["id"]],
+            seq=seq,
+            saved_at=timezone.now().astimezone(vietnam),
+            earliest_deadline=earliest_deadline.astimezone(vietnam),
+        )
+
+    # One minute before the deadline it is open; one minute after, closed.
+    assert store(earliest_deadline=deadline - timedelta(minutes=1), seq=1)
+    assert not store(earliest_deadline=deadline + timedelta(minutes=1), seq=2)
+    assert Answer.objects.get(attempt_id=attempt["id"]).seq == 1
