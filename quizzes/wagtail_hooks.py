@@ -8,7 +8,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from courses.snippet_choosers import PermissionCheckedChooserViewSet
 
-from . import admin_views
+from . import admin_views, translation_admin_views
 from .bank import bank_invalidate
 from .models import Choice, Question
 
@@ -61,6 +61,26 @@ def quiz_admin_urls():
             admin_views.question_template_xlsx,
             name="quizzes_question_template_xlsx",
         ),
+        path(
+            "ban-dich/",
+            translation_admin_views.translations,
+            name="quizzes_translations",
+        ),
+        path(
+            "ban-dich/<int:course_id>/<str:language>.po",
+            translation_admin_views.translation_download,
+            name="quizzes_translation_download",
+        ),
+        path(
+            "ban-dich/<int:course_id>/<str:language>/tai-len/",
+            translation_admin_views.translation_upload,
+            name="quizzes_translation_upload",
+        ),
+        path(
+            "ban-dich/<int:course_id>/<str:language>/can-dich-lai/",
+            translation_admin_views.translation_stale,
+            name="quizzes_translation_stale",
+        ),
     ]
 
 
@@ -71,4 +91,16 @@ def question_import_menu_item():
         reverse("quizzes_question_import"),
         icon_name="upload",
         order=310,
+    )
+
+
+class TranslatorMenuItem(MenuItem):
+    def is_shown(self, request) -> bool:
+        return request.user.has_perm(translation_admin_views.TRANSLATE_PERMISSION)
+
+
+@hooks.register("register_admin_menu_item")
+def translations_menu_item():
+    return TranslatorMenuItem(
+        _("Bản dịch"), reverse("quizzes_translations"), icon_name="globe", order=320
     )
