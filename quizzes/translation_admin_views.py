@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from courses.models import CoursePage
 from courses.translation import content_languages, language_name
+from courses.translators import TRANSLATE_PERMISSION
 
 from .translation_po import (
     PO_MAX_BYTES,
@@ -19,8 +20,6 @@ from .translation_po import (
     stale_segments,
     translation_counts,
 )
-
-TRANSLATE_PERMISSION = "courses.translate_content"
 
 
 class TranslationUploadForm(forms.Form):

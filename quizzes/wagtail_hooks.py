@@ -7,6 +7,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from courses.snippet_choosers import PermissionCheckedChooserViewSet
+from courses.translators import TRANSLATE_PERMISSION
 
 from . import admin_views, translation_admin_views
 from .bank import bank_invalidate
@@ -84,23 +85,35 @@ def quiz_admin_urls():
     ]
 
 
+class PermissionMenuItem(MenuItem):
+    """Shown only to those its screen lets in (a translator in the CMS has
+    no question import)."""
+
+    def __init__(self, *args, permission: str, **kwargs):
+        self.permission = permission
+        super().__init__(*args, **kwargs)
+
+    def is_shown(self, request) -> bool:
+        return request.user.has_perm(self.permission)
+
+
 @hooks.register("register_admin_menu_item")
 def question_import_menu_item():
-    return MenuItem(
+    return PermissionMenuItem(
         _("Nhập câu hỏi"),
         reverse("quizzes_question_import"),
         icon_name="upload",
         order=310,
+        permission="quizzes.add_question",
     )
-
-
-class TranslatorMenuItem(MenuItem):
-    def is_shown(self, request) -> bool:
-        return request.user.has_perm(translation_admin_views.TRANSLATE_PERMISSION)
 
 
 @hooks.register("register_admin_menu_item")
 def translations_menu_item():
-    return TranslatorMenuItem(
-        _("Bản dịch"), reverse("quizzes_translations"), icon_name="globe", order=320
+    return PermissionMenuItem(
+        _("Bản dịch"),
+        reverse("quizzes_translations"),
+        icon_name="globe",
+        order=320,
+        permission=TRANSLATE_PERMISSION,
     )
