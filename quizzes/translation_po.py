@@ -51,6 +51,13 @@ def _question_sources(question) -> dict[str, str]:
     return sources
 
 
+def _question_translation(question, language: str):
+    """From the prefetched translations (_questions), without a query."""
+    return next(
+        (t for t in question.translations.all() if t.language == language), None
+    )
+
+
 TRANSLATED, STALE, MISSING = "translated", "stale", "missing"
 
 
@@ -84,9 +91,7 @@ def _entry_states(*, course: CoursePage, language: str) -> list[EntryState]:
             states.append(EntryState("page", page.pk, page.title, key, state))
     for question in _questions(course):
         sources = _question_sources(question)
-        row = next(
-            (t for t in question.translations.all() if t.language == language), None
-        )
+        row = _question_translation(question, language)
         current = row is not None and row.source_hash == question_source_hash(
             text=question.text,
             choices=[v for k, v in sources.items() if k.startswith("choice:")],
@@ -182,9 +187,7 @@ def course_po_export(*, course: CoursePage, language: str) -> bytes:
             po.append(entry)
     for question in _questions(course):
         sources = _question_sources(question)
-        row = next(
-            (t for t in question.translations.all() if t.language == language), None
-        )
+        row = _question_translation(question, language)
         translated = {}
         fuzzy = False
         if row is not None:
@@ -326,10 +329,7 @@ def course_po_import(
                     _("Câu hỏi “%(question)s”: hãy dịch câu hỏi và mọi đáp án."),
                     question=question.text[:80],
                 )
-            row = next(
-                (t for t in question.translations.all() if t.language == language),
-                None,
-            )
+            row = _question_translation(question, language)
             before = _question_values(row) if row is not None else {}
             saved = question_translation_save(
                 question=question,
