@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 from django.db import transaction
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,6 +9,12 @@ def _media_deleted(sender, instance, **kwargs) -> None:
 
     media_id, files = instance.pk, [instance.original, instance.captions]
     transaction.on_commit(lambda: media_files_remove(media_id=media_id, files=files))
+
+
+def _translators_group(sender, **kwargs) -> None:
+    from .translators import translators_group_ensure
+
+    translators_group_ensure()
 
 
 class CoursesConfig(AppConfig):
@@ -22,3 +28,6 @@ class CoursesConfig(AppConfig):
         from .page_cache import connect_signals
 
         connect_signals()
+        post_migrate.connect(
+            _translators_group, sender=self, dispatch_uid="translators_group"
+        )

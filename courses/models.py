@@ -546,6 +546,9 @@ class PageTranslation(models.Model):
                 fields=["page", "language"], name="one_translation_per_page_language"
             )
         ]
+        # The CMS's "Bản dịch" screens (export, import, stale segments) for
+        # every course: held by the translators' group and superusers.
+        permissions = [("translate_content", _("Dịch nội dung khóa học"))]
 
     def __str__(self) -> str:
         return f"{self.page_id} [{self.language}]"

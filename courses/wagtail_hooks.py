@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth.models import Permission
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -87,3 +88,11 @@ def media_admin_urls():
 def media_saved(request, instance):
     if isinstance(instance, LessonMedia) and instance.status == MediaStatus.QUEUED:
         media_transcode_enqueue(media=instance)
+
+
+@hooks.register("register_permissions")
+def translate_content_permission():
+    """Offered on a group's page of the CMS (the "Người dịch" group holds it)."""
+    return Permission.objects.filter(
+        content_type__app_label="courses", codename="translate_content"
+    )

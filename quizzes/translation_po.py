@@ -51,6 +51,63 @@ def _question_sources(question) -> dict[str, str]:
     return sources
 
 
+def _question_translation(question, language: str):
+    """From the prefetched translations (_questions), without a query."""
+    return next(
+        (t for t in question.translations.all() if t.language == language), None
+    )
+
+
+TRANSLATED, STALE, MISSING = "translated", "stale", "missing"
+
+
+@dataclass(frozen=True)
+class EntryState:
+    """One entry of the course's PO file and where its translation stands."""
+
+    kind: str  # "page" or "question"
+    owner_id: int  # the page's or question's id
+    where: str  # the page's or question's Vietnamese title
+    key: str
+    state: str  # TRANSLATED, STALE or MISSING
+
+
+def _entry_states(*, course: CoursePage, language: str) -> list[EntryState]:
+    """Every entry the export writes, in its order: translated and current,
+    translated from a Vietnamese that has changed since, or not translated."""
+    pages = _course_pages(course)
+    kept = {
+        row.page_id: row
+        for row in PageTranslation.objects.filter(
+            language=language, page__in=[p.pk for p in pages]
+        )
+    }
+    states = []
+    for page in pages:
+        row = kept.get(page.pk)
+        texts, _missing, stale = current_texts(page, _kept(row) if row else None)
+        for key in page_segments(page):
+            state = TRANSLATED if key in texts else STALE if key in stale else MISSING
+            states.append(EntryState("page", page.pk, page.title, key, state))
+    for question in _questions(course):
+        sources = _question_sources(question)
+        row = _question_translation(question, language)
+        current = row is not None and row.source_hash == question_source_hash(
+            text=question.text,
+            choices=[v for k, v in sources.items() if k.startswith("choice:")],
+            explanation=question.explanation,
+        )
+        for key in sources:
+            if row is None or (key == "explanation" and not row.explanation):
+                state = MISSING
+            else:
+                state = TRANSLATED if current else STALE
+            states.append(
+                EntryState("question", question.pk, question.text[:80], key, state)
+            )
+    return states
+
+
 @dataclass(frozen=True)
 class StaleSegment:
     where: str  # the page's or question's Vietnamese title
@@ -58,31 +115,36 @@ class StaleSegment:
 
 
 def stale_segments(*, course: CoursePage, language: str) -> list[StaleSegment]:
-    """What was translated before the Vietnamese changed."""
-    kept = {
-        row.page_id: row
-        for row in PageTranslation.objects.filter(
-            language=language, page__in=[p.pk for p in _course_pages(course)]
-        )
-    }
-    stale = []
-    for page in _course_pages(course):
-        row = kept.get(page.pk)
-        if row is None:
+    """What was translated before the Vietnamese changed: a page's segments,
+    a question as a whole (its translation is renewed as a whole)."""
+    stale, questions = [], set()
+    for entry in _entry_states(course=course, language=language):
+        if entry.state != STALE or entry.owner_id in questions:
             continue
-        _texts, _missing, keys = current_texts(page, _kept(row))
-        stale += [StaleSegment(where=page.title, key=key) for key in keys]
-    for question in _questions(course):
-        for row in question.translations.all():
-            sources = list(question.choices.order_by("sort_order", "pk"))
-            current = question_source_hash(
-                text=question.text,
-                choices=[c.text for c in sources],
-                explanation=question.explanation,
-            )
-            if row.language == language and row.source_hash != current:
-                stale.append(StaleSegment(where=question.text[:80], key="question"))
+        if entry.kind == "question":
+            questions.add(entry.owner_id)
+            stale.append(StaleSegment(where=entry.where, key="question"))
+        else:
+            stale.append(StaleSegment(where=entry.where, key=entry.key))
     return stale
+
+
+@dataclass(frozen=True)
+class TranslationCounts:
+    translated: int
+    stale: int
+    missing: int
+
+
+def translation_counts(*, course: CoursePage, language: str) -> TranslationCounts:
+    """How many of the course's entries are translated, need translating
+    again after an edit, or are not translated."""
+    states = [e.state for e in _entry_states(course=course, language=language)]
+    return TranslationCounts(
+        translated=states.count(TRANSLATED),
+        stale=states.count(STALE),
+        missing=states.count(MISSING),
+    )
 
 
 def _kept(row):
@@ -125,9 +187,7 @@ def course_po_export(*, course: CoursePage, language: str) -> bytes:
             po.append(entry)
     for question in _questions(course):
         sources = _question_sources(question)
-        row = next(
-            (t for t in question.translations.all() if t.language == language), None
-        )
+        row = _question_translation(question, language)
         translated = {}
         fuzzy = False
         if row is not None:
@@ -152,8 +212,38 @@ def course_po_export(*, course: CoursePage, language: str) -> bytes:
 
 @dataclass
 class ImportReport:
-    translated: int = 0  # entries stored
+    """What an import did, counted in the file's entries."""
+
+    created: int = 0  # translated for the first time
+    updated: int = 0  # a new text, or the same text for a changed Vietnamese
+    unchanged: int = 0
     skipped_old: list[str] = field(default_factory=list)  # msgid no longer current
+
+    @property
+    def translated(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+    @property
+    def rejected(self) -> int:
+        return len(self.skipped_old)
+
+    def count(self, *, before: dict, after: dict, keys) -> None:
+        """Tally `keys` by comparing each one's stored value before and after."""
+        for key in keys:
+            if after.get(key) == before.get(key):
+                self.unchanged += 1
+            elif key in before:
+                self.updated += 1
+            else:
+                self.created += 1
+
+
+def _question_values(row) -> dict[str, tuple[str, str]]:
+    """A question's stored translation by entry key, each with the hash of
+    the Vietnamese it translates (a renewed stale entry counts as updated)."""
+    values = {"text": row.text, "explanation": row.explanation}
+    values |= {f"choice:{n}": text for n, text in enumerate(row.choices)}
+    return {k: (v, row.source_hash) for k, v in values.items() if v}
 
 
 def _refuse(message: str, **params):
@@ -219,11 +309,17 @@ def course_po_import(
             continue
         target[key] = entry.msgstr
     with transaction.atomic():
+        kept = {
+            row.page_id: dict(row.segments)
+            for row in PageTranslation.objects.filter(
+                language=language, page__in=list(page_texts)
+            )
+        }
         for page_id, texts in page_texts.items():
-            page_translation_save(
+            saved = page_translation_save(
                 page=pages[page_id], language=language, texts=texts, reviewed=reviewed
             )
-            report.translated += len(texts)
+            report.count(before=kept.get(page_id, {}), after=saved.segments, keys=texts)
         for question_id, texts in question_texts.items():
             question = questions[question_id]
             sources = _question_sources(question)
@@ -233,7 +329,9 @@ def course_po_import(
                     _("Câu hỏi “%(question)s”: hãy dịch câu hỏi và mọi đáp án."),
                     question=question.text[:80],
                 )
-            question_translation_save(
+            row = _question_translation(question, language)
+            before = _question_values(row) if row is not None else {}
+            saved = question_translation_save(
                 question=question,
                 language=language,
                 text=texts["text"],
@@ -241,5 +339,5 @@ def course_po_import(
                 explanation=texts.get("explanation", ""),
                 reviewed=bool(reviewed),
             )
-            report.translated += len(texts)
+            report.count(before=before, after=_question_values(saved), keys=texts)
     return report

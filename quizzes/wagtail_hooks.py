@@ -7,8 +7,9 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from courses.snippet_choosers import PermissionCheckedChooserViewSet
+from courses.translators import TRANSLATE_PERMISSION
 
-from . import admin_views
+from . import admin_views, translation_admin_views
 from .bank import bank_invalidate
 from .models import Choice, Question
 
@@ -61,14 +62,58 @@ def quiz_admin_urls():
             admin_views.question_template_xlsx,
             name="quizzes_question_template_xlsx",
         ),
+        path(
+            "ban-dich/",
+            translation_admin_views.translations,
+            name="quizzes_translations",
+        ),
+        path(
+            "ban-dich/<int:course_id>/<str:language>.po",
+            translation_admin_views.translation_download,
+            name="quizzes_translation_download",
+        ),
+        path(
+            "ban-dich/<int:course_id>/<str:language>/tai-len/",
+            translation_admin_views.translation_upload,
+            name="quizzes_translation_upload",
+        ),
+        path(
+            "ban-dich/<int:course_id>/<str:language>/can-dich-lai/",
+            translation_admin_views.translation_stale,
+            name="quizzes_translation_stale",
+        ),
     ]
+
+
+class PermissionMenuItem(MenuItem):
+    """Shown only to those its screen lets in (a translator in the CMS has
+    no question import)."""
+
+    def __init__(self, *args, permission: str, **kwargs):
+        self.permission = permission
+        super().__init__(*args, **kwargs)
+
+    def is_shown(self, request) -> bool:
+        return request.user.has_perm(self.permission)
 
 
 @hooks.register("register_admin_menu_item")
 def question_import_menu_item():
-    return MenuItem(
+    return PermissionMenuItem(
         _("Nhập câu hỏi"),
         reverse("quizzes_question_import"),
         icon_name="upload",
         order=310,
+        permission="quizzes.add_question",
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def translations_menu_item():
+    return PermissionMenuItem(
+        _("Bản dịch"),
+        reverse("quizzes_translations"),
+        icon_name="globe",
+        order=320,
+        permission=TRANSLATE_PERMISSION,
     )

@@ -539,6 +539,7 @@ BY_KWARG: dict[str, Callable[[World], Any]] = {
     "restriction_id": _pk("restriction"),
     "page_view_restriction_id": _pk("restriction"),
     "course_id": _pk("course"),
+    "language": lambda w: "en",
     "lesson_id": _pk("lesson"),
     "quiz_id": _pk("quiz"),
     "attempt_id": _pk("attempt"),
@@ -1145,6 +1146,17 @@ RULES: dict[str, Rule] = {
         "quizzes_question_template_xlsx",
         rule=EDITOR,
     ),
+    # Translators hold courses.translate_content (tests/quizzes/
+    # test_translation_admin.py); of the matrix's roles only the superuser.
+    **_names(
+        "quizzes_translations",
+        "quizzes_translation_download",
+        "quizzes_translation_upload",
+        "quizzes_translation_stale",
+        rule=SUPERUSER,
+    ),
+    # The national administrator's: creates a site for any province.
+    "province_sites_add": SUPERUSER,
     **_under("wagtailforms", "index", "index_results", rule=EDITOR),
     # The site has no form pages.
     **_under(

@@ -74,6 +74,14 @@ def _read_rows(path: Path) -> list[dict[str, str]]:
     return rows
 
 
+def units_csv_provinces(*, path: Path) -> list[tuple[str, str]]:
+    """The provinces of a unit list, (code, name) in the list's order."""
+    provinces: dict[str, str] = {}
+    for row in _read_rows(path):
+        provinces.setdefault(row["ma_tinh"].strip(), row["ten_tinh"].strip())
+    return list(provinces.items())
+
+
 def _upsert(
     *,
     code: str,

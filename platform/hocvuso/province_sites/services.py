@@ -5,13 +5,18 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.http.request import validate_host
 from django.utils.translation import gettext as _
 from wagtail.models import Site
 
 from certificates.models import CertificateSettings
 from hocvuso.core.text import slug_ascii
 from hocvuso.orgunits.models import Unit, UnitLevel
-from hocvuso.orgunits.services import UnitImportError, units_import_csv
+from hocvuso.orgunits.services import (
+    UnitImportError,
+    units_csv_provinces,
+    units_import_csv,
+)
 
 from .models import ProvinceSite
 
@@ -53,6 +58,21 @@ def hostname_clean(value: str) -> str:
             % {"host": value[:80]}
         )
     return ascii_name
+
+
+def host_served(*, hostname: str) -> bool:
+    """Whether the server accepts requests for `hostname` (ALLOWED_HOSTS):
+    a site on a host it refuses cannot be opened."""
+    return validate_host(hostname, settings.ALLOWED_HOSTS)
+
+
+def province_choices() -> list[tuple[str, str]]:
+    """The provinces a site can be created for: those of the bundled list
+    (code, name), whether or not they are imported yet."""
+    try:
+        return units_csv_provinces(path=settings.UNITS_CSV)
+    except UnitImportError as exc:
+        raise ProvinceSiteError(str(exc)) from exc
 
 
 def serial_prefix_for(province: Unit) -> str:

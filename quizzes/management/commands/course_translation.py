@@ -65,6 +65,9 @@ class Command(BaseCommand):
             )
         except ValidationError as refused:
             raise CommandError(" ".join(refused.messages)) from refused
-        self.stdout.write(f"Đã nhập {report.translated} đoạn dịch.")
+        self.stdout.write(
+            f"Đã nhập {report.translated} đoạn dịch: {report.created} mới, "
+            f"{report.updated} cập nhật, {report.unchanged} không đổi."
+        )
         for context in report.skipped_old:
             self.stdout.write(f"Bỏ qua (bản tiếng Việt đã đổi): {context}")

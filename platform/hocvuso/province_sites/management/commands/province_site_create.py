@@ -1,8 +1,10 @@
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.http.request import validate_host
 
-from hocvuso.province_sites.services import ProvinceSiteError, province_site_create
+from hocvuso.province_sites.services import (
+    ProvinceSiteError,
+    host_served,
+    province_site_create,
+)
 
 
 class Command(BaseCommand):
@@ -37,7 +39,7 @@ class Command(BaseCommand):
                 f"(thêm {result.units_created} đơn vị)."
             )
         )
-        if not validate_host(site.hostname, settings.ALLOWED_HOSTS):
+        if not host_served(hostname=site.hostname):
             self.stdout.write(
                 self.style.WARNING(
                     f"Thêm {site.hostname} vào ALLOWED_HOSTS để máy chủ nhận trang này."
