@@ -22,7 +22,8 @@ class Received:
 class LrsStandIn:
     key: str = "khoa-lrs"
     secret: str = "bi-mat-lrs"
-    # "ok", "error" (500) or "slow" (answers after `delay` seconds)
+    # "ok", "error" (500), "hostile" (502 with 5 MB of control characters)
+    # or "slow" (answers after `delay` seconds)
     mode: str = "ok"
     delay: float = 2.0
     port: int = 0
@@ -52,6 +53,10 @@ class LrsStandIn:
                     time.sleep(stand_in.delay)
                 if stand_in.mode == "error":
                     return self._answer(500, b"LRS down for maintenance")
+                if stand_in.mode == "hostile":
+                    return self._answer(
+                        502, b"\x00\x1b[31m=cmd|' /C calc'!A0" * 200_000
+                    )
                 expected = base64.b64encode(
                     f"{stand_in.key}:{stand_in.secret}".encode()
                 ).decode()

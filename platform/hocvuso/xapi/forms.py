@@ -37,7 +37,11 @@ class LrsSettingsForm(WagtailAdminModelForm):
         )
 
     def clean_key(self) -> str:
-        return self._text("key")
+        value = self._text("key")
+        if ":" in value:
+            # Basic authentication joins the key and the secret with ":".
+            raise ValidationError(_("Khóa truy cập không được chứa dấu hai chấm (:)."))
+        return value
 
     def clean_secret(self) -> str:
         return self._text("secret") or self._saved_secret

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from courses.learner_events import LearningRecord
 from hocvuso.accounts.models import User
+from hocvuso.core.text import control_marked
 
 from .endpoint import endpoint_clean
 from .models import LearnerKey, LrsSettings, Statement
@@ -24,6 +25,7 @@ logger = logging.getLogger(__name__)
 BACKOFF_FIRST_SECONDS = 30
 BACKOFF_MAX_SECONDS = 3600
 ERROR_MAX = 500
+ERROR_BODY_BYTES = 200
 
 
 def _learner_key(*, user_id: int, key) -> str:
@@ -118,21 +120,30 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(seconds, BACKOFF_MAX_SECONDS))
 
 
+def _error_text(text: str) -> str:
+    # From the network: kept in a text column and printed by xapi_outbox.
+    return control_marked(text)[:ERROR_MAX]
+
+
 def _post(config: LrsSettings, bodies: list[dict]) -> int:
     try:
-        response = requests.post(
+        # Streamed: of an error page only its start is read, however large.
+        with requests.post(
             f"{config.endpoint}/statements",
             json=bodies,
             auth=(config.key, config.secret) if config.key else None,
             headers={"X-Experience-API-Version": VERSION},
             timeout=settings.XAPI_TIMEOUT_SECONDS,
             allow_redirects=False,
-        )
+            stream=True,
+        ) as response:
+            if response.status_code in (200, 204, 409):
+                return response.status_code
+            start = response.raw.read(ERROR_BODY_BYTES, decode_content=True)
     except requests.RequestException as exc:
-        raise _SendFailed(f"{type(exc).__name__}: {exc}") from exc
-    if response.status_code in (200, 204, 409):
-        return response.status_code
-    raise _SendFailed(f"HTTP {response.status_code}: {response.text[:200]}")
+        raise _SendFailed(_error_text(f"{type(exc).__name__}: {exc}")) from exc
+    text = start.decode("utf-8", "replace")
+    raise _SendFailed(_error_text(f"HTTP {response.status_code}: {text}"))
 
 
 def _send(config: LrsSettings, rows: list[Statement]) -> None:
@@ -175,7 +186,7 @@ def _site_drain_batch(*, site_id: int, now: datetime, size: int) -> tuple[int, i
             Statement.objects.filter(pk__in=ids).update(
                 attempts=attempts,
                 next_attempt_at=now + backoff(attempts),
-                last_error=error[:ERROR_MAX],
+                last_error=_error_text(error),
             )
             logger.warning("xAPI: site %s: %s", site_id, error)
             return 0, len(rows)

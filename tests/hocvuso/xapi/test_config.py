@@ -69,6 +69,7 @@ ADDRESS_RULE = "phải bắt đầu bằng https://"
         ("endpoint", "https://lrs\x00.hue.gov.vn/xapi", "ký tự điều khiển"),
         ("endpoint", "https://lrs.hue.gov.vn/" + "a" * 5000, "tối đa 300 kí tự"),
         ("key", "khoa\x00", "ký tự điều khiển"),
+        ("key", "khoa:mat-khau", "không được chứa dấu hai chấm"),
         ("key", "k" * 100_000, "tối đa 200 kí tự"),
         ("secret", "bi\x1bmat", "ký tự điều khiển"),
         ("endpoint", "", "Hãy nhập địa chỉ LRS trước khi bật"),

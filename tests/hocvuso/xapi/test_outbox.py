@@ -134,6 +134,15 @@ def test_statements_the_lrs_already_has_are_sent_once(xapi_world, make_learner, 
     assert not Statement.objects.filter(sent_at=None).exists()
 
 
+def test_a_hostile_answer_is_kept_short_and_harmless(xapi_world, make_learner, lrs):
+    lrs.mode = "hostile"
+    _learn(xapi_world, make_learner, n=1)
+    assert outbox_drain().failed == 6
+    error = Statement.objects.first().last_error
+    assert error.startswith("HTTP 502: ") and len(error) <= 500
+    assert "\x00" not in error and "\x1b" not in error
+
+
 def test_wrong_credentials_keep_the_statements_with_the_error(
     xapi_world, make_learner, lrs
 ):
