@@ -39,11 +39,17 @@ def test_a_worker_keeps_statements_through_an_outage_and_sends_them_once(
     learner = make_learner(unit=xapi_world.tree.communes[0])
     lessons_complete(learner, xapi_world.course)
     final_test_take(learner, xapi_world.quiz)
-    written = Statement.objects.count()
-    assert written == 6
+    assert Statement.objects.count() == 6
 
     worker, log = _worker(tmp_path, "xapi")
     try:
+        # The certificate, issued by the worker, is the seventh.
+        _wait(
+            lambda: Statement.objects.count() == 7,
+            timeout=90,
+            what="the certificate's statement",
+        )
+        written = 7
         outbox_drain_task.delay()
         _wait(
             lambda: Statement.objects.filter(attempts=1).count() == written,
