@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.models import Site
 
+from courses import learner_events
+from courses.learner_events import LearningRecord, RecordKind
 from courses.models import CourseCompletion, ProgrammeCompletion
 from courses.translation import source_language, title_in_language
 
@@ -156,6 +158,16 @@ def certificate_issue(
                     score=score,
                     holder_name=_name(completion.user),
                     **target,
+                )
+                # A reissue (a corrected name) is the same achievement: only
+                # the first certificate is a learning record.
+                learner_events.learning_recorded(
+                    record=LearningRecord(
+                        kind=RecordKind.CERTIFICATE_EARNED,
+                        user_id=completion.user_id,
+                        page_id=next(iter(target.values())).pk,
+                        at=certificate.issued_at,
+                    )
                 )
         except IntegrityError:  # another run created it a moment ago
             certificate = current.get()

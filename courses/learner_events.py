@@ -9,7 +9,11 @@ the platform (DESIGN §2: dependencies point one way), so, as with
 - `COURSES_LEARNERS_CHANGED(*, user_ids)`: enrolment, attempt started or
   finished, completion;
 - `COURSES_LESSON_OPENED(*, user_id, course_id, at)`: the first opening of a
-  lesson (cheap when the learner already takes part).
+  lesson (cheap when the learner already takes part);
+- `COURSES_LEARNING_RECORDED(*, record)`: a learning record others may want
+  to hear of (enrolled, lesson completed, test attempted, course or
+  programme completed, certificate earned; a `LearningRecord`): the
+  platform's xAPI outbox (hocvuso/xapi) writes its statement here.
 
 Called synchronously, in the caller's transaction: a failure rolls the event
 back with it, and the figures are exact at commit. An empty setting turns
@@ -18,7 +22,9 @@ the call off."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from functools import cache
 
 from django.conf import settings
@@ -41,3 +47,39 @@ def lesson_first_opened(*, user_id: int, course_id: int, at: datetime) -> None:
     hook = _resolve(getattr(settings, "COURSES_LESSON_OPENED", ""))
     if hook is not None:
         hook(user_id=user_id, course_id=course_id, at=at)
+
+
+class RecordKind(StrEnum):
+    ENROLLED = "enrolled"
+    LESSON_COMPLETED = "lesson_completed"
+    TEST_ATTEMPTED = "test_attempted"
+    COURSE_COMPLETED = "course_completed"
+    PROGRAMME_COMPLETED = "programme_completed"
+    CERTIFICATE_EARNED = "certificate_earned"
+
+
+@dataclass(frozen=True)
+class AttemptScore:
+    points: float
+    max_points: float
+    percent: float
+    passed: bool
+
+
+@dataclass(frozen=True)
+class LearningRecord:
+    """`page_id`: the course, lesson, test or programme page it is about;
+    `course_id`: the course it belongs to, when that is another page."""
+
+    kind: RecordKind
+    user_id: int
+    page_id: int
+    at: datetime
+    course_id: int | None = None
+    score: AttemptScore | None = None
+
+
+def learning_recorded(*, record: LearningRecord) -> None:
+    hook = _resolve(getattr(settings, "COURSES_LEARNING_RECORDED", ""))
+    if hook is not None:
+        hook(record=record)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from . import learner_events, transcode
 from .completion import course_is_complete, programme_is_complete
+from .learner_events import LearningRecord, RecordKind
 from .media_probe import media_file_check, probe_path
 from .models import (
     CourseCompletion,
@@ -88,6 +89,11 @@ def enrolment_create(
         )
         if created:
             learner_events.learners_changed(user_ids=[user.pk])
+            learner_events.learning_recorded(
+                record=LearningRecord(
+                    kind=RecordKind.ENROLLED, user_id=user.pk, page_id=course.pk, at=now
+                )
+            )
     return enrolment
 
 
@@ -161,9 +167,25 @@ def lesson_complete(
         learner_events.lesson_first_opened(
             user_id=user.pk, course_id=ctx.course.pk, at=now
         )
+    newly_done = created
     if progress.completed_at is None:
         progress.completed_at = now
-        progress.save(update_fields=["completed_at"])
+        # Conditional, so two taps at once record the completion once.
+        newly_done = bool(
+            LessonProgress.objects.filter(pk=progress.pk, completed_at=None).update(
+                completed_at=now
+            )
+        )
+    if newly_done:
+        learner_events.learning_recorded(
+            record=LearningRecord(
+                kind=RecordKind.LESSON_COMPLETED,
+                user_id=user.pk,
+                page_id=lesson.pk,
+                course_id=ctx.course.pk,
+                at=now,
+            )
+        )
     Enrolment.objects.filter(user=user, course=ctx.course).update(
         last_lesson=lesson, last_activity_at=now
     )
@@ -218,6 +240,14 @@ def course_completion_check(
                 sender=CourseCompletion, completion=completion
             )
         )
+        learner_events.learning_recorded(
+            record=LearningRecord(
+                kind=RecordKind.COURSE_COMPLETED,
+                user_id=user.pk,
+                page_id=course.pk,
+                at=now,
+            )
+        )
         _programmes_check(user=user, course=course, now=now)
         if figures_refresh:
             learner_events.learners_changed(user_ids=[user.pk])
@@ -236,6 +266,14 @@ def _programmes_check(*, user, course: CoursePage, now: datetime) -> None:
             user=user, programme_id=programme_id, defaults={"completed_at": now}
         )
         if created:
+            learner_events.learning_recorded(
+                record=LearningRecord(
+                    kind=RecordKind.PROGRAMME_COMPLETED,
+                    user_id=user.pk,
+                    page_id=programme_id,
+                    at=now,
+                )
+            )
             transaction.on_commit(
                 lambda c=completion: programme_completed.send(
                     sender=ProgrammeCompletion, completion=c

@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from courses import learner_events
+from courses.learner_events import AttemptScore, LearningRecord, RecordKind
 from courses.models import CoursePage
 from courses.page_cache import cached
 from courses.services import course_completion_check
@@ -298,6 +299,21 @@ def _finish_locked(
             "passed",
             "per_question",
         ]
+    )
+    learner_events.learning_recorded(
+        record=LearningRecord(
+            kind=RecordKind.TEST_ATTEMPTED,
+            user_id=locked.user_id,
+            page_id=locked.quiz_id,
+            course_id=locked.course_id,
+            at=locked.finished_at,
+            score=AttemptScore(
+                points=locked.points,
+                max_points=locked.max_points,
+                percent=locked.score_percent,
+                passed=locked.passed,
+            ),
+        )
     )
     if locked.passed:
         course_completion_check(

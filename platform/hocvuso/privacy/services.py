@@ -21,6 +21,7 @@ from hocvuso.orgunits.models import AdminRole, TeamMembership, Unit
 from hocvuso.orgunits.selectors import AdminScope
 from hocvuso.reports import maintained
 from hocvuso.reports.models import ExportJob, ExportKind
+from hocvuso.xapi.services import learner_statements_erase
 from quizzes.models import ExtraTimeGrant
 
 from .deadlines import request_deadline
@@ -201,6 +202,7 @@ def _person_anonymise(*, user: User) -> None:
     _import_rows_scrub(phone=user.phone)
     _learner_exports_drop(unit=user.unit)
     certificates_holder_erase(user=user)
+    learner_statements_erase(user_id=user.pk)
     for model in (Consent, TeamMembership, AdminRole, ExtraTimeGrant):
         model.objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()

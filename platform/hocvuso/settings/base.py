@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "hocvuso.training",
     "hocvuso.campaigns",
     "hocvuso.province_sites",
+    "hocvuso.xapi",
     "courses",
     "quizzes",
     "certificates",
@@ -343,6 +344,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "hocvuso.training.tasks.training_summons_send_task",
         "schedule": crontab(minute=5),
     },
+    # Sends the xAPI outbox to each site's LRS (hocvuso/xapi, docs/xapi.md).
+    "xapi-outbox": {
+        "task": "hocvuso.xapi.tasks.outbox_drain_task",
+        "schedule": 60.0,
+    },
     # Reminds commune/province admins of personal-data requests near their
     # legal deadline (hocvuso/privacy/deadlines.py).
     "data-request-reminders": {
@@ -618,6 +624,20 @@ REPORTS_REFRESH_INLINE_MAX = int(os.environ.get("REPORTS_REFRESH_INLINE_MAX", "2
 REPORTS_REFRESH_LEASE_SECONDS = int(
     os.environ.get("REPORTS_REFRESH_LEASE_SECONDS", "300")
 )
+# Learning records out (xAPI, docs/xapi.md): each learning event writes its
+# statements into the outbox when the learner's site has an LRS switched on.
+COURSES_LEARNING_RECORDED = "hocvuso.xapi.services.learning_record_write"
+# Statements a POST carries, POSTs a site gets per run of the drain (every
+# minute), and the seconds to connect and to read the answer: a slow LRS
+# holds a worker, never a learner.
+XAPI_BATCH_SIZE = int(os.environ.get("XAPI_BATCH_SIZE", "100"))
+XAPI_DRAIN_BATCHES = int(os.environ.get("XAPI_DRAIN_BATCHES", "50"))
+XAPI_TIMEOUT_SECONDS = (3.05, 10)
+# Sent statements are kept this many days (to answer "was it sent?").
+XAPI_SENT_RETENTION_DAYS = int(os.environ.get("XAPI_SENT_RETENTION_DAYS", "7"))
+# An LRS at http://127.0.0.1 or http://localhost (a test's stand-in): allowed
+# with DEBUG or this; every other address must be https.
+XAPI_ALLOW_LOCAL_HTTP = env_bool("XAPI_ALLOW_LOCAL_HTTP", False)
 UNITS_CSV = Path(
     os.environ.get(
         "UNITS_CSV", PROJECT_DIR / "orgunits" / "data" / "don-vi-hanh-chinh-2025.csv"

@@ -25,3 +25,5 @@ STORAGES = {
 # the two-factor tests (tests/hocvuso/accounts/test_admin_mfa.py and
 # tests/browser/test_admin_mfa.py) turn the requirement on.
 ADMIN_MFA_REQUIRED = False
+# The xAPI tests' LRS stand-in listens on http://127.0.0.1 (tests/xapi_lrs.py).
+XAPI_ALLOW_LOCAL_HTTP = True
