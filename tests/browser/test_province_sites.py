@@ -74,10 +74,15 @@ def test_each_province_site_has_its_own_look_and_units(
     assert "Phường Kim Long" in communes and "Phường Cẩm Thành" not in communes
     screenshot(page, "province-site-hue-place-360")
 
+    # On Quảng Ngãi's site a learner of Huế is offered Quảng Ngãi beside
+    # their own province, which stays chosen: saving their name keeps them
+    # in Huế.
     _login(page, quang_ngai, "hoc_vien_hue")
     page.goto(quang_ngai + "/tai-khoan/ho-so/")
     provinces = page.locator("select[name=province] option").all_inner_texts()
-    assert provinces == ["Tỉnh Quảng Ngãi"]
+    assert provinces == ["Tỉnh Quảng Ngãi", "Thành phố Huế"]
+    assert page.locator("select[name=province]").input_value() == "46"
+    assert page.locator("select[name=commune]").input_value() == HUE_WARD
 
 
 def test_a_certificate_on_hues_site_names_hues_issuer(
