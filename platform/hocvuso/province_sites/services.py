@@ -3,6 +3,7 @@
 import re
 from dataclasses import dataclass
 
+import idna
 from django.conf import settings
 from django.db import transaction
 from django.http.request import validate_host
@@ -46,8 +47,10 @@ def hostname_clean(value: str) -> str:
     """The host name in lower-case ASCII (a Vietnamese name in its IDNA form)."""
     value = value.strip().lower().rstrip(".")
     try:
-        ascii_name = value.encode("idna").decode("ascii")
-    except UnicodeError:
+        # IDNA 2008 (the idna package), not Python's IDNA 2003 codec, which
+        # turns an emoji or an invisible joiner into a valid-looking xn-- name.
+        ascii_name = idna.encode(value, uts46=True).decode("ascii")
+    except (idna.IDNAError, UnicodeError):
         ascii_name = ""
     if not _HOSTNAME.fullmatch(ascii_name):
         raise ProvinceSiteError(

@@ -91,6 +91,12 @@ def test_a_vietnamese_host_name_is_kept_in_its_idna_form():
         ({"province": HUE, "host": "hu\x00e.vn"}, "không hợp lệ"),
         ({"province": HUE, "host": "a" * 300}, "không hợp lệ"),
         ({"province": HUE, "host": ""}, "không hợp lệ"),
+        # IDNA 2003 (Python's codec) maps these to valid-looking xn-- names;
+        # IDNA 2008 refuses them: no emoji, no direction override, no
+        # invisible joiner in a province's address.
+        ({"province": HUE, "host": "🎓.vn"}, "không hợp lệ"),
+        ({"province": HUE, "host": "hue\u202e.vn"}, "không hợp lệ"),
+        ({"province": HUE, "host": "h\u200due.vn"}, "không hợp lệ"),
     ],
 )
 def test_bad_input_is_refused_in_vietnamese_and_changes_nothing(options, message):
