@@ -15,7 +15,7 @@ from courses.learner_events import LearningRecord
 from hocvuso.accounts.models import User
 from hocvuso.core.text import control_marked
 
-from .endpoint import endpoint_clean
+from .endpoint import endpoint_clean, endpoint_public_check
 from .models import LearnerKey, LrsSettings, Statement
 from .selectors import activity_get, routes_get
 from .statements import VERSION, StatementInvalid, statement_check, statements_build
@@ -179,6 +179,7 @@ def _site_drain_batch(*, site_id: int, now: datetime, size: int) -> tuple[int, i
         ids = [row.pk for row in rows]
         try:
             endpoint_clean(config.endpoint, field="endpoint")
+            endpoint_public_check(config.endpoint)
             _send(config, rows)
         except (_SendFailed, ValidationError) as exc:
             error = str(exc.messages[0] if isinstance(exc, ValidationError) else exc)

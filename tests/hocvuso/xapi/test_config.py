@@ -50,6 +50,7 @@ def test_a_superuser_sets_the_lrs_and_the_secret_is_never_shown_back(cms):
 
 
 ADDRESS_RULE = "phải bắt đầu bằng https://"
+INTERNAL_RULE = "không phải một địa chỉ trong mạng nội bộ"
 
 
 @pytest.mark.parametrize(
@@ -73,6 +74,14 @@ ADDRESS_RULE = "phải bắt đầu bằng https://"
         ("key", "k" * 100_000, "tối đa 200 kí tự"),
         ("secret", "bi\x1bmat", "ký tự điều khiển"),
         ("endpoint", "", "Hãy nhập địa chỉ LRS trước khi bật"),
+        # A province administrator must not make the worker probe the
+        # servers' own network (server-side request forgery).
+        ("endpoint", "https://10.0.0.5/xapi", INTERNAL_RULE),
+        ("endpoint", "https://192.168.1.1:8443/xapi", INTERNAL_RULE),
+        ("endpoint", "https://169.254.169.254/latest/meta-data", INTERNAL_RULE),
+        ("endpoint", "https://[fd00::1]/xapi", INTERNAL_RULE),
+        ("endpoint", "https://0.0.0.0/xapi", INTERNAL_RULE),
+        ("endpoint", "https://[::ffff:10.0.0.5]/xapi", INTERNAL_RULE),
     ],
 )
 def test_a_hostile_lrs_setting_is_refused_in_vietnamese(cms, field, value, message):

@@ -196,3 +196,28 @@ def test_the_status_command_counts_per_site(xapi_world, make_learner, lrs, capsy
     out = capsys.readouterr().out
     assert "localhost:80  chờ gửi=6  lỗi=6  đã gửi=0" in out
     assert "lỗi gần nhất: ConnectionError" in out
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        # Names that pass the form's rule but reach this computer or its
+        # network: checked again, resolved, before anything is sent.
+        "https://2130706433/xapi",  # 127.0.0.1 written as one number
+        "https://localhost/xapi",
+    ],
+)
+def test_an_address_that_resolves_inside_the_network_gets_nothing(
+    xapi_world, make_learner, lrs, settings, endpoint
+):
+    settings.XAPI_ALLOW_LOCAL_HTTP = False
+    LrsSettings_ = type(xapi_world.config)
+    LrsSettings_.objects.filter(pk=xapi_world.config.pk).update(endpoint=endpoint)
+    _learn(xapi_world, make_learner, n=1)
+
+    result = outbox_drain()
+
+    assert (result.sent, lrs.posts) == (0, [])
+    waiting = Statement.objects.filter(sent_at=None)
+    assert waiting.count() == 6
+    assert "mạng nội bộ" in waiting.first().last_error
