@@ -6,6 +6,7 @@ from hocvuso.core.numbers import DbId, Seconds
 from ninja import Router, Schema, Status
 
 from .api_auth import SessionUserId
+from .course_sites import page_on_request_site_or_404
 from .models import LessonMedia, LessonPage, MediaStatus
 from .services import (
     LessonLocked,
@@ -42,7 +43,7 @@ class Problem(Schema):
 )
 def heartbeat(request, payload: HeartbeatIn):
     media = get_object_or_404(
-        LessonMedia.objects.only("id", "duration"),
+        LessonMedia.objects.only("id", "duration", "translation_of_id"),
         pk=payload.media_id,
         status=MediaStatus.READY,
     )
@@ -50,6 +51,7 @@ def heartbeat(request, payload: HeartbeatIn):
         LessonPage.objects.live().only("id", "path", "depth", "body"),
         pk=payload.lesson_id,
     )
+    page_on_request_site_or_404(request, lesson)
     try:
         beat = media_heartbeat(
             user_id=request.auth,

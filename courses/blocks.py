@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
@@ -33,8 +34,14 @@ class MediaBlock(blocks.StructBlock):
     def get_context(self, value, parent_context=None):
         # The learner's resume position is not in the page (the same for
         # every reader): page_state.js sets data-position from the page state.
+        from .media_versions import media_in_language
+
         context = super().get_context(value, parent_context=parent_context)
         context["heartbeat_seconds"] = settings.MEDIA_HEARTBEAT_SECONDS
+        # The body is rendered (and kept) per language: lesson_body.py.
+        context["shown"] = media_in_language(
+            value.get("media"), translation.get_language()
+        )
         return context
 
 

@@ -1,7 +1,8 @@
 """Demo video and audio for each course, generated locally (no downloads):
 an ffmpeg test pattern with a Vietnamese title card, and espeak-ng reading
-the course summary in Vietnamese. Both go through the same checks and
-transcoding as an editor's upload.
+the course summary in Vietnamese (and in English, as a version of that
+audio, for the courses the sample English translation carries). All go
+through the same checks and transcoding as an editor's upload.
 
 Idempotent: media are found by title, and a lesson that already shows a
 media is left as it is.
@@ -16,6 +17,7 @@ from pathlib import Path
 from django.conf import settings
 
 from .demo import SeedCounts
+from .demo_translations import TRANSLATIONS_DIR
 from .models import CoursePage, LessonMedia, LessonPage, MediaKind
 from .selectors import lesson_media_flags
 from .services import media_create
@@ -51,10 +53,10 @@ def _title_card_video(course: CoursePage, folder: Path) -> Path:
     return out
 
 
-def _narration(text: str, folder: Path, name: str) -> Path:
+def _narration(text: str, folder: Path, name: str, *, voice: str = "vi") -> Path:
     out = folder / f"{name}.wav"
     subprocess.run(
-        [settings.ESPEAK_BIN, "-v", "vi", "-s", "150", "-w", str(out), text],
+        [settings.ESPEAK_BIN, "-v", voice, "-s", "150", "-w", str(out), text],
         check=True,
         timeout=120,
     )
@@ -115,8 +117,50 @@ def course_media_seed(*, course: CoursePage, counts: SeedCounts) -> None:
         _show_in_lesson(lessons[1], audio, required=False)
 
 
+def _english_summaries() -> dict[int, str]:
+    """Topic → the spoken summary in English, for the courses the demo's
+    sample translation carries (its title and summary, nothing more)."""
+    path = TRANSLATIONS_DIR / "en.json"
+    courses = json.loads(path.read_text(encoding="utf-8")).get("courses", {})
+    return {
+        int(topic): f"Topic {topic}. {text['title']}. {text['summary']}"
+        for topic, text in courses.items()
+        if text.get("title") and text.get("summary")
+    }
+
+
+def course_media_versions_seed(*, course: CoursePage, counts: SeedCounts) -> None:
+    """The spoken summary in English beside the Vietnamese one, for a course
+    translated into English: its English reader hears it in English."""
+    summary = _english_summaries().get(course.topic_number)
+    audio = LessonMedia.objects.filter(
+        title=f"Nghe tóm tắt chuyên đề {course.topic_number}",
+        translation_of=None,
+    ).first()
+    if summary is None or audio is None:
+        return
+    title = f"Summary of topic {course.topic_number}"
+    if audio.translations.filter(language="en").exists():
+        counts.unchanged += 1
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        path = _narration(
+            summary, Path(tmp), f"summary-{course.topic_number}", voice="en"
+        )
+        media_create(
+            title=title,
+            kind=MediaKind.AUDIO,
+            path=path,
+            transcript=summary,
+            translation_of=audio,
+            language="en",
+        )
+    counts.created += 1
+
+
 def demo_media_seed(*, courses: list[CoursePage]) -> SeedCounts:
     counts = SeedCounts()
     for course in courses:
         course_media_seed(course=course, counts=counts)
+        course_media_versions_seed(course=course, counts=counts)
     return counts

@@ -1,4 +1,7 @@
+from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from .media_probe import uploaded_file_check
@@ -7,6 +10,22 @@ from .models import MediaStatus
 
 class LessonMediaForm(WagtailAdminModelForm):
     """Probes a new original with ffprobe before anything is stored."""
+
+    # The site's languages, read here rather than as the model's choices: a
+    # language added to settings needs no migration (docs/translations.md).
+    language = forms.TypedChoiceField(
+        label=_("Ngôn ngữ"),
+        choices=settings.LANGUAGES,
+        initial=settings.LANGUAGE_CODE,
+        required=False,
+        help_text=_(
+            "Tiếng Việt cho video, âm thanh gốc; ngôn ngữ khác cho bản dịch "
+            "(chọn bản gốc bên dưới)."
+        ),
+    )
+
+    def clean_language(self) -> str:
+        return self.cleaned_data.get("language") or settings.LANGUAGE_CODE
 
     def clean(self):
         cleaned = super().clean()

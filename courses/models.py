@@ -11,6 +11,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 
 from .blocks import LessonBodyBlock
+from .course_site_form import CoursePageForm
 from .page_mixins import (
     AsciiSlugMixin,
     SharedPageMixin,
@@ -47,10 +48,10 @@ class CatalogPage(
 
     state_templates = {"courses": "courses/_course_list.html"}
 
-    def reader_context(self, *, user) -> dict:
+    def reader_context(self, *, user, site_id: int | None) -> dict:
         from .selectors import catalog_get
 
-        catalog = catalog_get(catalog=self, user=user)
+        catalog = catalog_get(catalog=self, user=user, site_id=site_id)
         return {"catalog": catalog, "cards": catalog.courses}
 
 
@@ -94,6 +95,20 @@ class CoursePage(
         default=True,
         help_text=_("Chỉ tính các bài kiểm tra được đánh dấu “tính vào hoàn thành”."),
     )
+    # A province's own course (course_sites.py): only its site lists and
+    # opens it. A Wagtail site, not a province: courses imports no other app.
+    owner_site = models.ForeignKey(
+        "wagtailcore.Site",
+        verbose_name=_("khóa học riêng của trang"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_(
+            "Bỏ trống: khóa học dùng chung cho mọi trang. Chọn trang của một tỉnh: "
+            "chỉ người học trên trang đó thấy, học và kiểm tra khóa học này."
+        ),
+    )
 
     content_panels = Page.content_panels + [
         MultiFieldPanel(
@@ -112,10 +127,12 @@ class CoursePage(
             ],
             heading=_("Điều kiện hoàn thành"),
         ),
+        FieldPanel("owner_site"),
         FieldPanel("summary"),
         FieldPanel("cover_image"),
         FieldPanel("objectives"),
     ]
+    base_form_class = CoursePageForm
     parent_page_types = ["courses.CatalogPage"]
     # A string, not an import: courses depends on no other domain app.
     subpage_types = ["courses.LessonPage", "quizzes.QuizPage"]
@@ -129,7 +146,7 @@ class CoursePage(
         "lessons": "courses/_course_lessons.html",
     }
 
-    def reader_context(self, *, user) -> dict:
+    def reader_context(self, *, user, site_id: int | None) -> dict:
         from .selectors import course_completion_get, course_progress_get
 
         return {
@@ -206,10 +223,12 @@ class ProgrammePage(
 
     state_templates = {"courses": "courses/_course_list.html"}
 
-    def reader_context(self, *, user) -> dict:
+    def reader_context(self, *, user, site_id: int | None) -> dict:
         from .selectors import programme_courses_list
 
-        return {"cards": programme_courses_list(programme=self, user=user)}
+        return {
+            "cards": programme_courses_list(programme=self, user=user, site_id=site_id)
+        }
 
 
 class GlossaryTermBlock(blocks.StructBlock):
@@ -389,6 +408,31 @@ class LessonMedia(models.Model):
         validators=[_vtt_check],
     )
     transcript = models.TextField(_("lời thoại"), blank=True)
+    # A version in another language is a LessonMedia of its own (its upload,
+    # checks, transcoding, captions and duration are those of any media),
+    # pointing at the Vietnamese media that lessons place: the lesson keeps
+    # one block, the reader of `language` gets this version once ready.
+    language = models.CharField(
+        _("ngôn ngữ"),
+        max_length=12,
+        default="vi",
+        help_text=_(
+            "Tiếng Việt cho video, âm thanh gốc; ngôn ngữ khác cho bản dịch "
+            "(chọn bản gốc bên dưới)."
+        ),
+    )
+    translation_of = models.ForeignKey(
+        "self",
+        verbose_name=_("bản dịch của"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="translations",
+        help_text=_(
+            "Video, âm thanh tiếng Việt mà tệp này là bản dịch. Bài học vẫn "
+            "đặt bản tiếng Việt; người học đọc bằng ngôn ngữ này sẽ xem bản dịch."
+        ),
+    )
     status = models.CharField(
         _("trạng thái"),
         max_length=10,
@@ -409,9 +453,73 @@ class LessonMedia(models.Model):
     class Meta:
         verbose_name = _("video / âm thanh")
         verbose_name_plural = _("video / âm thanh")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["translation_of", "language"],
+                name="one_media_version_per_language",
+            )
+        ]
 
     def __str__(self) -> str:
+        if self.translation_of_id:
+            return f"{self.title} [{self.language}]"
         return self.title
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from .translation import content_languages, language_name, source_language
+
+        super().clean()
+        source = self.translation_of
+        if source is None:
+            if self.language != source_language():
+                raise ValidationError(
+                    {
+                        "translation_of": _(
+                            "Bản bằng ngôn ngữ khác phải chọn bản tiếng Việt "
+                            "mà nó dịch."
+                        )
+                    }
+                )
+            return
+        if self.language not in content_languages():
+            raise ValidationError(
+                {"language": _("Bản dịch phải bằng một ngôn ngữ khác tiếng Việt.")}
+            )
+        if source.translation_of_id is not None or (
+            self.pk is not None and source.pk == self.pk
+        ):
+            raise ValidationError(
+                {"translation_of": _("Hãy chọn bản tiếng Việt, không chọn bản dịch.")}
+            )
+        if self.pk is not None and self.translations.exists():
+            raise ValidationError(
+                {
+                    "translation_of": _(
+                        "Tệp này đã có bản dịch: nó là bản gốc, không thể là "
+                        "bản dịch của tệp khác."
+                    )
+                }
+            )
+        if source.kind != self.kind:
+            raise ValidationError(
+                {
+                    "kind": _(
+                        "Bản dịch phải cùng loại (video hoặc âm thanh) với bản gốc."
+                    )
+                }
+            )
+        taken = LessonMedia.objects.filter(
+            translation_of=source, language=self.language
+        ).exclude(pk=self.pk)
+        if taken.exists():
+            raise ValidationError(
+                {
+                    "language": _("“%(title)s” đã có bản %(language)s.")
+                    % {"title": source.title, "language": language_name(self.language)}
+                }
+            )
 
     @property
     def ready(self) -> bool:

@@ -126,9 +126,11 @@ def connect_signals() -> None:
     from wagtail.models import Page, PageViewRestriction, Site
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
-    from .models import PageTranslation
+    from .models import LessonMedia, PageTranslation
 
-    watched = [Site, PageViewRestriction, PageTranslation] + [
+    # A media's versions decide what a lesson plays in each language
+    # (media_versions); the end of a transcoding renews it too.
+    watched = [Site, PageViewRestriction, PageTranslation, LessonMedia] + [
         model for model in apps.get_models() if issubclass(model, Page)
     ]
     for model in watched:

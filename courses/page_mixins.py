@@ -107,14 +107,18 @@ class SharedPageMixin:
 
     state_templates: dict[str, str] = {}
 
-    def reader_context(self, *, user) -> dict:
+    def reader_context(self, *, user, site_id: int | None) -> dict:
+        """site_id: the request's site, whose own courses are listed with the
+        shared ones (course_sites.py)."""
         return {}
 
     def get_context(self, request, *args, **kwargs):
+        from .course_sites import request_site_id
         from .translation import page_in_language
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(self.reader_context(user=AnonymousUser()))
+        site_id = request_site_id(request)
+        context.update(self.reader_context(user=AnonymousUser(), site_id=site_id))
         context["public_page"] = True
         # The page in the reader's language (the cached copy varies by the
         # language cookie: core/public_pages.py).
@@ -126,13 +130,15 @@ class SharedPageMixin:
         return shared_response(self, super().serve(request, *args, **kwargs))
 
     def personal_state(self, request) -> dict:
+        from .course_sites import request_site_id
+
         if not request.user.is_authenticated:
             return {}
         # Form tokens come from the cookie when a form is sent (page_state.js).
         context = {
             "page": self,
             "public_page": True,
-            **self.reader_context(user=request.user),
+            **self.reader_context(user=request.user, site_id=request_site_id(request)),
         }
         return {
             "parts": {

@@ -23,7 +23,9 @@ from django.utils.module_loading import import_string
 from wagtail.models import Page
 
 from .completion import CompletionFacts
+from .course_sites import courses_on_site
 from .learner_rows import LearnerRows, learner_rows_get
+from .media_versions import version_ids, watched_any_version
 from .models import (
     CatalogPage,
     CourseCompletion,
@@ -206,11 +208,13 @@ def lesson_context_get(*, lesson: LessonPage, user) -> LessonContext:
     course = _course_at(lesson.path[: -CoursePage.steplen])
     lessons, _extras, urls = _course_outline(course)
     if user.is_authenticated:
+        media = list(lesson_media_flags(lesson=lesson))
         rows = learner_rows_get(
             user_id=user.pk,
             course_id=course.pk,
             lesson_ids=[each.pk for each in lessons],
-            media_ids=list(lesson_media_flags(lesson=lesson)),
+            # The positions in each language's version too (no query).
+            media_ids=[*media, *version_ids(media)],
         )
     else:
         rows = LearnerRows(enrolled=False, resume=None, progress={}, media_positions={})
@@ -296,24 +300,29 @@ class Catalog:
     programmes: list[ProgrammePage]
 
 
-def catalog_get(*, catalog: CatalogPage, user) -> Catalog:
-    courses = (
-        CoursePage.objects.live().child_of(catalog).order_by("topic_number", "path")
-    )
+def catalog_get(*, catalog: CatalogPage, user, site_id: int | None) -> Catalog:
+    """The catalogue as read on the site `site_id`: the shared courses and
+    the site's own (course_sites.py)."""
+    courses = courses_on_site(
+        CoursePage.objects.live().child_of(catalog), site_id
+    ).order_by("topic_number", "path")
     programmes = list(ProgrammePage.objects.live().child_of(catalog).order_by("path"))
     return Catalog(courses=_cards(courses, user), programmes=programmes)
 
 
-def programme_courses_list(*, programme: ProgrammePage, user) -> list[CourseCard]:
-    courses = (
-        CoursePage.objects.live()
-        .filter(pk__in=programme.programme_courses.values("course_id"))
-        .order_by("topic_number")
-    )
+def programme_courses_list(
+    *, programme: ProgrammePage, user, site_id: int | None
+) -> list[CourseCard]:
+    courses = courses_on_site(
+        CoursePage.objects.live().filter(
+            pk__in=programme.programme_courses.values("course_id")
+        ),
+        site_id,
+    ).order_by("topic_number")
     return _cards(courses, user)
 
 
-def my_courses_list(*, user) -> list[CourseCard]:
+def my_courses_list(*, user, site_id: int | None) -> list[CourseCard]:
     """The learner's enrolled and required courses, most recently active first,
     then the required ones not started yet."""
     if not user.is_authenticated:
@@ -323,7 +332,7 @@ def my_courses_list(*, user) -> list[CourseCard]:
         "last_activity_at"
     )[:1]
     courses = (
-        CoursePage.objects.live()
+        courses_on_site(CoursePage.objects.live(), site_id)
         .filter(
             Q(pk__in=Enrolment.objects.filter(user=user).values("course_id"))
             | Q(pk__in=list(due))
@@ -374,12 +383,13 @@ def courses_completed_user_ids(*, course_ids: list[int], users: QuerySet) -> set
     return {user_id for user_id, got in finished.items() if wanted <= got}
 
 
-def continue_learning_get(*, user) -> CourseProgress | None:
+def continue_learning_get(*, user, site_id: int | None) -> CourseProgress | None:
     """The course the learner touched last and its next lesson ("Tiếp tục học")."""
     if not user.is_authenticated:
         return None
     enrolment = (
         Enrolment.objects.filter(user=user, course__live=True)
+        .filter(Q(course__owner_site__isnull=True) | Q(course__owner_site_id=site_id))
         .select_related("course")
         .annotate(
             course_completed=Exists(
@@ -425,9 +435,10 @@ def media_unwatched_list(*, lesson: LessonPage, user) -> list[LessonMedia]:
     required = [pk for pk, flag in lesson_media_flags(lesson=lesson).items() if flag]
     if not required:
         return []
+    # Any language's version counts, against its own duration.
     watched = MediaWatch.objects.filter(
+        watched_any_version(OuterRef("pk")),
         user=user,
-        media=OuterRef("pk"),
         watched_seconds__gte=F("media__duration") * COMPLETION_SHARE,
     )
     return list(
@@ -480,9 +491,10 @@ def completion_facts_get(
     }
     unwatched: set[int] = set()
     if media:
+        # Any language's version counts, against its own duration.
         watched = MediaWatch.objects.filter(
+            watched_any_version(OuterRef("pk")),
             user=user,
-            media=OuterRef("pk"),
             watched_seconds__gte=F("media__duration") * COMPLETION_SHARE,
         )
         unwatched = set(

@@ -31,6 +31,7 @@ from .models import (
     MediaWatch,
     ProgrammeCompletion,
 )
+from .page_cache import pages_changed
 from .selectors import (
     COMPLETION_SHARE,
     LessonContext,
@@ -285,11 +286,26 @@ def _programmes_check(*, user, course: CoursePage, now: datetime) -> None:
 
 
 def media_create(
-    *, title: str, kind: str, path: Path, transcript: str = ""
+    *,
+    title: str,
+    kind: str,
+    path: Path,
+    transcript: str = "",
+    translation_of: LessonMedia | None = None,
+    language: str | None = None,
 ) -> LessonMedia:
-    """Check a file on disk, store it and queue its transcoding."""
+    """Check a file on disk, store it and queue its transcoding. With
+    `translation_of`, the file is that media's version in `language`
+    (media_versions)."""
+    media = LessonMedia(
+        title=title,
+        kind=kind,
+        transcript=transcript,
+        translation_of=translation_of,
+        language=language or settings.LANGUAGE_CODE,
+    )
+    media.clean()
     probe = media_file_check(path, kind=kind)
-    media = LessonMedia(title=title, kind=kind, transcript=transcript)
     media.duration = probe.duration
     with path.open("rb") as f:
         media.original.save(path.name, File(f), save=False)
@@ -420,8 +436,19 @@ def media_transcode(*, media_id: int) -> LessonMedia | None:
         + (transcode.VIDEO_FALLBACK if video else transcode.AUDIO_FALLBACK),
         poster=prefix + transcode.POSTER if video else "",
     )
+    media_ready_announce()
     media.refresh_from_db()
     return media
+
+
+def media_ready_announce() -> None:
+    """A media became playable: lessons that place it (or its Vietnamese
+    original, for a version in another language) read it anew, here and in
+    nginx's copies. The status is written by update(), which sends no signal."""
+    from hocvuso.core.public_pages import shared_pages_refresh_queue
+
+    pages_changed()
+    transaction.on_commit(shared_pages_refresh_queue)
 
 
 @dataclass(frozen=True)
@@ -456,7 +483,10 @@ def media_heartbeat(
     lasts. Completes the lesson when a required media reaches 90%."""
     now = now or timezone.now()
     required = lesson_media_flags(lesson=lesson)
-    if media.pk not in required:
+    # The lesson places the Vietnamese media; a version in another language
+    # counts as it, with its own duration (media_versions).
+    placed_id = media.translation_of_id or media.pk
+    if placed_id not in required:
         raise MediaNotInLesson
     course_path = lesson.path[: -CoursePage.steplen]
     if not Enrolment.objects.filter(user_id=user_id, course__path=course_path).exists():
@@ -474,7 +504,7 @@ def media_heartbeat(
     watch.last_heartbeat_at = now
     watch.save()
     completed = False
-    if required[media.pk] and watch.watched_seconds >= COMPLETION_SHARE * duration:
+    if required[placed_id] and watch.watched_seconds >= COMPLETION_SHARE * duration:
         done = LessonProgress.objects.filter(
             user_id=user_id, lesson=lesson, completed_at__isnull=False
         ).exists()

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from hocvuso.core.fragments import fragment_html
 
 from .access import learner_gate_url, learner_required
+from .course_sites import page_on_request_site_or_404, request_site_id
 from .lesson_body import lesson_body_html
 from .models import CoursePage, LessonPage
 from .page_mixins import shared_response
@@ -107,6 +108,7 @@ def lesson_personal_state(request, *, lesson: LessonPage) -> dict:
 @learner_required
 def course_enrol(request, course_id: int):
     course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    page_on_request_site_or_404(request, course)
     enrolment_create(user=request.user, course=course)
     messages.success(
         request, _("Bạn đã đăng ký khóa học “%(title)s”.") % {"title": course.title}
@@ -119,6 +121,7 @@ def course_enrol(request, course_id: int):
 @learner_required
 def lesson_mark_done(request, lesson_id: int):
     lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    page_on_request_site_or_404(request, lesson)
     try:
         result = lesson_complete(user=request.user, lesson=lesson)
     except NotEnrolled:
@@ -143,5 +146,5 @@ def my_courses(request):
     return render(
         request,
         "courses/my_courses.html",
-        {"cards": my_courses_list(user=request.user)},
+        {"cards": my_courses_list(user=request.user, site_id=request_site_id(request))},
     )

@@ -13,6 +13,7 @@ from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 
 from courses.snippet_choosers import TitledChooserViewSet
 
+from .course_sites import page_on_request_site_or_404
 from .forms import LessonMediaForm
 from .models import LessonMedia, MediaStatus
 from .services import media_retry, media_transcode_enqueue
@@ -41,13 +42,15 @@ class LessonMediaViewSet(SnippetViewSet):
     add_to_admin_menu = True
     menu_order = 305
     index_view_class = LessonMediaIndexView
-    list_display = ["title", "kind", "status_display", "duration"]
-    list_filter = ["kind", "status"]
+    list_display = ["title", "kind", "language", "status_display", "duration"]
+    list_filter = ["kind", "status", "language"]
     search_fields = ["title"]
     edit_handler = ObjectList(
         [
             FieldPanel("title"),
             FieldPanel("kind"),
+            FieldPanel("language"),
+            FieldPanel("translation_of"),
             FieldPanel("original"),
             FieldPanel("captions"),
             FieldPanel("transcript"),
@@ -57,6 +60,13 @@ class LessonMediaViewSet(SnippetViewSet):
 
 
 register_snippet(LessonMediaViewSet)
+
+
+@hooks.register("before_serve_page")
+def province_course_only_on_its_site(page, request, serve_args, serve_kwargs):
+    """A province's own course, its lessons and its test are 404 on every
+    other site (course_sites.py)."""
+    page_on_request_site_or_404(request, page)
 
 
 def lesson_media_retry(request, pk: int):

@@ -12,6 +12,7 @@ from hocvuso.core.numbers import DbId, Seq
 from ninja import Router, Schema, Status
 
 from courses.api_auth import ConsentRequiredOut, SessionUserId
+from courses.course_sites import page_on_request_site_or_404
 from courses.translation import reader_language
 
 from .engine.clock import remaining_seconds
@@ -183,6 +184,7 @@ def start(request, payload: StartIn):
     quiz = quiz_live_get(quiz_id=payload.quiz_id)
     if quiz is None:
         raise Http404
+    page_on_request_site_or_404(request, quiz)
     # The service reads only the learner's id: no need to load the user.
     learner = get_user_model()(pk=request.auth)
     return Status(

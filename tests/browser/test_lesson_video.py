@@ -86,3 +86,55 @@ def test_video_plays_through_hlsjs_and_completes_the_lesson(
 
     page.reload()  # the lesson now shows as done
     page.get_by_text("Bạn đã hoàn thành bài này.").wait_for()
+
+
+def test_the_english_reader_watches_the_english_version_and_completes(
+    live_server, phone, learner, video_lesson, tmp_path
+):
+    lesson, vietnamese = video_lesson
+    english_clip = make_clip(tmp_path / "english.mp4", seconds=5)
+    english = media_create(
+        title="Lesson 1 video",
+        kind="video",
+        path=english_clip,
+        translation_of=vietnamese,
+        language="en",
+    )
+    english.refresh_from_db()
+    assert english.ready, english.failure_reason
+    page = phone
+    _log_in(page, live_server, learner)
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.LANGUAGE_COOKIE_NAME,
+                "value": "en",
+                "url": live_server.url,
+            }
+        ]
+    )
+    page.goto(live_server.url + lesson.url)
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    player = page.locator("[data-player]")
+    assert player.get_attribute("data-media") == str(english.pk)
+    assert "This video has not been translated" not in page.inner_text("main")
+
+    page.evaluate(
+        "() => { const v = document.querySelector('video'); v.muted = true; v.play(); }"
+    )
+    wait_for_js(
+        page, "document.querySelector('video').ended", timeout=30_000, every=500
+    )
+    page.locator("[data-player-done]").wait_for(state="visible")
+    screenshot(page, "lesson-video-english-done")
+    # Credited to the English version, by its own 5 s; the Vietnamese 7 s
+    # one was never played.
+    watch = MediaWatch.objects.get(user=learner)
+    assert watch.media_id == english.pk
+    assert watch.watched_seconds >= 0.9 * english.duration
+    assert (
+        LessonProgress.objects.get(user=learner, lesson=lesson).completed_at is not None
+    )
+    page.reload()
+    page.get_by_text("You have completed this lesson.").wait_for()

@@ -125,3 +125,32 @@ def test_hues_admin_opens_none_of_quang_ngais_units(
         assert response.status == 200
         assert "Thành phố Huế" in page.inner_text("main")
     screenshot(page, "province-site-hue-admin-360")
+
+
+def test_hues_own_course_is_on_hues_site_only(live_server, phone, demo_site, settings):
+    """The demo's course of Huế's own: listed and learnt on hue.localhost,
+    absent from Quảng Ngãi's catalogue and a 404 there."""
+    settings.ALLOWED_HOSTS = ["localhost", ".localhost", "127.0.0.1"]
+    quang_ngai, hue = _hosts(live_server)
+    own = CoursePage.objects.get(owner_site__hostname="hue.localhost")
+    catalog = own.get_parent().url
+    _learner(HUE_WARD)
+    page = phone
+    page.goto(hue + catalog)
+    card = page.get_by_role("link", name=own.title)
+    card.wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(page, "province-own-course-catalogue")
+    _login(page, hue, "hoc_vien_hue")
+    page.goto(hue + own.url)
+    assert page.locator("h1").inner_text() == own.title
+    page.get_by_role("button", name="Đăng ký học").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Trang Học số Huế có gì?"
+
+    page.goto(quang_ngai + catalog)
+    assert page.get_by_text(own.title).count() == 0
+    response = page.goto(quang_ngai + own.url)
+    assert response.status == 404
+    lesson = own.get_children().first()
+    assert page.goto(quang_ngai + lesson.url).status == 404

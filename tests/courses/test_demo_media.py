@@ -24,7 +24,13 @@ def test_every_course_gets_a_video_and_an_audio_lesson(
         call_command("seed_demo", verbosity=0)
     courses = list(CoursePage.objects.order_by("topic_number"))
     assert len(courses) == 7
-    assert LessonMedia.objects.filter(status=MediaStatus.READY).count() == 14
+    # Two per course, and topic 2's summary also in English (its sample
+    # translation's language).
+    assert LessonMedia.objects.filter(status=MediaStatus.READY).count() == 15
+    english = LessonMedia.objects.get(language="en")
+    assert english.kind == "audio" and english.ready
+    assert english.translation_of.title == "Nghe tóm tắt chuyên đề 2"
+    assert english.transcript.startswith("Topic 2. The basic digital skills")
     for course in courses:
         first, second = LessonPage.objects.child_of(course).order_by("path")[:2]
         video = LessonMedia.objects.get(pk=next(iter(lesson_media_flags(lesson=first))))

@@ -1417,3 +1417,62 @@ def test_on_a_province_sites_host_every_admin_keeps_to_their_own_subtree(
         print(f"\nURL matrix on {HOST_B}: {checked} combinations, wrong: {len(wrong)}")
     assert checked > 100
     assert wrong == [], "\n".join(wrong)
+
+
+def test_a_province_owned_course_opens_only_on_its_site(
+    client, org_tree, build_catalog, make_quiz, privacy_notice, settings
+):
+    """The world's course, owned by province B's site (issue 22): its page,
+    lesson, test and their page states, enrolment, "done", the heartbeat and
+    the test's start are denied to every role on A's host (404, or the login
+    for the anonymous), and its pages open for every role on B's."""
+    from django.urls import reverse
+    from hocvuso.province_sites.models import ProvinceSite
+
+    settings.ADMIN_MFA_REQUIRED = False
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, ".localhost"]
+    client.raise_request_exception = False
+    world = _world(org_tree, build_catalog, make_quiz, privacy_notice)
+    default = Site.objects.get(is_default_site=True)
+    site_b = Site.objects.create(
+        hostname=HOST_B, port=80, root_page_id=default.root_page_id
+    )
+    ProvinceSite.objects.create(site=site_b, province=org_tree.provinces[1])
+    course, lesson, quiz = (world.objects[k] for k in ("course", "lesson", "quiz"))
+    course.owner_site = site_b
+    course.save_revision().publish()
+    pages = [course, lesson, quiz]
+    reads = [p.url for p in pages] + [f"/api/me/state?page={p.pk}" for p in pages]
+    writes = [
+        (reverse("course_enrol", args=[course.pk]), None),
+        (reverse("lesson_mark_done", args=[lesson.pk]), None),
+        (
+            reverse("api:media_heartbeat"),
+            {"media_id": 1, "lesson_id": lesson.pk, "position": 1, "watched": 1},
+        ),
+        ("/api/attempts", {"quiz_id": quiz.pk}),
+    ]
+    wrong = []
+    for role in ROLES:
+        cache.clear()
+        client.logout()
+        if role != "anonymous":
+            client.force_login(world.users[role])
+        for path in reads:
+            on_a = client.get(path)
+            on_b = client.get(path, HTTP_HOST=HOST_B)
+            if on_a.status_code != 404:
+                wrong.append(f"{role} GET {path} on A: {on_a.status_code}")
+            if on_b.status_code == 404 or on_b.status_code >= 500:
+                wrong.append(f"{role} GET {path} on B: {on_b.status_code}")
+        for path, payload in writes:
+            if payload is None:
+                response = client.post(path)
+            else:
+                response = client.post(
+                    path, json.dumps(payload), content_type="application/json"
+                )
+            verdict = _verdict(response, path, PUBLIC)
+            if verdict != "denied":
+                wrong.append(f"{role} POST {path} on A: {response.status_code}")
+    assert wrong == [], "\n".join(wrong)

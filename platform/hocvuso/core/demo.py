@@ -164,6 +164,34 @@ def demo_villages_seed() -> list[Unit]:
     ]
 
 
+DEMO_TRANSLATOR = "nguoidich"
+
+
+def _demo_translator_seed(*, counts: SeedCounts) -> User:
+    """A member of the translators' group (courses/translators.py): the CMS's
+    "Bản dịch" screens and nothing else. Lives nowhere, as an administrator:
+    not a learner of any unit's report."""
+    from courses.translators import translators_group_ensure
+
+    user = User.objects.filter(username=DEMO_TRANSLATOR).first()
+    if user is None:
+        counts.created += 1
+        user = User(
+            username=DEMO_TRANSLATOR,
+            full_name="Võ Thị Minh Thư",
+            phone="+84901000007",
+            phone_verified=True,
+            learner_type=LearnerType.CITIZEN,
+            unit=None,
+        )
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    else:
+        counts.unchanged += 1
+    user.groups.add(translators_group_ensure())
+    return user
+
+
 @transaction.atomic
 def demo_accounts_seed(*, village: Unit, counts: SeedCounts) -> list[User]:
     users = []
@@ -193,6 +221,7 @@ def demo_accounts_seed(*, village: Unit, counts: SeedCounts) -> list[User]:
                 unit=Unit.objects.get(code=account.role_unit),
             )
         users.append(user)
+    users.append(_demo_translator_seed(counts=counts))
     admin = User.objects.filter(username="admin").first()
     if admin is not None:
         counts.unchanged += 1

@@ -25,6 +25,7 @@ class HomePage(
         verbose_name = _("trang chủ")
 
     def get_context(self, request, *args, **kwargs):
+        from courses.course_sites import request_site_id
         from courses.models import CatalogPage
         from courses.selectors import catalog_get, continue_learning_get
         from hocvuso.campaigns.selectors import campaigns_for_learner
@@ -32,12 +33,15 @@ class HomePage(
         context = super().get_context(request, *args, **kwargs)
         catalog_page = CatalogPage.objects.live().child_of(self).first()
         context["catalog_page"] = catalog_page
+        site_id = request_site_id(request)
         context["catalog"] = (
-            catalog_get(catalog=catalog_page, user=request.user)
+            catalog_get(catalog=catalog_page, user=request.user, site_id=site_id)
             if catalog_page
             else None
         )
-        context["continue_progress"] = continue_learning_get(user=request.user)
+        context["continue_progress"] = continue_learning_get(
+            user=request.user, site_id=site_id
+        )
         context["campaigns"] = campaigns_for_learner(
             user=request.user, today=timezone.localdate()
         )

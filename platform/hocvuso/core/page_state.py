@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 from wagtail.models import Page
 
+from courses.course_sites import page_on_site, request_site_id
 from courses.page_cache import cached
 
 from .fragments import fragment_html
@@ -54,6 +55,9 @@ def _nav_key(user) -> tuple:
 def page_state(request):
     page_id = _page_id(request.GET.get("page", ""))
     page = _live_page(page_id) if page_id else None
+    if page is not None and not page_on_site(page, request_site_id(request)):
+        # A province's own course read from another site: as its page.
+        return JsonResponse({"detail": "Not found"}, status=404)
     state = {}
     if page is not None and hasattr(page, "personal_state"):
         state = page.personal_state(request)

@@ -148,11 +148,21 @@ def _refresh_requests(*, base_url: str, token: str):
         .type(*_shared_page_models())
         .order_by(F("last_published_at").desc(nulls_last=True), "path")
     )
+    # Province sites share the default site's pages (province_sites): a
+    # page's copy is kept per host, so every site on the same root is asked.
+    sharing: dict[int, list] = {}
+    for site in sites.values():
+        sharing.setdefault(site.root_page_id, []).append(site)
     for page in pages:
         site_id, _root, path = page.get_url_parts() or (None, None, None)
         if site_id not in sites or path is None:
             continue
-        for host in _hosts(sites[site_id]):
+        hosts = [
+            host
+            for site in sharing[sites[site_id].root_page_id]
+            for host in _hosts(site)
+        ]
+        for host in dict.fromkeys(hosts):
             for cookie in _variants():
                 yield urllib.request.Request(
                     base_url.rstrip("/") + quote(path),
@@ -216,19 +226,23 @@ def connect_refresh_signals() -> None:
     """Per page model for deletes, as courses.page_cache does: a receiver
     for every model would slow Django's bulk deletes. A page's translation
     is a copy of its own in nginx (the language cookie): saved or removed,
-    it is refreshed as a publish is."""
+    it is refreshed as a publish is; so is a video or audio (its version in
+    a language, or the end of its transcoding: courses.services)."""
     from django.db.models.signals import post_save
     from wagtail.models import Page
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
-    from courses.models import PageTranslation
+    from courses.models import LessonMedia, PageTranslation
 
-    for signal in (post_save, post_delete):
-        signal.connect(
-            _pages_changed,
-            sender=PageTranslation,
-            dispatch_uid=f"pages_refresh_translation_{signal}",
-        )
+    # A media's version in a language changes that language's copy of its
+    # lessons (courses/media_versions.py).
+    for sender in (PageTranslation, LessonMedia):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                _pages_changed,
+                sender=sender,
+                dispatch_uid=f"pages_refresh_{sender.__name__}_{signal}",
+            )
 
     for model in apps.get_models():
         if issubclass(model, Page):

@@ -2,9 +2,14 @@
 (127.0.0.1, localhost) and Thành phố Huế on hue.localhost, which browsers
 resolve to this machine. Idempotent, as every demo step."""
 
+import json
+from pathlib import Path
+
 from django.db import transaction
 from wagtail.models import Site
 
+from courses.demo import SeedCounts, course_create
+from courses.models import CatalogPage, CoursePage
 from hocvuso.accounts.models import LearnerType, User
 from hocvuso.orgunits.models import AdminRole, AdminRoleKind, Unit
 
@@ -14,6 +19,8 @@ from .services import province_site_create
 DEMO_SECOND_PROVINCE = "46"  # Thành phố Huế
 DEMO_SECOND_HOST = "hue.localhost"
 DEMO_SECOND_ADMIN = "quantrihue"
+# The second site's own course (issue 22): only hue.localhost lists it.
+DEMO_OWN_COURSE = Path(__file__).parent / "demo_content" / "hue-gioi-thieu.json"
 
 
 @transaction.atomic
@@ -60,4 +67,20 @@ def demo_province_sites_seed(*, first_province: str, password: str) -> Site:
         role=AdminRoleKind.PROVINCE_ADMIN,
         unit=Unit.objects.get(code=DEMO_SECOND_PROVINCE),
     )
+    demo_own_course_seed(site=result.site)
     return result.site
+
+
+def demo_own_course_seed(*, site: Site) -> CoursePage | None:
+    """A short course of the second site's own: how to use its site. No
+    final test: its lessons complete it."""
+    catalog = CatalogPage.objects.first()
+    if catalog is None:
+        return None
+    definition = json.loads(DEMO_OWN_COURSE.read_text(encoding="utf-8"))
+    course = course_create(catalog=catalog, course=definition, counts=SeedCounts())
+    if course.owner_site_id != site.pk or course.completion_requires_test:
+        course.owner_site = site
+        course.completion_requires_test = False
+        course.save_revision().publish()
+    return course

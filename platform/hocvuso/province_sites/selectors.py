@@ -109,3 +109,18 @@ def site_for_learner(*, user) -> Site | None:
         .first()
     )
     return setting.site if setting else None
+
+
+def editor_site_ids(*, user) -> list[int]:
+    """The sites of the provinces where `user` holds the content-editor role
+    (settings.COURSES_EDITOR_SITES): they may create their own courses."""
+    from hocvuso.orgunits.models import AdminRole, AdminRoleKind
+
+    provinces = AdminRole.objects.filter(
+        user=user, role=AdminRoleKind.CONTENT_EDITOR
+    ).values("unit_id")
+    return list(
+        ProvinceSite.objects.filter(province__in=provinces).values_list(
+            "site_id", flat=True
+        )
+    )

@@ -610,6 +610,9 @@ MEDIA_HEARTBEAT_TOLERANCE = float(os.environ.get("MEDIA_HEARTBEAT_TOLERANCE", "2
 # --- Platform ----------------------------------------------------------------
 # Course cards show "Bắt buộc — hạn …" from the organisation's assignments.
 COURSES_DUE_DATES = "hocvuso.orgunits.selectors.assignment_due_dates"
+# A province's content editor may create courses owned by their province's
+# site (courses/course_site_form.py).
+COURSES_EDITOR_SITES = "hocvuso.province_sites.selectors.editor_site_ids"
 # The completion rule asks the tests app whether the final test is passed.
 COURSES_FINAL_TEST = "quizzes.selectors.course_final_test_get"
 # The report's figures follow each learner's rows in the event's own

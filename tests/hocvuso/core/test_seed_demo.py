@@ -39,7 +39,12 @@ def test_seed_twice_changes_nothing(seeded):
 
 
 def test_seven_courses_with_real_lessons_that_end_with_sources(seeded):
-    courses = list(CoursePage.objects.live().order_by("topic_number"))
+    # The seven shared courses; the second site's own course is below.
+    courses = list(
+        CoursePage.objects.live()
+        .filter(owner_site__isnull=True)
+        .order_by("topic_number")
+    )
     assert [c.topic_number for c in courses] == [1, 2, 3, 4, 5, 6, 7]
     for course in courses:
         assert course.cover_image is not None, course.title
@@ -71,7 +76,15 @@ def test_programmes_follow_the_provincial_plan(seeded):
 
 
 def test_demo_accounts_log_in(seeded, client):
-    for username in ["hocvien", "thanhvien", "quantrixa", "quantritinh", "admin"]:
+    for username in [
+        "hocvien",
+        "thanhvien",
+        "quantrixa",
+        "quantritinh",
+        "quantrihue",
+        "nguoidich",
+        "admin",
+    ]:
         assert User.objects.filter(username=username).exists()
         response = client.post(
             "/tai-khoan/login/", {"login": username, "password": "Hocvuso@2025"}
@@ -89,7 +102,7 @@ def test_seed_refuses_to_run_in_production(settings):
 def test_every_course_ends_in_a_final_test_with_a_sound_bank(seeded):
     from quizzes.models import Question, QuizPage
 
-    for course in CoursePage.objects.live():
+    for course in CoursePage.objects.live().filter(owner_site__isnull=True):
         quiz = QuizPage.objects.live().child_of(course).get()
         assert quiz.question_count <= Question.objects.filter(course=course).count()
         questions = Question.objects.filter(course=course).prefetch_related("choices")
@@ -227,3 +240,56 @@ def test_the_demo_has_two_province_sites_each_with_its_look_and_admin(
     settings.ALLOWED_HOSTS = [".localhost"]  # as in development
     page = client.get("/", HTTP_HOST="hue.localhost")
     assert '<a class="brand" href="/">Học số Huế</a>' in page.text
+
+
+def test_the_demo_translator_reaches_the_translation_screens_only(seeded, client):
+    """nguoidich is in the translators' group: the CMS's "Bản dịch" screens
+    open, nothing else of the CMS or of the administrators' pages does."""
+    translator = User.objects.get(username="nguoidich")
+    assert [g.name for g in translator.groups.all()] == ["Người dịch"]
+    assert translator.unit_id is None and not translator.is_superuser
+    client.force_login(translator)
+    screen = client.get("/cms/ban-dich/")
+    assert screen.status_code == 200
+    course = CoursePage.objects.get(topic_number=2)
+    assert course.title in screen.content.decode()
+    download = client.get(f"/cms/ban-dich/{course.pk}/en.po")
+    assert download.status_code == 200
+    for path in [
+        f"/cms/pages/{course.pk}/edit/",
+        f"/cms/pages/{course.pk}/delete/",
+        "/cms/snippets/courses/lessonmedia/",
+        "/cms/snippets/quizzes/question/",
+        "/cms/users/",
+        "/quan-tri/",
+        "/quan-tri/bao-cao/",
+        "/django-admin/",
+    ]:
+        response = client.get(path)
+        assert response.status_code in (302, 403, 404), path
+        if response.status_code == 302:
+            # Sent to a login page or elsewhere, never into the page itself.
+            location = response["Location"]
+            assert "login" in location or not location.startswith(path), path
+    # The CMS's certificate list opens for any CMS user, scoped to the units
+    # they administer: none for a translator.
+    serials = list(Certificate.objects.values_list("serial", flat=True))
+    assert serials  # the demo's learner has one
+    listing = client.get("/cms/chung-nhan/").content.decode()
+    assert not [serial for serial in serials if serial in listing]
+
+
+def test_the_second_site_has_its_own_course_and_the_first_has_not(
+    seeded, client, settings
+):
+    from hocvuso.province_sites.demo import DEMO_SECOND_HOST
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, ".localhost"]
+    own = CoursePage.objects.get(owner_site__hostname=DEMO_SECOND_HOST)
+    assert own.title == "Giới thiệu trang học của tỉnh: Học số Huế"
+    assert not own.completion_requires_test
+    assert LessonPage.objects.live().child_of(own).count() == 2
+    catalog = own.get_parent().url
+    assert own.title in client.get(catalog, HTTP_HOST=DEMO_SECOND_HOST).text
+    assert own.title not in client.get(catalog).text
+    assert client.get(own.url).status_code == 404

@@ -74,7 +74,12 @@ class Command(BaseCommand):
         self.stdout.write(f"    bài kiểm tra và câu hỏi: {self._summary(quizzes)}")
         if not options["no_media"]:
             self.stdout.write("    video và âm thanh mẫu (ffmpeg, espeak-ng)…")
-            courses = list(CoursePage.objects.live().order_by("topic_number"))
+            # The shared courses: a province's own course has no demo media.
+            courses = list(
+                CoursePage.objects.live()
+                .filter(owner_site__isnull=True)
+                .order_by("topic_number")
+            )
             media = demo_media_seed(courses=courses)
             self.stdout.write(f"    video và âm thanh: {self._summary(media)}")
         # After the media: they add blocks to lessons, which the key facts'
