@@ -10,7 +10,9 @@ what a tool meets), served for real on 127.0.0.1 (a free port, in a thread):
 - an Assignment and Grade Services line item (`/lineitems/1`) whose
   `/scores` records each score posted with a valid token;
 - the deep-linking return URL (`/deep-link-return`), which checks and
-  records the tool's signed answer.
+  records the tool's signed answer;
+- a class page (`/lop`) showing the tool in an iframe, whose login
+  initiation (`/khoi-dong`) posts to `tool_login_url`.
 
 A test says what the next launch is (`message`: "resource" or "deep_link",
 the person, the custom parameters, grades or not) and can spoil the next
@@ -89,6 +91,8 @@ class LtiPlatformStandIn:
     down: bool = False
     # The tool's public keys: fetched from this URL, or given directly.
     tool_jwks_url: str = ""
+    # Where the class page (`/lop`) starts a launch: the tool's login URL.
+    tool_login_url: str = ""
     tool_jwks: dict | None = None
     key: object = field(default_factory=_new_key)
     issuer: str = ""
@@ -155,6 +159,8 @@ class LtiPlatformStandIn:
             "/token": self._token,
             "/lineitems/1/scores": self._score,
             "/deep-link-return": self._deep_link_return,
+            "/lop": self._class_page,
+            "/khoi-dong": self._start_launch,
         }
         handler = routes.get(path)
         if handler is None:
@@ -187,6 +193,30 @@ class LtiPlatformStandIn:
         return self._json({"keys": [self.public_jwk()]})
 
     # --------------------------------------------------------------- launch
+
+    def _class_page(self, environ, query, body):
+        """The LMS's activity page: the tool in an iframe, as Moodle shows
+        an activity whose launch container is "embed"."""
+        return self._html(
+            '<!doctype html><html lang="vi"><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width">'
+            "<title>Lớp 10A · Moodle thử</title><h1>Lớp 10A</h1>"
+            '<iframe name="cong-cu" title="Công cụ" src="/khoi-dong" '
+            'width="340" height="600"></iframe>'
+        )
+
+    def _start_launch(self, environ, query, body):
+        """Third-party initiated login: posted to the tool by a script."""
+        fields = "".join(
+            f'<input type="hidden" name="{escape(k)}" value="{escape(v)}">'
+            for k, v in self.login_params().items()
+        )
+        return self._html(
+            '<!doctype html><html lang="vi"><meta charset="utf-8">'
+            f'<form id="dang-nhap" method="post" action="{escape(self.tool_login_url)}">'
+            f"{fields}<button>Mở công cụ</button></form>"
+            "<script>document.getElementById('dang-nhap').submit()</script>"
+        )
 
     def authorize(self, query: dict) -> Launch:
         """The OIDC authorisation request (the tool's redirect): the id_token
