@@ -38,11 +38,21 @@ class PlatformRegistration(Registration):
         return self._tool_key.kid
 
 
+def _lookup_value(value, *, max_length: int) -> bool:
+    # From the request or an unverified id_token: PostgreSQL refuses a NUL
+    # in a query, and no registration holds a control character anyway.
+    return (
+        isinstance(value, str) and 0 < len(value) <= max_length and value.isprintable()
+    )
+
+
 def _platform(iss, client_id) -> LtiPlatform | None:
-    if not isinstance(iss, str) or not iss:
+    if not _lookup_value(iss, max_length=300):
         return None
     platforms = LtiPlatform.objects.filter(issuer=iss, enabled=True)
-    if isinstance(client_id, str) and client_id:
+    if client_id is not None and client_id != "":
+        if not _lookup_value(client_id, max_length=200):
+            return None
         return platforms.filter(client_id=client_id).first()
     # The login initiation may leave client_id out (LTI 1.3 §4.1): only an
     # issuer with a single registration is then unambiguous.

@@ -127,6 +127,8 @@ def test_the_launch_answers_only_post(client, lms, registration):
         {"client_id": "cong-cu-khac"},
         {"iss": "\x00" * 10},
         {"iss": "x" * 50_000},
+        {"client_id": "\x00"},
+        {"client_id": "y" * 5_000},
     ],
 )
 def test_a_login_initiation_from_an_unknown_platform_is_refused(
