@@ -2,19 +2,17 @@
 stand-in of tests/lti_platform.py, on 127.0.0.1) shows the tool in an
 iframe; its OIDC login and launch end on our small launch page inside the
 frame; "Mở khóa học" opens a new tab signed in to the learner's new linked
-account, which agrees to the notice, says where they live and lands on the
-course; completing the course sends the score to the platform's line item.
+account, which agrees to the notice and lands on the course; completing the course sends the score to the platform's line item.
 
 The score's task runs eagerly on commit here (CELERY_TASK_ALWAYS_EAGER in
 the test settings): the worker's side is score_send, tested with the
 stand-in in tests/hocvuso/lti/test_grades.py."""
 
 import pytest
-from hocvuso.core.demo import DEMO_COMMUNE
 from hocvuso.lti.models import LtiIdentity, LtiPlatform
-from hocvuso.orgunits.models import Unit
 
 from courses.models import CoursePage
+from quizzes.models import QuizPage
 from tests.completion_helpers import final_test_take, lessons_complete
 from tests.lti_platform import LtiPlatformStandIn
 
@@ -56,13 +54,7 @@ def test_launch_from_the_lms_to_the_course_and_the_score_back(
     tab.wait_for_url("**/dong-y/**")
     tab.check("input[name=agree]")
     tab.get_by_role("button", name="Xác nhận và bắt đầu học").click()
-    tab.wait_for_url("**/noi-song/**")
-    commune = Unit.objects.get(code=DEMO_COMMUNE)
-    tab.locator(f'select[name=commune] option[value="{commune.code}"]').wait_for(
-        state="attached"
-    )
-    tab.select_option("select[name=commune]", commune.code)
-    tab.get_by_role("button", name="Tiếp tục").click()
+    # Back to the course; where they live is asked before the first lesson.
     tab.wait_for_url(f"**/{course.slug}/")
     assert tab.get_by_role("heading", name=course.title).first.is_visible()
     assert tab.evaluate("document.documentElement.scrollWidth") <= 360
@@ -70,11 +62,8 @@ def test_launch_from_the_lms_to_the_course_and_the_score_back(
 
     identity = LtiIdentity.objects.get(sub="hs-1001")
     assert identity.user.full_name == "Nguyễn Thị Lan"
-    assert identity.user.unit == commune
 
     lessons_complete(identity.user, course)
-    from quizzes.models import QuizPage
-
     quiz = QuizPage.objects.live().child_of(course).first()
     if quiz is not None:
         final_test_take(identity.user, quiz)
