@@ -13,7 +13,9 @@ the platform (DESIGN §2: dependencies point one way), so, as with
 - `COURSES_LEARNING_RECORDED(*, record)`: a learning record others may want
   to hear of (enrolled, lesson completed, test attempted, course or
   programme completed, certificate earned; a `LearningRecord`): the
-  platform's xAPI outbox (hocvuso/xapi) writes its statement here.
+  platform's xAPI outbox (hocvuso/xapi) writes its statement here, and the
+  LTI tool (hocvuso/lti) the score owed to a school's LMS; this setting may
+  name a list of functions.
 
 Called synchronously, in the caller's transaction: a failure rolls the event
 back with it, and the figures are exact at commit. An empty setting turns
@@ -80,6 +82,10 @@ class LearningRecord:
 
 
 def learning_recorded(*, record: LearningRecord) -> None:
-    hook = _resolve(getattr(settings, "COURSES_LEARNING_RECORDED", ""))
-    if hook is not None:
-        hook(record=record)
+    # One dotted path, or a list of them (the xAPI outbox and the LTI
+    # grades both hear each record), called in order.
+    paths = getattr(settings, "COURSES_LEARNING_RECORDED", "")
+    for path in [paths] if isinstance(paths, str) else paths:
+        hook = _resolve(path)
+        if hook is not None:
+            hook(record=record)

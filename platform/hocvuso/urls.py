@@ -51,6 +51,7 @@ urlpatterns = [
     path("quan-tri/", include(orgunit_urls)),
     path("diem-danh/", include(training_urls.learner_urlpatterns)),
     path("bang-thi-dua/", include(campaign_urls.board_urlpatterns)),
+    path("lti/", include("hocvuso.lti.urls")),
 ]
 
 if settings.DJANGO_ADMIN_ENABLED:

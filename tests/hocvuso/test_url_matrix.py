@@ -24,6 +24,7 @@ from django.utils import timezone
 from hocvuso.accounts.models import ImportJob, User
 from hocvuso.accounts.services import consent_give
 from hocvuso.campaigns.models import Campaign
+from hocvuso.lti.models import LtiPlatform
 from hocvuso.orgunits.models import AdminRole, AdminRoleKind, Assignment, Unit
 from hocvuso.orgunits.services import team_create
 from hocvuso.privacy.services import erasure_request
@@ -187,6 +188,16 @@ def _world(tree, build_catalog, make_quiz, notice) -> World:
         "media": LessonMedia.objects.create(title="Video thử", kind="video"),
         "notice": notice,
         "redirect": Redirect.objects.create(old_path="/cu", redirect_link="/moi"),
+        # A school's LMS registered for LTI launches; nothing here calls it.
+        "lti_platform": LtiPlatform.objects.create(
+            name="Moodle thử",
+            issuer="https://moodle.example.edu.vn",
+            client_id="hocvuso",
+            deployment_ids="1",
+            auth_login_url="http://127.0.0.1:9/auth",
+            auth_token_url="http://127.0.0.1:9/token",
+            key_set_url="http://127.0.0.1:9/jwks",
+        ),
         "collection": collection,
         "collection_restriction": collection_restriction,
         "moderated": moderated,
@@ -425,6 +436,8 @@ BY_NAME_KWARG: dict[tuple[str, str], Callable[[World], Any]] = {
     ("certificate_png", "code"): lambda w: w.objects["certificate"].code,
     ("certificate_credential", "code"): lambda w: w.objects["certificate"].code,
     ("credential_key", "key_id"): lambda w: credential_key_current().key_id,
+    # A forged entry ticket: refused with the Vietnamese 400 page.
+    ("lti_entry", "ticket"): lambda w: "ve-gia-mao",
     ("certificates_admin_detail", "pk"): _pk("certificate"),
     ("certificates_admin_regenerate", "pk"): _pk("regeneration"),
     ("privacy_my_data_download", "fmt"): lambda w: "json",
@@ -499,6 +512,7 @@ PK_BY_NAMESPACE = {
     "wagtailsnippetchoosers_quizzes_question": "question",
     "wagtaildocs_chooser": "document",
     "wagtailimages_chooser": "image",
+    "lti_platform": "lti_platform",
 }
 TASK_PK_NAMES = {"edit_task", "disable_task", "enable_task"}
 
@@ -783,6 +797,30 @@ RULES: dict[str, Rule] = {
         "credential_verify_page",
         "credential_verify_api",
         rule=PUBLIC,
+    ),
+    # LTI 1.3 (docs/lti.md): what a school's LMS and its users' browsers
+    # reach without an account here; each answers a refusal (400) to
+    # anything but a valid launch.
+    **_names(
+        "lti_login",
+        "lti_launch",
+        "lti_entry",
+        "lti_deep_link_answer",
+        "lti_jwks",
+        rule=PUBLIC,
+    ),
+    # The LMS registrations decide who signs in here: superusers only.
+    **_under(
+        "lti_platform",
+        "index",
+        "index_results",
+        "add",
+        "edit",
+        "delete",
+        "history",
+        "history_results",
+        "usage",
+        rule=SUPERUSER,
     ),
     # ---- the JSON API (django-ninja)
     "api:openapi-json": PUBLIC,

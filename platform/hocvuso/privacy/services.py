@@ -17,6 +17,7 @@ from hocvuso.accounts.models import Consent, ImportJob, User
 from hocvuso.accounts.phone import phone_display
 from hocvuso.accounts.selectors import CONSENT_SESSION_KEY
 from hocvuso.accounts.services import profile_update, sms_send
+from hocvuso.lti.services import learner_lti_erase
 from hocvuso.orgunits.models import AdminRole, TeamMembership, Unit
 from hocvuso.orgunits.selectors import AdminScope
 from hocvuso.reports import maintained
@@ -203,6 +204,7 @@ def _person_anonymise(*, user: User) -> None:
     _learner_exports_drop(unit=user.unit)
     certificates_holder_erase(user=user)
     learner_statements_erase(user_id=user.pk)
+    learner_lti_erase(user_id=user.pk)
     for model in (Consent, TeamMembership, AdminRole, ExtraTimeGrant):
         model.objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "hocvuso.campaigns",
     "hocvuso.province_sites",
     "hocvuso.xapi",
+    "hocvuso.lti",
     "courses",
     "quizzes",
     "certificates",
@@ -349,6 +350,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "hocvuso.xapi.tasks.outbox_drain_task",
         "schedule": 60.0,
     },
+    # Scores owed to an LMS's grade book whose first send failed or whose
+    # task was lost (hocvuso/lti, docs/lti.md).
+    "lti-scores": {
+        "task": "hocvuso.lti.tasks.scores_send_due_task",
+        "schedule": 60.0,
+    },
     # Reminds commune/province admins of personal-data requests near their
     # legal deadline (hocvuso/privacy/deadlines.py).
     "data-request-reminders": {
@@ -629,7 +636,13 @@ REPORTS_REFRESH_LEASE_SECONDS = int(
 )
 # Learning records out (xAPI, docs/xapi.md): each learning event writes its
 # statements into the outbox when the learner's site has an LRS switched on.
-COURSES_LEARNING_RECORDED = "hocvuso.xapi.services.learning_record_write"
+# The platform as an LTI 1.3 tool (docs/lti.md) hears the same records: a
+# course completed or its test passed by a learner launched from a school's
+# LMS writes the score owed to its grade book.
+COURSES_LEARNING_RECORDED = [
+    "hocvuso.xapi.services.learning_record_write",
+    "hocvuso.lti.services.learning_record_write",
+]
 # Statements a POST carries, POSTs a site gets per run of the drain (every
 # minute), and the seconds to connect and to read the answer: a slow LRS
 # holds a worker, never a learner.
@@ -641,6 +654,12 @@ XAPI_SENT_RETENTION_DAYS = int(os.environ.get("XAPI_SENT_RETENTION_DAYS", "7"))
 # An LRS at http://127.0.0.1 or http://localhost (a test's stand-in): allowed
 # with DEBUG or this; every other address must be https.
 XAPI_ALLOW_LOCAL_HTTP = env_bool("XAPI_ALLOW_LOCAL_HTTP", False)
+# LTI 1.3 tool (docs/lti.md): seconds to connect to and read from a
+# platform (its keys at a launch, its token and score endpoints from Celery),
+# and the passphrase of the tool's private keys (stored encrypted; set it
+# apart from SECRET_KEY in production, as CERTIFICATES_KEY_PASSPHRASE).
+LTI_TIMEOUT_SECONDS = (3.05, 10)
+LTI_KEY_PASSPHRASE = os.environ.get("LTI_KEY_PASSPHRASE") or SECRET_KEY
 UNITS_CSV = Path(
     os.environ.get(
         "UNITS_CSV", PROJECT_DIR / "orgunits" / "data" / "don-vi-hanh-chinh-2025.csv"
