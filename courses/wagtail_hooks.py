@@ -13,8 +13,8 @@ from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 
 from courses.snippet_choosers import TitledChooserViewSet
 
-from .forms import LessonMediaForm
-from .models import LessonMedia, MediaStatus
+from .forms import ContentPackageForm, LessonMediaForm
+from .models import ContentPackage, LessonMedia, MediaStatus
 from .services import media_retry, media_transcode_enqueue
 
 
@@ -57,6 +57,24 @@ class LessonMediaViewSet(SnippetViewSet):
 
 
 register_snippet(LessonMediaViewSet)
+
+
+class ContentPackageViewSet(SnippetViewSet):
+    chooser_viewset_class = TitledChooserViewSet
+    model = ContentPackage
+    icon = "form"
+    menu_label = gettext_lazy("Gói nội dung")
+    add_to_admin_menu = True
+    menu_order = 306
+    list_display = ["title", "launch", "file_count", "created_at"]
+    search_fields = ["title"]
+    edit_handler = ObjectList(
+        [FieldPanel("title"), FieldPanel("archive")],
+        base_form_class=ContentPackageForm,
+    )
+
+
+register_snippet(ContentPackageViewSet)
 
 
 def lesson_media_retry(request, pk: int):
