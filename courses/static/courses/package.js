@@ -36,7 +36,11 @@ function setup(box) {
         const data = await response.json().catch(() => ({}));
         if (response.ok) {
           note.hidden = true;
-          if (data.lesson_completed) done.hidden = false;
+          if (data.lesson_completed && done.hidden) {
+            done.hidden = false;
+            // The progress bar and the lesson's buttons (page_state.js).
+            document.dispatchEvent(new Event("hocvuso:state-stale"));
+          }
         } else {
           note.textContent = response.status === 401
             ? box.dataset.loginNote
