@@ -1,13 +1,17 @@
-"""JSON API of lesson video and audio (django-ninja; schema at /api/openapi.json)."""
+"""JSON API of lesson video and audio and of content packages (django-ninja;
+schema at /api/openapi.json)."""
+
+from typing import Literal
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from hocvuso.core.numbers import DbId, Seconds
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from .api_auth import SessionUserId
 from .course_sites import page_on_request_site_or_404
-from .models import LessonMedia, LessonPage, MediaStatus
+from .models import ContentPackage, LessonMedia, LessonPage, MediaStatus
+from .package_services import PackageNotInLesson, package_report
 from .services import (
     LessonLocked,
     MediaNotInLesson,
@@ -71,4 +75,62 @@ def heartbeat(request, payload: HeartbeatIn):
         "duration": beat.duration,
         "percent": beat.percent,
         "lesson_completed": beat.lesson_completed,
+    }
+
+
+# SCORM 1.2's cmi.core.lesson_status vocabulary (models.PackageStatus).
+PackageStatusIn = Literal[
+    "not attempted", "browsed", "incomplete", "failed", "completed", "passed"
+]
+
+
+class PackageReportIn(Schema):
+    """What the lesson page relays from a package's runtime (LMSCommit,
+    LMSFinish): hostile input, so only the vocabulary and 0–100 pass."""
+
+    package_id: DbId
+    lesson_id: DbId
+    status: PackageStatusIn
+    score: float | None = Field(None, ge=0, le=100, allow_inf_nan=False)
+
+
+class PackageReportOut(Schema):
+    status: str
+    score: float | None
+    lesson_completed: bool
+
+
+@router.post(
+    "/packages/report",
+    response={200: PackageReportOut, 403: Problem, 404: Problem},
+    url_name="package_report",
+    tags=["Gói nội dung"],
+)
+def package_report_view(request, payload: PackageReportIn):
+    package = get_object_or_404(
+        ContentPackage.objects.only("id"), pk=payload.package_id
+    )
+    lesson = get_object_or_404(
+        LessonPage.objects.live().only("id", "path", "depth", "body"),
+        pk=payload.lesson_id,
+    )
+    page_on_request_site_or_404(request, lesson)
+    try:
+        report = package_report(
+            user_id=request.auth,
+            package=package,
+            lesson=lesson,
+            status=payload.status,
+            score=payload.score,
+        )
+    except PackageNotInLesson:
+        return Status(404, {"detail": _("Bài học này không có gói nội dung đó.")})
+    except NotEnrolled:
+        return Status(403, {"detail": _("Bạn chưa đăng ký khóa học này.")})
+    except LessonLocked as locked:
+        return Status(403, {"detail": str(locked)})
+    return {
+        "status": report.status,
+        "score": report.score,
+        "lesson_completed": report.lesson_completed,
     }

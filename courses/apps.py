@@ -11,6 +11,15 @@ def _media_deleted(sender, instance, **kwargs) -> None:
     transaction.on_commit(lambda: media_files_remove(media_id=media_id, files=files))
 
 
+def _package_deleted(sender, instance, **kwargs) -> None:
+    from .package_services import package_files_remove
+
+    package_uuid, archive = instance.uuid, instance.archive
+    transaction.on_commit(
+        lambda: package_files_remove(package_uuid=package_uuid, archive=archive)
+    )
+
+
 def _translators_group(sender, **kwargs) -> None:
     from .translators import translators_group_ensure
 
@@ -24,6 +33,11 @@ class CoursesConfig(AppConfig):
     def ready(self) -> None:
         post_delete.connect(
             _media_deleted, sender=self.get_model("LessonMedia"), dispatch_uid="media"
+        )
+        post_delete.connect(
+            _package_deleted,
+            sender=self.get_model("ContentPackage"),
+            dispatch_uid="content_package",
         )
         from .page_cache import connect_signals
 

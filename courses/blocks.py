@@ -59,6 +59,24 @@ class AudioBlock(MediaBlock):
         template = "courses/blocks/media.html"
 
 
+class PackageBlock(blocks.StructBlock):
+    """A content package (SCORM 1.2) played in a sandboxed frame; its
+    runtime's status and score are recorded per learner (courses.api)."""
+
+    package = SnippetChooserBlock("courses.ContentPackage", label=_("Gói nội dung"))
+    required = blocks.BooleanBlock(
+        label=_("Bắt buộc hoàn thành"),
+        required=False,
+        default=True,
+        help_text=_("Bài học hoàn thành khi gói báo học viên đã hoàn thành hoặc đạt."),
+    )
+
+    class Meta:
+        icon = "form"
+        label = _("Gói nội dung (SCORM)")
+        template = "courses/blocks/package.html"
+
+
 class DocumentBlock(blocks.StructBlock):
     document = DocumentChooserBlock(label=_("Tài liệu"))
     title = blocks.CharBlock(label=_("Tên hiển thị"), max_length=200)
@@ -100,6 +118,7 @@ class LessonBodyBlock(blocks.StreamBlock):
     figure = FigureBlock()
     video = VideoBlock()
     audio = AudioBlock()
+    package = PackageBlock()
     document = DocumentBlock()
     key_facts = KeyFactsBlock()
     sources = SourcesBlock()

@@ -6,6 +6,13 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from .media_probe import uploaded_file_check
 from .models import MediaStatus
+from .package_archive import PackageRefused
+from .package_services import (
+    package_fields_set,
+    package_files_discard,
+    package_files_install,
+    package_files_unpack,
+)
 
 
 class LessonMediaForm(WagtailAdminModelForm):
@@ -47,3 +54,32 @@ class LessonMediaForm(WagtailAdminModelForm):
             self.instance.failure_reason = ""
             self.instance.duration = self.probe.duration
         return super().save(commit=commit)
+
+
+class ContentPackageForm(WagtailAdminModelForm):
+    """Checks a new package and unpacks it into a scratch folder before
+    anything is stored; saving puts the files in place (package_services)."""
+
+    unpacked = None
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("archive")
+        if upload and "archive" in self.changed_data and not self.errors:
+            try:
+                self.unpacked = package_files_unpack(file=upload, size=upload.size)
+            except PackageRefused as refused:
+                self.add_error("archive", str(refused))
+        return cleaned
+
+    def save(self, commit=True):
+        if self.unpacked is None:
+            return super().save(commit=commit)
+        package_fields_set(package=self.instance, info=self.unpacked.info)
+        try:
+            package = super().save(commit=commit)
+        except BaseException:
+            package_files_discard(unpacked=self.unpacked)
+            raise
+        package_files_install(package=package, unpacked=self.unpacked)
+        return package

@@ -660,3 +660,93 @@ class PageTranslation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.page_id} [{self.language}]"
+
+
+class PackageStatus(models.TextChoices):
+    """SCORM 1.2's cmi.core.lesson_status vocabulary, nothing else."""
+
+    NOT_ATTEMPTED = "not attempted", _("Chưa học")
+    BROWSED = "browsed", _("Đã xem qua")
+    INCOMPLETE = "incomplete", _("Đang học")
+    FAILED = "failed", _("Chưa đạt")
+    COMPLETED = "completed", _("Đã hoàn thành")
+    PASSED = "passed", _("Đạt")
+
+
+# The statuses that mean the learner is done with the package.
+PACKAGE_DONE_STATUSES = (PackageStatus.COMPLETED, PackageStatus.PASSED)
+
+
+def package_upload_to(instance, filename: str) -> str:
+    # Kept only to unpack again; never served (nginx answers 404 there).
+    return f"package_originals/{uuid.uuid4().hex}.zip"
+
+
+class ContentPackage(models.Model):
+    """A SCORM 1.2 package of lessons: its zip, and its files unpacked into
+    MEDIA_ROOT/packages/<uuid>/, served only by courses.package_views under
+    /goi-noi-dung/<uuid>/ in a sandbox (docs/content-packages.md)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    title = models.CharField(_("tiêu đề"), max_length=200)
+    archive = models.FileField(
+        _("tệp gói (.zip)"),
+        upload_to=package_upload_to,
+        help_text=_("Gói SCORM 1.2 xuất từ công cụ soạn bài, tối đa 100 MB."),
+    )
+    launch = models.CharField(max_length=255, editable=False)
+    file_count = models.PositiveIntegerField(default=0, editable=False)
+    unpacked_bytes = models.BigIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("gói nội dung")
+        verbose_name_plural = _("gói nội dung")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def launch_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse(
+            "content_package_file", kwargs={"uuid": self.uuid, "path": self.launch}
+        )
+
+
+class PackageAttempt(models.Model):
+    """What a package's runtime last reported for one learner."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    package = models.ForeignKey(
+        ContentPackage, on_delete=models.CASCADE, related_name="attempts"
+    )
+    status = models.CharField(
+        _("trạng thái"),
+        max_length=13,
+        choices=PackageStatus.choices,
+        default=PackageStatus.NOT_ATTEMPTED,
+    )
+    score = models.FloatField(
+        _("điểm (0–100)"),
+        null=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    best_score = models.FloatField(_("điểm cao nhất"), null=True)
+    completed_at = models.DateTimeField(null=True)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("kết quả gói nội dung")
+        verbose_name_plural = _("kết quả gói nội dung")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "package"], name="uniq_package_attempt"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} — {self.package_id}"

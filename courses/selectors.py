@@ -28,6 +28,7 @@ from .learner_rows import LearnerRows, learner_rows_get
 from .media_versions import version_ids, watched_any_version
 from .models import (
     CatalogPage,
+    ContentPackage,
     CourseCompletion,
     CoursePage,
     Enrolment,
@@ -36,6 +37,7 @@ from .models import (
     LessonPage,
     LessonProgress,
     MediaWatch,
+    PackageAttempt,
     ProgrammeCompletion,
     ProgrammeCourse,
     ProgrammePage,
@@ -448,6 +450,39 @@ def media_unwatched_list(*, lesson: LessonPage, user) -> list[LessonMedia]:
     )
 
 
+PACKAGE_BLOCK_TYPE = "package"
+
+
+def lesson_package_flags(*, lesson: LessonPage) -> dict[int, bool]:
+    """The content packages of a lesson's body, each with its "required"
+    flag. Reads the stored JSON, so it costs no query."""
+    packages: dict[int, bool] = {}
+    for block in lesson.body.raw_data:
+        value = block.get("value") or {}
+        if block.get("type") == PACKAGE_BLOCK_TYPE and value.get("package"):
+            pk = value["package"]
+            packages[pk] = packages.get(pk, False) or bool(value.get("required"))
+    return packages
+
+
+def _packages_unfinished(*, user, package_ids: set[int]) -> QuerySet:
+    finished = PackageAttempt.objects.filter(
+        user=user, package=OuterRef("pk"), completed_at__isnull=False
+    )
+    return ContentPackage.objects.filter(pk__in=package_ids).exclude(Exists(finished))
+
+
+def packages_unfinished_list(*, lesson: LessonPage, user) -> list[ContentPackage]:
+    """The lesson's required packages that have not reported "completed" or
+    "passed" for the learner (no query when the lesson has none)."""
+    required = {pk for pk, flag in lesson_package_flags(lesson=lesson).items() if flag}
+    if not required:
+        return []
+    return list(
+        _packages_unfinished(user=user, package_ids=required).only("id", "title")
+    )
+
+
 # --- Completion -----------------------------------------------------------------
 
 
@@ -472,7 +507,7 @@ def final_test_get(*, user, course: CoursePage) -> FinalTest:
 def completion_facts_get(
     *, user, course: CoursePage
 ) -> tuple[CompletionFacts, FinalTest]:
-    """The plain data the completion rule needs (four queries at most)."""
+    """The plain data the completion rule needs (five queries at most)."""
     lessons = list(
         LessonPage.objects.live()
         .filter(path__startswith=course.path, depth=course.depth + 1, required=True)
@@ -502,11 +537,25 @@ def completion_facts_get(
             .exclude(Exists(watched))
             .values_list("pk", flat=True)
         )
+    packages = {
+        pk
+        for lesson in lessons
+        for pk, required in lesson_package_flags(lesson=lesson).items()
+        if required
+    }
+    unfinished: set[int] = set()
+    if packages:
+        unfinished = set(
+            _packages_unfinished(user=user, package_ids=packages).values_list(
+                "pk", flat=True
+            )
+        )
     test = final_test_get(user=user, course=course)
     facts = CompletionFacts(
         required_lessons=frozenset(lesson.pk for lesson in lessons),
         done_lessons=frozenset(done),
         unwatched_media=frozenset(unwatched),
+        unfinished_packages=frozenset(unfinished),
         has_test=test.exists,
         test_passed=test.passed,
     )

@@ -40,6 +40,7 @@ from .selectors import (
     lesson_context_get,
     lesson_media_flags,
     media_unwatched_list,
+    packages_unfinished_list,
     programmes_of_course_list,
 )
 from .signals import course_completed, programme_completed
@@ -67,6 +68,18 @@ class MediaNotWatched(Exception):
         super().__init__(
             _("Hãy xem hoặc nghe ít nhất 90%% “%(title)s” trước khi hoàn thành bài.")
             % {"title": media.title}
+        )
+
+
+class PackageNotCompleted(Exception):
+    """A required content package of the lesson has not reported
+    "completed" or "passed" yet."""
+
+    def __init__(self, package):
+        self.package = package
+        super().__init__(
+            _("Hãy học xong “%(title)s” trước khi hoàn thành bài.")
+            % {"title": package.title}
         )
 
 
@@ -152,13 +165,17 @@ def lesson_complete(
     """Mark the lesson done (once) and say which lesson comes next.
 
     A lesson with a required video or audio completes only once 90% of it
-    has been watched (see media_heartbeat)."""
+    has been watched (see media_heartbeat), one with a required content
+    package once the package reported completion (package_report)."""
     now = now or timezone.now()
     ctx = lesson_context_get(lesson=lesson, user=user)
     _check_open(ctx)
     unwatched = media_unwatched_list(lesson=lesson, user=user)
     if unwatched:
         raise MediaNotWatched(unwatched[0])
+    unfinished = packages_unfinished_list(lesson=lesson, user=user)
+    if unfinished:
+        raise PackageNotCompleted(unfinished[0])
     progress, created = LessonProgress.objects.get_or_create(
         user=user,
         lesson=lesson,

@@ -22,6 +22,7 @@ from .services import (
     LessonLocked,
     MediaNotWatched,
     NotEnrolled,
+    PackageNotCompleted,
     enrolment_create,
     lesson_complete,
     lesson_open,
@@ -129,8 +130,8 @@ def lesson_mark_done(request, lesson_id: int):
     except LessonLocked as locked:
         messages.warning(request, str(locked))
         return redirect(lesson.get_parent().url)
-    except MediaNotWatched as unwatched:
-        messages.warning(request, str(unwatched))
+    except (MediaNotWatched, PackageNotCompleted) as unfinished:
+        messages.warning(request, str(unfinished))
         return redirect(lesson.url)
     if result.next_lesson is not None:
         messages.success(request, _("Đã hoàn thành bài học. Tiếp tục với bài sau nhé!"))

@@ -14,8 +14,8 @@ from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 from courses.snippet_choosers import TitledChooserViewSet
 
 from .course_sites import page_on_request_site_or_404
-from .forms import LessonMediaForm
-from .models import LessonMedia, MediaStatus
+from .forms import ContentPackageForm, LessonMediaForm
+from .models import ContentPackage, LessonMedia, MediaStatus
 from .services import media_retry, media_transcode_enqueue
 
 
@@ -67,6 +67,24 @@ def province_course_only_on_its_site(page, request, serve_args, serve_kwargs):
     """A province's own course, its lessons and its test are 404 on every
     other site (course_sites.py)."""
     page_on_request_site_or_404(request, page)
+
+
+class ContentPackageViewSet(SnippetViewSet):
+    chooser_viewset_class = TitledChooserViewSet
+    model = ContentPackage
+    icon = "form"
+    menu_label = gettext_lazy("Gói nội dung")
+    add_to_admin_menu = True
+    menu_order = 306
+    list_display = ["title", "launch", "file_count", "created_at"]
+    search_fields = ["title"]
+    edit_handler = ObjectList(
+        [FieldPanel("title"), FieldPanel("archive")],
+        base_form_class=ContentPackageForm,
+    )
+
+
+register_snippet(ContentPackageViewSet)
 
 
 def lesson_media_retry(request, pk: int):

@@ -37,6 +37,7 @@ urlpatterns = [
     path("tai-khoan/", include(account_urls)),
     path("tai-khoan/", include("allauth.urls")),
     path("hoc/", include(course_urls)),
+    path("goi-noi-dung/", include(course_urls.package_urlpatterns)),
     path("kiem-tra/", include(quiz_urls)),
     path("chung-nhan/", include(certificate_urls)),
     path("xac-minh/", include(certificate_urls.verify_urlpatterns)),

@@ -47,6 +47,10 @@ def _nginx(tmp_path, *, app: str, token: str = ""):
     (site / "media" / "exports" / "2026" / "12" / "hoc-vien.csv").write_text("x")
     (site / "media" / "certificates" / "pdf").mkdir(parents=True)
     (site / "media" / "certificates" / "pdf" / "abc.pdf").write_text("x")
+    (site / "media" / "packages" / "u1").mkdir(parents=True)
+    (site / "media" / "packages" / "u1" / "index.html").write_text("<script>")
+    (site / "media" / "package_originals").mkdir()
+    (site / "media" / "package_originals" / "goi.zip").write_bytes(b"PK")
     # as compose and the stack do: deploy/nginx/render, the token from the
     # environment
     rendered = subprocess.run(
@@ -120,6 +124,9 @@ def test_originals_are_not_served_and_pages_need_the_application(nginx):
     assert _get(nginx + "/media/media_originals/goc.mp4").status == 404
     assert _get(nginx + "/media/exports/2026/12/hoc-vien.csv").status == 404
     assert _get(nginx + "/media/certificates/pdf/abc.pdf").status == 404
+    # Content packages play only from /goi-noi-dung/, sandboxed by Django.
+    assert _get(nginx + "/media/packages/u1/index.html").status == 404
+    assert _get(nginx + "/media/package_originals/goi.zip").status == 404
     assert _get(nginx + "/").status == 502  # the app is down; segments were not
 
 

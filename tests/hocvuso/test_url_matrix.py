@@ -50,6 +50,8 @@ from courses.models import CourseCompletion, CoursePage, LessonMedia, LessonPage
 from quizzes.models import Question
 from quizzes.services import attempt_start
 
+from ..courses.package_helpers import package_from_folder
+
 pytestmark = pytest.mark.django_db
 
 ROLES = [
@@ -186,6 +188,7 @@ def _world(tree, build_catalog, make_quiz, notice) -> World:
         ),
         "regeneration": RegenerationJob.objects.create(started_by=users["superuser"]),
         "media": LessonMedia.objects.create(title="Video thử", kind="video"),
+        "package": package_from_folder(),
         "notice": notice,
         "redirect": Redirect.objects.create(old_path="/cu", redirect_link="/moi"),
         # A school's LMS registered for LTI launches; nothing here calls it.
@@ -447,6 +450,8 @@ BY_NAME_KWARG: dict[tuple[str, str], Callable[[World], Any]] = {
     ("report_export_job", "pk"): _pk("export_job"),
     ("report_export_download", "pk"): _pk("export_job"),
     ("courses_lessonmedia_retry", "pk"): _pk("media"),
+    ("content_package_file", "uuid"): lambda w: w.objects["package"].uuid,
+    ("content_package_file", "path"): lambda w: "bai/index.html",
     ("wagtailadmin_pages:revisions_compare", "pk"): _pk("course"),
     ("wagtailadmin_pages:revisions_compare", "revision_id_a"): lambda w: "earliest",
     ("wagtailadmin_pages:revisions_compare", "revision_id_b"): lambda w: "latest",
@@ -508,6 +513,8 @@ PK_BY_NAMESPACE = {
     "wagtailsnippetchoosers_accounts_privacynotice": "notice",
     "wagtailsnippets_courses_lessonmedia": "media",
     "wagtailsnippetchoosers_courses_lessonmedia": "media",
+    "wagtailsnippets_courses_contentpackage": "package",
+    "wagtailsnippetchoosers_courses_contentpackage": "package",
     "wagtailsnippets_quizzes_question": "question",
     "wagtailsnippetchoosers_quizzes_question": "question",
     "wagtaildocs_chooser": "document",
@@ -827,6 +834,9 @@ RULES: dict[str, Rule] = {
     "api:api-root": CLOSED,  # no docs UI is served (docs_url=None)
     "api:start": LOGGED_IN,
     "api:media_heartbeat": LOGGED_IN,
+    "api:package_report": LOGGED_IN,
+    # A content package's files: public like the lessons that show them.
+    "content_package_file": PUBLIC,
     **_names("api:read", "api:result", rule=LEARNER_OWN),
     "api:autosave": Rule(
         _learner_own, method="put", data={"choice_ids": [], "seq": 1}, json=True
@@ -1272,12 +1282,16 @@ RULES: dict[str, Rule] = {
         rule=EDITOR,
     ),
     **_under("wagtailsnippetchoosers_quizzes_question", *CHOOSER_VIEWS, rule=EDITOR),
-    # Privacy notices and media files are the superuser's.
+    # Privacy notices, media files and content packages are the superuser's.
     **_under("wagtailsnippets_accounts_privacynotice", *SNIPPET_VIEWS, rule=SUPERUSER),
     **_under(
         "wagtailsnippetchoosers_accounts_privacynotice", *CHOOSER_VIEWS, rule=SUPERUSER
     ),
     **_under("wagtailsnippets_courses_lessonmedia", *SNIPPET_VIEWS, rule=SUPERUSER),
+    **_under("wagtailsnippets_courses_contentpackage", *SNIPPET_VIEWS, rule=SUPERUSER),
+    **_under(
+        "wagtailsnippetchoosers_courses_contentpackage", *CHOOSER_VIEWS, rule=SUPERUSER
+    ),
     **_under(
         "wagtailsnippetchoosers_courses_lessonmedia", *CHOOSER_VIEWS, rule=SUPERUSER
     ),
@@ -1344,13 +1358,21 @@ def _request(client, w: World, role: str, target: Target, rule: Rule):
 
 
 def test_every_registered_url_allows_exactly_its_rule_for_every_role(
-    client, org_tree, build_catalog, make_quiz, privacy_notice, settings, capsys
+    client,
+    org_tree,
+    build_catalog,
+    make_quiz,
+    privacy_notice,
+    settings,
+    capsys,
+    tmp_path,
 ):
     # Test media live in memory, where Wagtail's file streaming finds no file.
     settings.WAGTAILDOCS_SERVE_METHOD = "redirect"
     # As deployed: administrators need a second factor (every account has one).
     settings.ADMIN_MFA_REQUIRED = True
     client.raise_request_exception = False
+    settings.MEDIA_ROOT = tmp_path  # the content package's files
     world = _world(org_tree, build_catalog, make_quiz, privacy_notice)
     routes = _routes()
     unruled = sorted({r.key for r in routes} - set(RULES))
@@ -1415,7 +1437,14 @@ SITE_B_RULES = {"campaign_board_unit": Rule(_in_province_b)}
 
 
 def test_on_a_province_sites_host_every_admin_keeps_to_their_own_subtree(
-    client, org_tree, build_catalog, make_quiz, privacy_notice, settings, capsys
+    client,
+    org_tree,
+    build_catalog,
+    make_quiz,
+    privacy_notice,
+    settings,
+    capsys,
+    tmp_path,
 ):
     """Every URL about a unit, requested on province B's own host name by
     the administrators of both provinces: the host opens nothing the
@@ -1426,6 +1455,7 @@ def test_on_a_province_sites_host_every_admin_keeps_to_their_own_subtree(
     settings.ADMIN_MFA_REQUIRED = True
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, ".localhost"]
     client.raise_request_exception = False
+    settings.MEDIA_ROOT = tmp_path  # the content package's files
     world = _world(org_tree, build_catalog, make_quiz, privacy_notice)
     default = Site.objects.get(is_default_site=True)
     ProvinceSite.objects.create(site=default, province=org_tree.provinces[0])

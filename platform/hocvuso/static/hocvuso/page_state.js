@@ -79,3 +79,6 @@ load();
 window.addEventListener("pageshow", (event) => {
   if (event.persisted) load();
 });
+// Something on the page changed the learner's state (a content package
+// completed the lesson): show the new progress and buttons.
+document.addEventListener("hocvuso:state-stale", () => load());
