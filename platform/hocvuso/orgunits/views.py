@@ -5,8 +5,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from courses.models import CoursePage, ProgrammePage
+from courses.models import ProgrammePage
 from hocvuso.accounts.services import TeamPersonError, team_person_add
+from hocvuso.province_sites.selectors import courses_in_scope
 
 from .decorators import unit_admin_required
 from .forms import AssignmentForm, TargetForm, TeamForm, TeamPersonForm, VillageForm
@@ -51,10 +52,10 @@ def admin_home(request):
     )
 
 
-def _assignment_form(unit: Unit, data=None) -> AssignmentForm:
+def _assignment_form(request, unit: Unit, data=None) -> AssignmentForm:
     return AssignmentForm(
         data,
-        courses=list(CoursePage.objects.live().order_by("topic_number")),
+        courses=list(courses_in_scope(scope=request.scope)),
         programmes=list(ProgrammePage.objects.live().order_by("title")),
         unit=unit,
         teams=list(unit.teams.order_by("name")),
@@ -86,7 +87,8 @@ def _unit_page(request, unit: Unit, **forms):
             "can_add_village": unit.level == UnitLevel.COMMUNE,
             "village_form": forms.get("village_form") or VillageForm(),
             "team_form": forms.get("team_form") or TeamForm(),
-            "assignment_form": forms.get("assignment_form") or _assignment_form(unit),
+            "assignment_form": forms.get("assignment_form")
+            or _assignment_form(request, unit),
             "target_form": forms.get("target_form") or _target_form(),
         },
         status=400 if forms else 200,
@@ -147,7 +149,7 @@ def team_add(request, code: str):
 @unit_admin_required
 def assignment_add(request, code: str):
     unit = _unit_or_404(request, code)
-    form = _assignment_form(unit, request.POST)
+    form = _assignment_form(request, unit, request.POST)
     if form.is_valid():
         data = form.cleaned_data
         try:

@@ -7,8 +7,10 @@ small plain value cached under the page-tree generation with the site itself
 
 from dataclasses import dataclass
 
+from django.db.models import Q, QuerySet
 from wagtail.models import Site
 
+from courses.models import CoursePage
 from courses.page_cache import cached
 from hocvuso.orgunits.models import Unit
 
@@ -124,3 +126,15 @@ def editor_site_ids(*, user) -> list[int]:
             "site_id", flat=True
         )
     )
+
+
+def courses_in_scope(*, scope) -> QuerySet[CoursePage]:
+    """The live courses an administrator may assign, report on or train for:
+    the shared ones and those owned by the site of a province their scope
+    lies in (courses.course_sites); every course for a superuser."""
+    courses = CoursePage.objects.live().order_by("topic_number", "title")
+    if scope.everything:
+        return courses
+    provinces = {path[: Unit.steplen] for path in scope.paths}
+    sites = ProvinceSite.objects.filter(province__path__in=provinces).values("site_id")
+    return courses.filter(Q(owner_site__isnull=True) | Q(owner_site_id__in=sites))

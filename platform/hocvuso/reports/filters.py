@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hocvuso.accounts.models import LearnerType
+from hocvuso.province_sites.selectors import courses_in_scope
 
 from .periods import Period, PeriodError, dates_period, quarter_parse
 from .report_sql import Subject
@@ -58,9 +59,11 @@ class ReportFilterForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, campaigns: list[CampaignChoice] = (), **kwargs):
+    def __init__(
+        self, *args, campaigns: list[CampaignChoice] = (), courses=None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
-        self.fields["subject"].choices = subject_choices()
+        self.fields["subject"].choices = subject_choices(courses=courses)
         self._campaigns = {str(c.pk): c for c in campaigns}
         self.fields["campaign"].choices = [("", _("— Không —"))] + [
             (str(c.pk), c.name) for c in campaigns
@@ -134,7 +137,9 @@ def filters_from_request(
     request, *, campaigns: list[CampaignChoice] = ()
 ) -> tuple[ReportFilterForm, Filters | None]:
     data = request.GET.copy()
-    form = ReportFilterForm(data or None, campaigns=campaigns)
+    # Another province's own courses are not offered (courses.course_sites).
+    courses = courses_in_scope(scope=request.scope)
+    form = ReportFilterForm(data or None, campaigns=campaigns, courses=courses)
     # The default view's links carry only their own keys (format, page,
     # status…): with none of the filters given, the default applies (a link
     # from a campaign's page gives the campaign only).
@@ -147,7 +152,7 @@ def filters_from_request(
         default = {"subject": choices[0][0], "audience": ""}
         if "campaign" in data:
             default["campaign"] = data["campaign"]
-        form = ReportFilterForm(default, campaigns=campaigns)
+        form = ReportFilterForm(default, campaigns=campaigns, courses=courses)
     return form, _filters(form)
 
 

@@ -54,16 +54,17 @@ def subject_get(*, kind: str, pk: int) -> Subject | None:
     return Subject("course", course.pk, course.title, (course.pk,), programmes)
 
 
-def subject_choices() -> list[tuple[str, str]]:
-    """("programme:3", title) then ("course:12", title), two queries."""
+def subject_choices(*, courses=None) -> list[tuple[str, str]]:
+    """("programme:3", title) then ("course:12", title), two queries.
+    `courses`: those the administrator may see (province_sites'
+    courses_in_scope); every live course without it."""
+    if courses is None:
+        courses = CoursePage.objects.live().order_by("topic_number")
     out = [
         (f"programme:{p.pk}", p.title)
         for p in ProgrammePage.objects.live().order_by("title").only("title")
     ]
-    out += [
-        (f"course:{c.pk}", c.title)
-        for c in CoursePage.objects.live().order_by("topic_number").only("title")
-    ]
+    out += [(f"course:{c.pk}", c.title) for c in courses.only("title")]
     return out
 
 

@@ -13,11 +13,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from certificates.render import qr_png
-from courses.models import CoursePage, ProgrammePage
+from courses.models import ProgrammePage
 from hocvuso.accounts.phone import phone_normalize
 from hocvuso.orgunits.decorators import unit_admin_required
 from hocvuso.orgunits.models import Unit, UnitLevel
 from hocvuso.orgunits.selectors import unit_children_in_scope, unit_in_scope_get
+from hocvuso.province_sites.selectors import courses_in_scope
 
 from . import checkin, exports
 from .forms import CancelForm, CodeForm, TrainingClassForm
@@ -71,7 +72,7 @@ def _class_form(
     request, unit: Unit, data=None, *, editing: TrainingClass | None = None, **kwargs
 ) -> TrainingClassForm:
     children = unit_children_in_scope(scope=request.scope, unit=unit).order_by("name")
-    courses = list(CoursePage.objects.live().order_by("topic_number"))
+    courses = list(courses_in_scope(scope=request.scope))
     programmes = list(ProgrammePage.objects.live().order_by("title"))
     # A class keeps its subject even if that page was unpublished since.
     if editing is not None and editing.course and editing.course not in courses:

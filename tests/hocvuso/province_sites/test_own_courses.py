@@ -201,3 +201,27 @@ def test_its_completions_count_in_its_provinces_report(
     assert report.total.figures.completed == 1
     row = next(r for r in report.rows if r.code == commune_b.code)
     assert row.figures.completed == 1
+
+
+def test_administrators_are_offered_only_their_provinces_own_courses(
+    client, courses, org_tree
+):
+    """Assignments, report subjects and training classes list another
+    province's own course to nobody but a superuser."""
+    shared, own = courses
+    cases = [
+        (org_tree.admins["province0"], org_tree.provinces[0], False),
+        (org_tree.admins["province1"], org_tree.provinces[1], True),
+    ]
+    for admin, province, offered in cases:
+        client.force_login(admin)
+        pages = [
+            client.get(f"/quan-tri/don-vi/{province.code}/"),
+            client.get(reverse("report_home"), follow=True),
+            client.get(reverse("training_class_add", args=[province.code])),
+        ]
+        for page in pages:
+            assert page.status_code == 200
+            body = text(page)
+            assert shared.title in body, page.request["PATH_INFO"]
+            assert (own.title in body) is offered, page.request["PATH_INFO"]
