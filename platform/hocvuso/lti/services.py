@@ -17,6 +17,7 @@ from pylti1p3.service_connector import ServiceConnector
 
 from courses.learner_events import LearningRecord, RecordKind
 from courses.models import CourseCompletion, CoursePage
+from courses.page_cache import cached
 from courses.services import enrolment_create
 from hocvuso.accounts.models import User
 from hocvuso.core.text import control_marked
@@ -115,12 +116,24 @@ def _score_percent(record: LearningRecord, course_id: int) -> float | None:
     return None
 
 
+def grades_possible() -> bool:
+    """Whether any platform is switched on: without one, a learning event
+    costs no query here (the exam's submit is counted, test_exam_hot_paths)."""
+    return cached(
+        "lti-platforms-on",
+        lambda: LtiPlatform.objects.filter(enabled=True).exists(),
+        in_process=True,
+    )
+
+
 def learning_record_write(*, record: LearningRecord) -> int:
     """One of settings.COURSES_LEARNING_RECORDED: a course completed or its
     test passed by a learner launched from a platform with grades writes
     the score into the outbox, in the event's transaction; it is sent after
     commit. Returns how many scores were written."""
     if record.kind not in (RecordKind.TEST_ATTEMPTED, RecordKind.COURSE_COMPLETED):
+        return 0
+    if not grades_possible():
         return 0
     course_id = record.course_id or record.page_id
     targets = list(
