@@ -27,6 +27,7 @@ def test_admin_without_second_factor_is_sent_to_set_one_up(
     settings.ADMIN_MFA_REQUIRED = True
     page = phone
     base = live_server.url
+    page.on("request", lambda r: print("REQ", r.method, r.url, r.resource_type))
     page.goto(base + "/tai-khoan/login/")
     page.fill("input[name=login]", "quantrixa")
     page.fill("input[name=password]", DEMO_PASSWORD)

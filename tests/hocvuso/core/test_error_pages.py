@@ -66,3 +66,21 @@ def test_expired_form_never_leads_off_site(build_catalog):
     )
     assert response.status_code == 403
     assert "ke-gian.example" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_missing_image_does_not_swallow_the_message_meant_for_the_next_page(
+    client, make_learner, settings
+):
+    # A phone still loading a missing image when it follows a redirect gets
+    # the 404 after the redirect: the message the redirect carried must
+    # survive to the page it was meant for.
+    settings.ADMIN_MFA_REQUIRED = True
+    client.force_login(make_learner(is_staff=True))
+    redirect = client.get("/quan-tri/")
+    assert redirect.status_code == 302
+
+    assert client.get("/media/images/khong-co.webp").status_code == 404
+
+    page = client.get(redirect["Location"], follow=True).content.decode()
+    assert "phải bật xác thực hai bước" in page
