@@ -8,7 +8,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from certificates.models import Certificate
-from courses.models import CourseCompletion, Enrolment, LessonProgress
+from courses.models import CourseCompletion, Enrolment, LessonProgress, PackageAttempt
 from hocvuso.accounts.models import Consent
 from hocvuso.orgunits.models import AdminRole, AdminRoleKind, TeamMembership
 from hocvuso.orgunits.selectors import AdminScope, unit_ancestry_get
@@ -97,6 +97,19 @@ def personal_data_get(*, user) -> PersonalData:
         .select_related("course")
         .order_by("started_at")
     ]
+    packages = [
+        [
+            a.package.title,
+            a.get_status_display(),
+            "" if a.score is None else a.score,
+            "" if a.best_score is None else a.best_score,
+            a.completed_at or "",
+            a.updated_at,
+        ]
+        for a in PackageAttempt.objects.filter(user=user)
+        .select_related("package")
+        .order_by("updated_at")
+    ]
     certificates = [
         [c.serial or "", c.title, c.issued_at, c.get_status_display()]
         for c in Certificate.objects.filter(user=user).order_by("issued_at")
@@ -139,6 +152,18 @@ def personal_data_get(*, user) -> PersonalData:
                     _("Kết quả"),
                 ],
                 attempts,
+            ),
+            (
+                _("Gói nội dung trong bài học"),
+                [
+                    _("Gói nội dung"),
+                    _("Trạng thái"),
+                    _("Điểm lần gần nhất"),
+                    _("Điểm cao nhất"),
+                    _("Học xong lúc"),
+                    _("Cập nhật lúc"),
+                ],
+                packages,
             ),
             (
                 _("Chứng nhận"),
