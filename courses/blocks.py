@@ -60,8 +60,9 @@ class AudioBlock(MediaBlock):
 
 
 class PackageBlock(blocks.StructBlock):
-    """A content package (SCORM 1.2) played in a sandboxed frame; its
-    runtime's status and score are recorded per learner (courses.api)."""
+    """A content package (SCORM 1.2, SCORM 2004, H5P) played in a sandboxed
+    frame; its runtime's status and score are recorded per learner
+    (courses.api)."""
 
     package = SnippetChooserBlock("courses.ContentPackage", label=_("Gói nội dung"))
     required = blocks.BooleanBlock(
@@ -73,7 +74,7 @@ class PackageBlock(blocks.StructBlock):
 
     class Meta:
         icon = "form"
-        label = _("Gói nội dung (SCORM)")
+        label = _("Gói nội dung (SCORM, H5P)")
         template = "courses/blocks/package.html"
 
 

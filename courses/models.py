@@ -663,7 +663,9 @@ class PageTranslation(models.Model):
 
 
 class PackageStatus(models.TextChoices):
-    """SCORM 1.2's cmi.core.lesson_status vocabulary, nothing else."""
+    """SCORM 1.2's cmi.core.lesson_status vocabulary, nothing else; SCORM
+    2004's and H5P's results are put in these words by their runtimes
+    (static/courses/scorm2004_api.js, h5p_player.js)."""
 
     NOT_ATTEMPTED = "not attempted", _("Chưa học")
     BROWSED = "browsed", _("Đã xem qua")
@@ -682,17 +684,34 @@ def package_upload_to(instance, filename: str) -> str:
     return f"package_originals/{uuid.uuid4().hex}.zip"
 
 
+class PackageKind(models.TextChoices):
+    SCORM_12 = "scorm12", "SCORM 1.2"
+    SCORM_2004 = "scorm2004", "SCORM 2004"
+    H5P = "h5p", "H5P"
+
+
 class ContentPackage(models.Model):
-    """A SCORM 1.2 package of lessons: its zip, and its files unpacked into
-    MEDIA_ROOT/packages/<uuid>/, served only by courses.package_views under
-    /goi-noi-dung/<uuid>/ in a sandbox (docs/content-packages.md)."""
+    """A SCORM 1.2, SCORM 2004 or H5P package of lessons: its zip, and its
+    files unpacked into MEDIA_ROOT/packages/<uuid>/, served only by
+    courses.package_views under /goi-noi-dung/<uuid>/ in a sandbox
+    (docs/content-packages.md)."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     title = models.CharField(_("tiêu đề"), max_length=200)
     archive = models.FileField(
-        _("tệp gói (.zip)"),
+        _("tệp gói (.zip, .h5p)"),
         upload_to=package_upload_to,
-        help_text=_("Gói SCORM 1.2 xuất từ công cụ soạn bài, tối đa 100 MB."),
+        help_text=_(
+            "Gói SCORM 1.2, SCORM 2004 (.zip) hoặc H5P (.h5p) xuất từ công cụ "
+            "soạn bài, tối đa 100 MB."
+        ),
+    )
+    kind = models.CharField(
+        _("loại gói"),
+        max_length=9,
+        choices=PackageKind.choices,
+        default=PackageKind.SCORM_12,
+        editable=False,
     )
     launch = models.CharField(max_length=255, editable=False)
     file_count = models.PositiveIntegerField(default=0, editable=False)
@@ -710,6 +729,9 @@ class ContentPackage(models.Model):
     def launch_url(self) -> str:
         from django.urls import reverse
 
+        if self.kind == PackageKind.H5P:
+            # H5P has no page of its own: the player page plays its folder.
+            return reverse("content_package_player", kwargs={"uuid": self.uuid})
         return reverse(
             "content_package_file", kwargs={"uuid": self.uuid, "path": self.launch}
         )
@@ -736,6 +758,10 @@ class PackageAttempt(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     best_score = models.FloatField(_("điểm cao nhất"), null=True)
+    # Where the learner was, as the package wrote it (SCORM's cmi.suspend_data
+    # and lesson location, H5P's current state), given back on the next visit.
+    suspend_data = models.TextField(blank=True, default="")
+    location = models.CharField(max_length=1000, blank=True, default="")
     completed_at = models.DateTimeField(null=True)
     updated_at = models.DateTimeField()
 

@@ -1,13 +1,16 @@
-"""Checking and unpacking an uploaded content package (SCORM 1.2) without
-trusting it (no Django models).
+"""Checking and unpacking an uploaded content package (SCORM 1.2, SCORM 2004
+or H5P) without trusting it (no Django models).
 
 A package is a zip an editor got from an authoring tool, so nothing in it is
 believed: the zip directory is read and checked before any entry is inflated
 (count, names, links, declared sizes and compression ratios); zipfile never
 inflates an entry past its declared size and checks its CRC, so a lying
 directory fails while unpacking, and unpacking writes only below the target.
-The manifest is parsed with defusedxml (no DTD, no entities, no network)."""
+A SCORM manifest is parsed with defusedxml (no DTD, no entities, no
+network); an H5P file's h5p.json and its libraries' library.json must name
+only libraries the file carries, with every script and style they load."""
 
+import json
 import re
 import stat
 import zipfile
@@ -20,6 +23,11 @@ from defusedxml.ElementTree import fromstring
 from django.utils.translation import gettext_lazy as _
 
 MANIFEST = "imsmanifest.xml"
+H5P_JSON = "h5p.json"
+H5P_CONTENT = "content/content.json"
+# H5P's machine names (H5P.MultiChoice) and versions, as folder names.
+H5P_LIBRARY_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+MAX_H5P_LIBRARIES = 300
 # A phone plays a package of a few megabytes; authoring tools' largest
 # exports (video inside) stay well under these.
 MAX_UPLOAD_MB = 100
@@ -34,7 +42,10 @@ SAFE_PART = re.compile(r"^[\w .,()\[\]@+=~!'&%#-]+$")
 MAX_PATH_CHARS = 240
 
 ERRORS = {
-    "not_zip": _("Gói nội dung phải là tệp .zip xuất từ công cụ soạn bài (SCORM)."),
+    "not_zip": _(
+        "Gói nội dung phải là tệp .zip (SCORM) hoặc .h5p (H5P) xuất từ công cụ "
+        "soạn bài."
+    ),
     "too_large": _("Gói nội dung lớn quá %(max)s MB."),
     "unpacked_too_large": _("Gói nội dung khi giải nén lớn quá %(max)s MB."),
     "too_many_files": _("Gói nội dung có quá %(max)s tệp."),
@@ -49,14 +60,35 @@ ERRORS = {
     "link": _("Tệp “%(name)s” trong gói là liên kết tượng trưng; gói bị từ chối."),
     "encrypted": _("Gói nội dung có tệp đặt mật khẩu; hãy xuất lại không mật khẩu."),
     "no_manifest": _(
-        "Gói không có tệp imsmanifest.xml ở thư mục gốc: không phải SCORM."
+        "Gói không có tệp imsmanifest.xml (SCORM) hay h5p.json (H5P) ở thư mục "
+        "gốc: không phải gói nội dung."
     ),
     "manifest_unreadable": _("Không đọc được tệp imsmanifest.xml của gói."),
-    "not_scorm12": _("Gói không phải SCORM 1.2; hiện chỉ nhận gói SCORM 1.2."),
+    "not_scorm": _(
+        "Gói ghi phiên bản SCORM “%(version)s”; chỉ nhận SCORM 1.2 và SCORM 2004."
+    ),
     "no_launch": _("Tệp imsmanifest.xml không chỉ ra trang bắt đầu của bài."),
     "launch_missing": _("Trang bắt đầu “%(name)s” không có trong gói."),
     "launch_not_html": _("Trang bắt đầu “%(name)s” phải là tệp .html."),
     "damaged": _("Gói nội dung bị hỏng (dữ liệu không khớp); hãy xuất lại."),
+    "h5p_unreadable": _("Không đọc được tệp %(name)s của gói H5P."),
+    "h5p_library_missing": _(
+        "Gói H5P thiếu thư viện “%(name)s”; hãy tải lại tệp .h5p kèm đủ thư viện."
+    ),
+    "h5p_file_missing": _("Gói H5P thiếu tệp “%(name)s”."),
+    "h5p_no_content": _("Gói H5P không có tệp content/content.json."),
+}
+
+SCORM_12 = "scorm12"
+SCORM_2004 = "scorm2004"
+H5P = "h5p"
+# The manifest's <schemaversion> of each edition authoring tools write.
+SCORM_VERSIONS = {
+    "1.2": SCORM_12,
+    "CAM 1.3": SCORM_2004,
+    "2004 2nd Edition": SCORM_2004,
+    "2004 3rd Edition": SCORM_2004,
+    "2004 4th Edition": SCORM_2004,
 }
 
 
@@ -74,8 +106,9 @@ class PackageRefused(ValueError):
 
 @dataclass(frozen=True)
 class PackageInfo:
+    kind: str  # SCORM_12, SCORM_2004 or H5P
     title: str
-    launch: str  # a member path, e.g. "index.html"
+    launch: str  # SCORM: a member path, e.g. "index.html"; H5P: ""
     file_count: int
     unpacked_bytes: int
 
@@ -115,9 +148,10 @@ def _children(element, name: str) -> list:
     return [child for child in element if _local_name(child.tag) == name]
 
 
-def _manifest_launch(xml: bytes) -> tuple[str, str]:
-    """(title, launch href) of the default organisation's first item that
-    names a resource; SCORM 1.2 only."""
+def _manifest_launch(xml: bytes) -> tuple[str, str, str]:
+    """(kind, title, launch href) of the default organisation's first item
+    that names a resource. SCORM 1.2 and 2004 share this part of the
+    manifest; a manifest without <schemaversion> is taken as 1.2."""
     try:
         root = fromstring(xml, forbid_dtd=True)
     except (DefusedXmlException, SyntaxError, ValueError) as exc:
@@ -128,8 +162,9 @@ def _manifest_launch(xml: bytes) -> tuple[str, str]:
     for metadata in _children(root, "metadata"):
         for schema in _children(metadata, "schemaversion"):
             version = (schema.text or "").strip()
-    if version and version != "1.2":
-        raise PackageRefused("not_scorm12")
+    kind = SCORM_VERSIONS.get(version or "1.2")
+    if kind is None:
+        raise PackageRefused("not_scorm", version=version[:40])
     resources = {}
     for group in _children(root, "resources"):
         for resource in _children(group, "resource"):
@@ -152,8 +187,97 @@ def _manifest_launch(xml: bytes) -> tuple[str, str]:
         if resource is not None and resource.get("href"):
             base = resource.get("{http://www.w3.org/XML/1998/namespace}base", "")
             href = (base + resource.get("href")).split("?", 1)[0].split("#", 1)[0]
-            return title[:200], href
+            return kind, title[:200], href
     raise PackageRefused("no_launch")
+
+
+def _member_json(archive: zipfile.ZipFile, name: str, files: set[str]):
+    if name not in files:
+        raise PackageRefused("h5p_file_missing", name=name[:80])
+    info = archive.getinfo(name)
+    if info.file_size > MAX_MANIFEST_BYTES:
+        raise PackageRefused("h5p_unreadable", name=name[:80])
+    try:
+        return json.loads(archive.read(info).decode("utf-8-sig"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise PackageRefused("h5p_unreadable", name=name[:80]) from exc
+
+
+def _h5p_dependencies(value, *, where: str) -> list[str]:
+    """The library folders ("H5P.MultiChoice-1.16") a list of dependencies
+    names, or refusal when the list is not H5P's shape."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or len(value) > MAX_H5P_LIBRARIES:
+        raise PackageRefused("h5p_unreadable", name=where)
+    folders = []
+    for dependency in value:
+        if not isinstance(dependency, dict):
+            raise PackageRefused("h5p_unreadable", name=where)
+        name = dependency.get("machineName")
+        versions = [dependency.get("majorVersion"), dependency.get("minorVersion")]
+        if (
+            not isinstance(name, str)
+            or not H5P_LIBRARY_NAME.match(name)
+            or not all(
+                type(number) is int and 0 <= number < 10_000 for number in versions
+            )
+        ):
+            raise PackageRefused("h5p_unreadable", name=where)
+        folders.append(f"{name}-{versions[0]}.{versions[1]}")
+    return folders
+
+
+def _h5p_check(archive: zipfile.ZipFile, files: set[str]) -> str:
+    """The H5P file's title, once h5p.json, its main library and every
+    library they load (with their scripts and styles) are in the file."""
+    meta = _member_json(archive, H5P_JSON, files)
+    if not isinstance(meta, dict):
+        raise PackageRefused("h5p_unreadable", name=H5P_JSON)
+    main = meta.get("mainLibrary")
+    pending = _h5p_dependencies(meta.get("preloadedDependencies"), where=H5P_JSON)
+    if not isinstance(main, str) or not any(
+        folder.rsplit("-", 1)[0] == main for folder in pending
+    ):
+        raise PackageRefused("h5p_unreadable", name=H5P_JSON)
+    if H5P_CONTENT not in files:
+        raise PackageRefused("h5p_no_content")
+    seen: set[str] = set()
+    while pending:
+        folder = pending.pop()
+        if folder in seen:
+            continue
+        seen.add(folder)
+        if len(seen) > MAX_H5P_LIBRARIES:
+            raise PackageRefused("h5p_unreadable", name=H5P_JSON)
+        library_json = f"{folder}/library.json"
+        if library_json not in files:
+            raise PackageRefused("h5p_library_missing", name=folder[:80])
+        library = _member_json(archive, library_json, files)
+        if not isinstance(library, dict):
+            raise PackageRefused("h5p_unreadable", name=library_json[:80])
+        for key in ("preloadedJs", "preloadedCss"):
+            entries = library.get(key) or []
+            if not isinstance(entries, list):
+                raise PackageRefused("h5p_unreadable", name=library_json[:80])
+            for entry in entries:
+                path = entry.get("path") if isinstance(entry, dict) else None
+                if not isinstance(path, str):
+                    raise PackageRefused("h5p_unreadable", name=library_json[:80])
+                member = f"{folder}/{path}"
+                try:
+                    member_path(member)
+                except PackageRefused as exc:
+                    raise PackageRefused("h5p_file_missing", name=member[:80]) from exc
+                if member not in files:
+                    raise PackageRefused("h5p_file_missing", name=member[:80])
+        pending.extend(
+            _h5p_dependencies(
+                library.get("preloadedDependencies"), where=library_json[:80]
+            )
+        )
+    title = meta.get("title")
+    return title.strip()[:200] if isinstance(title, str) else ""
 
 
 def package_inspect(file: IO[bytes], *, size: int) -> PackageInfo:
@@ -179,7 +303,15 @@ def package_inspect(file: IO[bytes], *, size: int) -> PackageInfo:
                 raise PackageRefused("ratio", name=MANIFEST)
             files = {info.filename for info in infos if not info.is_dir()}
             if MANIFEST not in files:
-                raise PackageRefused("no_manifest")
+                if H5P_JSON not in files:
+                    raise PackageRefused("no_manifest")
+                return PackageInfo(
+                    kind=H5P,
+                    title=_h5p_check(archive, files),
+                    launch="",
+                    file_count=len(files),
+                    unpacked_bytes=unpacked,
+                )
             manifest = archive.getinfo(MANIFEST)
             if manifest.file_size > MAX_MANIFEST_BYTES:
                 raise PackageRefused("manifest_unreadable")
@@ -190,7 +322,7 @@ def package_inspect(file: IO[bytes], *, size: int) -> PackageInfo:
         raise PackageRefused("not_zip") from exc
     except (RuntimeError, NotImplementedError, ValueError) as exc:
         raise PackageRefused("damaged") from exc
-    title, href = _manifest_launch(xml)
+    kind, title, href = _manifest_launch(xml)
     try:
         launch = str(member_path(href))
     except PackageRefused as exc:
@@ -200,6 +332,7 @@ def package_inspect(file: IO[bytes], *, size: int) -> PackageInfo:
     if PurePosixPath(launch).suffix.lower() not in (".html", ".htm"):
         raise PackageRefused("launch_not_html", name=launch[:80])
     return PackageInfo(
+        kind=kind,
         title=title,
         launch=launch,
         file_count=len(files),

@@ -1,4 +1,4 @@
-"""Writes for content packages (SCORM 1.2): storing an upload, and what a
+"""Writes for content packages (SCORM 1.2, SCORM 2004, H5P): storing an upload, and what a
 package's runtime reports for a learner (docs/content-packages.md)."""
 
 import shutil
@@ -89,6 +89,7 @@ def package_files_install(*, package: ContentPackage, unpacked: UnpackedPackage)
 
 
 def package_fields_set(*, package: ContentPackage, info: PackageInfo) -> None:
+    package.kind = info.kind
     package.launch = info.launch
     package.file_count = info.file_count
     package.unpacked_bytes = info.unpacked_bytes
@@ -144,10 +145,12 @@ def package_report(
     lesson: LessonPage,
     status: str,
     score: float | None,
+    suspend_data: str | None = None,
+    location: str | None = None,
     now: datetime | None = None,
 ) -> PackageReport:
     """Record the status and score the package's runtime committed (already
-    checked against SCORM 1.2's vocabulary and 0–100 by the API). Once the
+    put in SCORM 1.2's vocabulary and checked 0–100 by the API). Once the
     package reports "completed" or "passed", that stays true; a required
     package then completes the lesson, as a required video watched 90% does."""
     now = now or timezone.now()
@@ -167,6 +170,10 @@ def package_report(
     if score is not None:
         attempt.score = score
         attempt.best_score = max(score, attempt.best_score or 0.0)
+    if suspend_data is not None:
+        attempt.suspend_data = suspend_data
+    if location is not None:
+        attempt.location = location
     if status in PACKAGE_DONE_STATUSES and attempt.completed_at is None:
         attempt.completed_at = now
     attempt.updated_at = now

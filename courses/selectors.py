@@ -465,6 +465,17 @@ def lesson_package_flags(*, lesson: LessonPage) -> dict[int, bool]:
     return packages
 
 
+def package_resume_get(
+    *, user_id: int, package_id: int, lesson: LessonPage
+) -> PackageAttempt | None:
+    """What the learner's last visit to a package of this lesson left (its
+    status, score and saved state), or None: never started, or not a package
+    of this lesson."""
+    if package_id not in lesson_package_flags(lesson=lesson):
+        return None
+    return PackageAttempt.objects.filter(user_id=user_id, package_id=package_id).first()
+
+
 def _packages_unfinished(*, user, package_ids: set[int]) -> QuerySet:
     finished = PackageAttempt.objects.filter(
         user=user, package=OuterRef("pk"), completed_at__isnull=False

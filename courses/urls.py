@@ -14,6 +14,7 @@ urlpatterns = [
 
 # Mounted at /goi-noi-dung/ (hocvuso/urls.py): a package's files, sandboxed.
 package_urlpatterns = [
+    path("<uuid:uuid>/", package_views.package_player, name="content_package_player"),
     path(
         "<uuid:uuid>/<path:path>",
         package_views.package_file,

@@ -45,6 +45,22 @@ def _log_in(page, live_server, user) -> None:
     )
 
 
+def _play(page, live_server, learner, lesson) -> list:
+    """Log the learner in and open the lesson; the list returned fills with
+    the package reports the lesson page sends."""
+    _log_in(page, live_server, learner)
+    reports = []
+    page.on(
+        "request", lambda r: reports.append(r) if "/packages/report" in r.url else None
+    )
+    _open(page, live_server, lesson)
+    return reports
+
+
+def _statuses(reports: list) -> set[int]:
+    return {request.response().status for request in reports}
+
+
 def _open(page, live_server, lesson) -> None:
     page.goto(live_server.url + lesson.url)
     page.wait_for_load_state("networkidle")
@@ -56,13 +72,7 @@ def test_scorm_package_plays_on_a_phone_and_completes_the_lesson(
 ):
     lesson = _lesson_with("scorm12", learner=learner, title="Mật khẩu an toàn")
     page = phone
-    _log_in(page, live_server, learner)
-    reports = []
-    page.on(
-        "response",
-        lambda r: reports.append(r.status) if "/packages/report" in r.url else None,
-    )
-    _open(page, live_server, lesson)
+    reports = _play(page, live_server, learner, lesson)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     box = page.locator(FRAME).bounding_box()
     assert box["width"] <= 360 and box["height"] >= 300
@@ -76,7 +86,7 @@ def test_scorm_package_plays_on_a_phone_and_completes_the_lesson(
     page.locator(".lesson-actions", has_text="Bạn đã hoàn thành bài này.").wait_for()
     screenshot(page, "lesson-package-done")
 
-    assert reports and set(reports) == {200}
+    assert reports and _statuses(reports) == {200}
     progress = LessonProgress.objects.get(user=learner, lesson=lesson)
     assert progress.completed_at is not None
     attempt = PackageAttempt.objects.get(user=learner)
@@ -88,10 +98,7 @@ def test_scorm_package_plays_on_a_phone_and_completes_the_lesson(
 def test_hostile_package_gets_nothing_of_the_site(live_server, phone, learner, course):
     lesson = _lesson_with("hostile", learner=learner, title="Gói lạ")
     page = phone
-    _log_in(page, live_server, learner)
-    reports = []
-    page.on("request", lambda r: reports.append(r) if "/packages/" in r.url else None)
-    _open(page, live_server, lesson)
+    reports = _play(page, live_server, learner, lesson)
     # There is something to steal: the lesson page's own cookie.
     assert "csrftoken=" in page.evaluate("document.cookie")
     package = page.frame_locator(FRAME)
@@ -105,3 +112,84 @@ def test_hostile_package_gets_nothing_of_the_site(live_server, phone, learner, c
     assert reports == []
     assert not PackageAttempt.objects.exists()
     assert page.url == live_server.url + lesson.url  # no navigation of the top
+
+
+def test_h5p_file_plays_on_a_phone_and_completes_the_lesson(
+    live_server, phone, learner, course
+):
+    lesson = _lesson_with("h5p", learner=learner, title="Mật khẩu an toàn (H5P)")
+    page = phone
+    reports = _play(page, live_server, learner, lesson)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    package = page.frame_locator(FRAME)
+    # h5p-standalone read the file's JSON and ran its library in the sandbox.
+    package.locator(".hocvuso-cau-hoi", has_text="Mật khẩu nào an toàn hơn?").wait_for()
+    with page.expect_response(lambda r: "/packages/report" in r.url):
+        package.locator("button", has_text="123456").click()
+    package.locator("#ket-qua", has_text="Chưa đúng").wait_for()
+    attempt = PackageAttempt.objects.get(user=learner)
+    assert (attempt.status, attempt.score) == ("failed", 0)
+    package.locator("button", has_text="Ba-con-meo").click()
+    package.locator("#ket-qua", has_text="Đúng! Đã gửi kết quả.").wait_for()
+    page.locator("[data-package-done]").wait_for(state="visible")
+    page.locator(".lesson-actions", has_text="Bạn đã hoàn thành bài này.").wait_for()
+    screenshot(page, "lesson-h5p-done")
+
+    assert reports and _statuses(reports) == {200}
+    assert LessonProgress.objects.get(user=learner, lesson=lesson).completed_at
+    attempt = PackageAttempt.objects.get(user=learner)
+    assert (attempt.status, attempt.score, attempt.best_score) == ("passed", 100, 100)
+    # The next visit, the content gets its state back from H5P's core.
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    page.frame_locator(FRAME).locator(
+        "#lan-truoc", has_text="Lần trước bạn chọn: Ba-con-meo-trèo-cây-cau!"
+    ).wait_for()
+
+
+def test_scorm_2004_package_plays_on_a_phone_and_completes_the_lesson(
+    live_server, phone, learner, course
+):
+    lesson = _lesson_with("scorm2004", learner=learner, title="Lừa đảo trực tuyến")
+    page = phone
+    _log_in(page, live_server, learner)
+    _open(page, live_server, lesson)
+    package = page.frame_locator(FRAME)
+    with page.expect_response(lambda r: "/packages/report" in r.url):
+        package.locator("button", has_text="Bấm vào link").click()
+    package.locator("#ket-qua", has_text="Chưa đúng").wait_for()
+    # Back another day: the package finds where the learner left off.
+    _open(page, live_server, lesson)
+    package = page.frame_locator(FRAME)
+    package.locator("#lan-truoc", has_text="Lần trước: đã trả lời sai").wait_for()
+    package.locator("button", has_text="Không bấm").click()
+    package.locator("#ket-qua", has_text="Đúng! Đã gửi kết quả.").wait_for()
+    page.locator("[data-package-done]").wait_for(state="visible")
+    page.locator(".lesson-actions", has_text="Bạn đã hoàn thành bài này.").wait_for()
+
+    assert LessonProgress.objects.get(user=learner, lesson=lesson).completed_at
+    attempt = PackageAttempt.objects.get(user=learner)
+    assert (attempt.status, attempt.score, attempt.best_score) == ("passed", 100, 100)
+
+
+def test_hostile_h5p_gets_nothing_of_the_site(live_server, phone, learner, course):
+    lesson = _lesson_with("h5p-hostile", learner=learner, title="Gói H5P lạ")
+    page = phone
+    reports = _play(page, live_server, learner, lesson)
+    # There is something to steal: the lesson page's cookie and storage.
+    assert "csrftoken=" in page.evaluate("document.cookie")
+    page.evaluate("localStorage.setItem('hocvuso-bi-mat', 'của trang học')")
+    package = page.frame_locator(FRAME)
+    package.locator("#tan-cong").click()
+    package.locator("#api", has_text="chặn").wait_for()
+    for name in ("cookie", "parent", "top", "api"):
+        assert package.locator(f"#{name}").inner_text() == "chặn", name
+    # The player's stand-in storage lasts the sitting and holds nothing of the site's.
+    assert package.locator("#storage").inner_text() == "null"
+    screenshot(page, "lesson-h5p-hostile")
+    # A forged message ("passed-hack") and a statement scoring 1000 of 1
+    # never reach the server.
+    page.wait_for_timeout(500)
+    assert reports == []
+    assert not PackageAttempt.objects.exists()
+    assert page.url == live_server.url + lesson.url

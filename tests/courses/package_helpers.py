@@ -1,4 +1,4 @@
-"""Content packages for the tests: the two CC0 packages of content_packages/
+"""Content packages for the tests: the CC0 packages of content_packages/
 zipped, the hostile archives built in memory, and a lesson that shows one."""
 
 import io
@@ -39,6 +39,31 @@ def _with(extra: dict[str, bytes], *, base: str = "scorm12") -> bytes:
         for name, data in extra.items():
             archive.writestr(name, data)
     return out.getvalue()
+
+
+def _without(name: str, *, base: str) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(zip_folder(base)))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            if info.filename != name:
+                archive.writestr(info, source.read(info))
+    return out.getvalue()
+
+
+H5P_LIBRARY = "H5P.HocvusoCauHoi-1.0/library.json"
+
+
+def _h5p_library(**changes) -> bytes:
+    library = json.loads((PACKAGES / "h5p" / H5P_LIBRARY).read_text())
+    library.update(changes)
+    return _with({H5P_LIBRARY: json.dumps(library).encode()}, base="h5p")
+
+
+def _h5p_meta(**changes) -> bytes:
+    meta = json.loads((PACKAGES / "h5p" / "h5p.json").read_text())
+    meta.update(changes)
+    return _with({"h5p.json": json.dumps(meta).encode()}, base="h5p")
 
 
 def _manifest(href: str, *, head: str = "") -> bytes:
@@ -160,22 +185,92 @@ def hostile_packages() -> dict[str, tuple[bytes, str]]:
             _with({"imsmanifest.xml": _manifest("bai/bai.js")}),
             "phải là tệp .html",
         ),
-        "SCORM 2004": (
+        "unknown SCORM edition": (
             _with(
                 {
                     "imsmanifest.xml": _manifest("bai/index.html").replace(
-                        b">1.2<", b">2004 4th Edition<"
+                        b">1.2<", b">2030 9th Edition<"
                     )
                 }
             ),
-            "SCORM 1.2",
+            "chỉ nhận SCORM 1.2 và SCORM 2004",
+        ),
+        "H5P without its library": (
+            _without(H5P_LIBRARY, base="h5p"),
+            "thiếu thư viện “H5P.HocvusoCauHoi-1.0”",
+        ),
+        "H5P library's script missing": (
+            _h5p_library(preloadedJs=[{"path": "khong-co.js"}]),
+            "thiếu tệp “H5P.HocvusoCauHoi-1.0/khong-co.js”",
+        ),
+        "H5P library's script outside the file": (
+            _h5p_library(preloadedJs=[{"path": "../../../etc/passwd"}]),
+            "thiếu tệp",
+        ),
+        "H5P library's scripts not a list": (
+            _h5p_library(preloadedJs=7),
+            "Không đọc được tệp H5P.HocvusoCauHoi-1.0/library.json",
+        ),
+        "H5P library needing a library it lacks": (
+            _h5p_library(
+                preloadedDependencies=[
+                    {
+                        "machineName": "H5P.JoubelUI",
+                        "majorVersion": 1,
+                        "minorVersion": 3,
+                    }
+                ]
+            ),
+            "thiếu thư viện “H5P.JoubelUI-1.3”",
+        ),
+        "H5P library name with a path": (
+            _h5p_meta(
+                mainLibrary="../../etc",
+                preloadedDependencies=[
+                    {"machineName": "../../etc", "majorVersion": 1, "minorVersion": 0}
+                ],
+            ),
+            "Không đọc được tệp h5p.json",
+        ),
+        "H5P version not a number": (
+            _h5p_meta(
+                preloadedDependencies=[
+                    {
+                        "machineName": "H5P.HocvusoCauHoi",
+                        "majorVersion": "1",
+                        "minorVersion": True,
+                    }
+                ]
+            ),
+            "Không đọc được tệp h5p.json",
+        ),
+        "H5P main library not loaded": (
+            _h5p_meta(mainLibrary="H5P.Khac"),
+            "Không đọc được tệp h5p.json",
+        ),
+        "h5p.json not JSON": (
+            _with({"h5p.json": b"\xff{title"}, base="h5p"),
+            "Không đọc được tệp h5p.json",
+        ),
+        "h5p.json a list": (
+            _with({"h5p.json": b"[1, 2]"}, base="h5p"),
+            "Không đọc được tệp h5p.json",
+        ),
+        "H5P without content": (
+            _without("content/content.json", base="h5p"),
+            "content/content.json",
+        ),
+        "H5P path traversal": (
+            _with({"../../h5p.json": b"{}"}, base="h5p"),
+            "“..”",
         ),
     }
 
 
 def package_from_folder(name: str = "scorm12", *, title: str = "") -> ContentPackage:
+    suffix = ".h5p" if name.startswith("h5p") else ".zip"
     return package_create(
-        title=title or "Gói thử", file=io.BytesIO(zip_folder(name)), name=f"{name}.zip"
+        title=title or "Gói thử", file=io.BytesIO(zip_folder(name)), name=name + suffix
     )
 
 

@@ -1,4 +1,4 @@
-"""Content packages (SCORM 1.2): checked on upload (hostile archives are
+"""Content packages (SCORM 1.2, SCORM 2004, H5P): checked on upload (hostile archives are
 refused with a Vietnamese reason and leave nothing behind), served sandboxed
 from their own path, and their runtime's reports counted toward the lesson
 and the course, after checking them as hostile input."""
@@ -21,6 +21,7 @@ from courses.models import (
     LessonPage,
     LessonProgress,
     PackageAttempt,
+    PackageKind,
 )
 from courses.package_archive import PackageRefused
 from courses.package_services import package_create, package_folder
@@ -33,6 +34,7 @@ from .package_helpers import (
     package_from_folder,
     put_package_in_lesson,
     scorm12,
+    zip_folder,
 )
 
 pytestmark = pytest.mark.django_db
@@ -85,6 +87,31 @@ def test_editor_uploads_a_scorm_package_and_its_files_are_unpacked(editor, media
         if name != str(package.uuid)
     ]
     assert leftovers == []
+
+
+def test_editor_uploads_an_h5p_file_and_it_plays_from_the_player_page(
+    editor, media_root
+):
+    response = _upload(editor, zip_folder("h5p"), name="mat-khau.h5p")
+    assert response.status_code == 302
+    package = ContentPackage.objects.get()
+    assert (package.kind, package.launch, package.file_count) == (
+        PackageKind.H5P,
+        "",
+        5,
+    )
+    assert package.launch_url == f"/goi-noi-dung/{package.uuid}/"
+    library = package_folder(package.uuid) / "H5P.HocvusoCauHoi-1.0" / "cau-hoi.js"
+    assert library.read_text().startswith("// A one-question H5P")
+
+
+def test_scorm_2004_package_is_taken_with_its_own_runtime(editor, client):
+    _upload(editor, zip_folder("scorm2004"))
+    package = ContentPackage.objects.get()
+    assert (package.kind, package.launch) == (PackageKind.SCORM_2004, "index.html")
+    html = client.get(package.launch_url).content.decode()
+    assert '<script src="/static/courses/scorm2004_api.js">' in html
+    assert "scorm_api.js" not in html
 
 
 @pytest.mark.parametrize("case", sorted(HOSTILE))
@@ -162,7 +189,36 @@ def test_launch_page_is_sandboxed_and_gets_the_runtime(client):
     assert "Set-Cookie" not in response
     html = response.content.decode()
     head = html.index("<head>") + len("<head>")
-    assert html[head:].startswith('<script src="/static/courses/scorm_api.js">')
+    assert html[head:].startswith(
+        '<script src="/static/courses/package_frame.js"></script>'
+        '<script src="/static/courses/scorm_api.js"></script>'
+    )
+
+
+def test_h5p_player_page_is_sandboxed_and_reads_only_its_own_folder(client):
+    package = package_from_folder("h5p")
+    response = client.get(package.launch_url)
+    assert response.status_code == 200
+    csp = response["Content-Security-Policy"]
+    assert csp.startswith("sandbox allow-scripts;")
+    assert "allow-same-origin" not in csp
+    assert f"connect-src http://testserver/goi-noi-dung/{package.uuid}/;" in csp
+    assert "Set-Cookie" not in response
+    html = response.content.decode()
+    assert "/static/courses/h5p/main.bundle.js" in html
+    assert "/static/courses/h5p_player.js" in html
+    # The player, in its opaque origin, reads the package's JSON cross-origin.
+    meta = client.get(_url(package, "h5p.json"))
+    assert meta["Access-Control-Allow-Origin"] == "*"
+    assert json.loads(b"".join(meta.streaming_content))["mainLibrary"] == (
+        "H5P.HocvusoCauHoi"
+    )
+
+
+def test_only_an_h5p_package_has_a_player_page(client):
+    package = package_from_folder()
+    assert client.get(f"/goi-noi-dung/{package.uuid}/").status_code == 404
+    assert client.post(package_from_folder("h5p").launch_url).status_code == 405
 
 
 def test_package_files_are_sandboxed_too(client):
@@ -240,7 +296,7 @@ def _report(client, lesson, **fields):
 def test_lesson_shows_the_package_in_a_sandboxed_frame(client, lesson):
     html = client.get(lesson.url).content.decode()
     package = ContentPackage.objects.get()
-    assert f'src="{_url(package, "bai/index.html")}"' in html
+    assert f'data-launch="{_url(package, "bai/index.html")}"' in html
     assert 'sandbox="allow-scripts"' in html
     assert "Học hết phần này để hoàn thành bài" in html
 
@@ -271,6 +327,17 @@ def test_passed_package_completes_the_lesson_and_the_course(client, learner, les
     attempt.refresh_from_db()
     assert (attempt.status, attempt.best_score) == ("failed", 90.5)
     assert attempt.completed_at is not None
+
+
+def test_a_learners_package_results_are_in_their_data_download(client, learner, lesson):
+    client.force_login(learner)
+    _report(client, lesson, status="passed", score=90.5)
+    _report(client, lesson, status="failed", score=10)
+    data = client.get(reverse("privacy_my_data_download", args=["json"])).json()
+    [row] = data["Gói nội dung trong bài học"]
+    assert (row["Gói nội dung"], row["Trạng thái"]) == ("Gói thử", "Chưa đạt")
+    assert (row["Điểm lần gần nhất"], row["Điểm cao nhất"]) == (10, 90.5)
+    assert row["Học xong lúc"]
 
 
 def test_marking_the_lesson_done_waits_for_the_package(client, learner, lesson):
@@ -338,6 +405,12 @@ HOSTILE_REPORTS = {
     "package id huge": {"package_id": 2**63},
     "lesson id text": {"lesson_id": "1 OR 1=1"},
     "long status": {"status": "p" * 100_000},
+    "saved state with NUL": {"suspend_data": "a\x00b"},
+    "saved state with a lone surrogate": {"suspend_data": "a\ud800b"},
+    "saved state too long": {"suspend_data": "x" * 64_001},
+    "saved state not text": {"suspend_data": {"a": 1}},
+    "location with NUL": {"location": "\x00"},
+    "location too long": {"location": "x" * 1001},
 }
 
 
@@ -348,6 +421,59 @@ def test_hostile_reports_are_refused_and_change_nothing(client, learner, lesson,
     assert response.status_code == 422, case
     assert response.json()["detail"] == "Dữ liệu gửi lên không hợp lệ."
     assert not PackageAttempt.objects.exists()
+
+
+def test_where_the_learner_left_off_is_kept_and_given_back(client, learner, lesson):
+    client.force_login(learner)
+    package = ContentPackage.objects.get()
+    resume = reverse("api:package_resume")
+    query = {"package_id": package.pk, "lesson_id": lesson.pk}
+    assert client.get(resume, query).status_code == 404
+    # Another program's data: kept exactly, emoji, tabs and spaces included.
+    saved = '  {"trang": 3,\t"ghi chú": "đã xem 😀"}  ' + "x" * 60_000
+    _report(client, lesson, status="incomplete", suspend_data=saved, location="trang-3")
+    assert client.get(resume, query).json() == {
+        "status": "incomplete",
+        "score": None,
+        "suspend_data": saved,
+        "location": "trang-3",
+    }
+    # A report without saved state leaves the saved state alone.
+    _report(client, lesson, status="passed", score=80)
+    answer = client.get(resume, query).json()
+    assert (answer["status"], answer["score"], answer["location"]) == (
+        "passed",
+        80,
+        "trang-3",
+    )
+    assert answer["suspend_data"] == saved
+
+
+def test_resume_is_the_learners_own_and_only_in_its_lesson(
+    client, learner, lesson, make_learner
+):
+    client.force_login(learner)
+    _report(client, lesson, status="incomplete", suspend_data="của tôi")
+    package = ContentPackage.objects.get()
+    resume = reverse("api:package_resume")
+    stranger = make_learner()
+    client.force_login(stranger)
+    query = {"package_id": package.pk, "lesson_id": lesson.pk}
+    assert client.get(resume, query).status_code == 404
+    client.force_login(learner)
+    other = package_from_folder("hostile")
+    assert (
+        client.get(resume, {"package_id": other.pk, "lesson_id": lesson.pk}).status_code
+        == 404
+    )
+    for hostile in (
+        {"package_id": "1 OR 1=1"},
+        {"lesson_id": 2**63},
+        {"package_id": ""},
+    ):
+        assert client.get(resume, {**query, **hostile}).status_code == 422
+    client.logout()
+    assert client.get(resume, query).status_code == 401
 
 
 def test_score_nan_in_json_is_refused(client, learner, lesson):

@@ -189,6 +189,7 @@ def _world(tree, build_catalog, make_quiz, notice) -> World:
         "regeneration": RegenerationJob.objects.create(started_by=users["superuser"]),
         "media": LessonMedia.objects.create(title="Video thử", kind="video"),
         "package": package_from_folder(),
+        "h5p_package": package_from_folder("h5p"),
         "notice": notice,
         "redirect": Redirect.objects.create(old_path="/cu", redirect_link="/moi"),
         # A school's LMS registered for LTI launches; nothing here calls it.
@@ -452,6 +453,7 @@ BY_NAME_KWARG: dict[tuple[str, str], Callable[[World], Any]] = {
     ("courses_lessonmedia_retry", "pk"): _pk("media"),
     ("content_package_file", "uuid"): lambda w: w.objects["package"].uuid,
     ("content_package_file", "path"): lambda w: "bai/index.html",
+    ("content_package_player", "uuid"): lambda w: w.objects["h5p_package"].uuid,
     ("wagtailadmin_pages:revisions_compare", "pk"): _pk("course"),
     ("wagtailadmin_pages:revisions_compare", "revision_id_a"): lambda w: "earliest",
     ("wagtailadmin_pages:revisions_compare", "revision_id_b"): lambda w: "latest",
@@ -835,8 +837,10 @@ RULES: dict[str, Rule] = {
     "api:start": LOGGED_IN,
     "api:media_heartbeat": LOGGED_IN,
     "api:package_report": LOGGED_IN,
+    "api:package_resume": LOGGED_IN,
     # A content package's files: public like the lessons that show them.
     "content_package_file": PUBLIC,
+    "content_package_player": PUBLIC,
     **_names("api:read", "api:result", rule=LEARNER_OWN),
     "api:autosave": Rule(
         _learner_own, method="put", data={"choice_ids": [], "seq": 1}, json=True

@@ -2,10 +2,15 @@
 // package's sandboxed frame (an opaque origin: no cookies, no session, no
 // access to the lesson page), put there by courses/package_views.py as the
 // launch page's first script. It keeps the cmi values of this sitting and,
-// on LMSCommit and LMSFinish, tells the lesson page the status and score by
-// postMessage; the lesson page (package.js) checks and records them.
+// on LMSCommit and LMSFinish, tells the lesson page the status and score
+// with the saved state (cmi.suspend_data, the lesson location), by
+// postMessage (package_frame.js); the lesson page (package.js) checks and
+// records them, and on the next visit hands them back.
 (function () {
   "use strict";
+
+  // package_frame.js, put in before this script.
+  var frame = window.HocvusoPackageFrame;
 
   var STATUSES = ["passed", "completed", "failed", "incomplete", "browsed", "not attempted"];
   var EXITS = ["time-out", "suspend", "logout", ""];
@@ -63,17 +68,36 @@
   // Interactions and objectives are accepted and kept for the sitting only.
   var extra = {};
 
+  var saved = frame.saved;
+  if (saved) {
+    // Only what this runtime would have accepted from the package itself.
+    if (typeof saved.suspend_data === "string" && saved.suspend_data.length <= MAX_CHARS["cmi.suspend_data"]) {
+      values["cmi.suspend_data"] = saved.suspend_data;
+    }
+    if (typeof saved.location === "string" && saved.location.length <= MAX_CHARS["cmi.core.lesson_location"]) {
+      values["cmi.core.lesson_location"] = saved.location;
+    }
+    if (STATUSES.indexOf(saved.status) >= 0) values["cmi.core.lesson_status"] = saved.status;
+    if (typeof saved.score === "number" && validScore(String(saved.score))) {
+      values["cmi.core.score.raw"] = String(saved.score);
+    }
+    values["cmi.core.entry"] = "resume";
+  }
+
   function fail(code) { lastError = code; return "false"; }
   function ok(result) { lastError = "0"; return result; }
 
   function report(kind) {
-    window.parent.postMessage({
+    frame.report({
       hocvuso: "scorm-1.2",
       kind: kind,
       status: values["cmi.core.lesson_status"],
       score: values["cmi.core.score.raw"],
-    }, "*");
+      suspend_data: values["cmi.suspend_data"],
+      location: values["cmi.core.lesson_location"],
+    });
   }
+
 
   function validScore(value) {
     return value === "" || (DECIMAL.test(value) && Number(value) >= 0 && Number(value) <= 100);
@@ -88,6 +112,7 @@
       return ok("true");
     }
     if (!(element in values)) return fail("201");
+    if (!frame.storable(value)) return fail("405");
     if (element === "cmi.core.lesson_status") {
       if (STATUSES.indexOf(value) < 0 || value === "not attempted") return fail("405");
     } else if (/^cmi\.core\.score\.(raw|min|max)$/.test(element)) {

@@ -96,6 +96,21 @@ def text_clean(
     return value
 
 
+# What PostgreSQL text cannot hold at all: NUL, and lone surrogates (no
+# UTF-8 for them).
+_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
+
+
+def opaque_text_check(value: str) -> str:
+    """`value` unchanged, for text that is data of another program (a content
+    package's saved state): it must come back exactly as written, so nothing
+    is normalised, trimmed or refused but what cannot be stored. Raises
+    ValueError for NUL or a lone surrogate."""
+    if _UNSTORABLE.search(value):
+        raise ValueError("NUL or lone surrogate")
+    return value
+
+
 def _name_character_ok(char: str) -> bool:
     return unicodedata.category(char)[0] in "LM" or char in _NAME_PUNCTUATION
 
