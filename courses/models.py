@@ -10,6 +10,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 
+from . import package_archive
 from .blocks import LessonBodyBlock
 from .course_site_form import CoursePageForm
 from .page_mixins import (
@@ -685,9 +686,10 @@ def package_upload_to(instance, filename: str) -> str:
 
 
 class PackageKind(models.TextChoices):
-    SCORM_12 = "scorm12", "SCORM 1.2"
-    SCORM_2004 = "scorm2004", "SCORM 2004"
-    H5P = "h5p", "H5P"
+    # What package_archive.package_inspect finds a package to be.
+    SCORM_12 = package_archive.SCORM_12, "SCORM 1.2"
+    SCORM_2004 = package_archive.SCORM_2004, "SCORM 2004"
+    H5P = package_archive.H5P, "H5P"
 
 
 class ContentPackage(models.Model):

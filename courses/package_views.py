@@ -27,7 +27,8 @@ from .package_services import package_folder
 
 # Inline scripts and eval are what authoring tools' output needs; they run in
 # the sandbox only. connect-src and form-action 'none': a package cannot send
-# anything anywhere, its results leave through the runtime's postMessage.
+# anything anywhere, its results leave through the runtime's postMessage. The
+# H5P player alone may read (its own package's folder, package_player).
 def package_csp(*, connect: str = "'none'") -> str:
     return "; ".join(
         [
