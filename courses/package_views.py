@@ -20,6 +20,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from .h5p_texts import h5p_texts
 from .models import ContentPackage, PackageKind
 from .package_archive import PackageRefused, member_path
 from .package_services import package_folder
@@ -101,7 +102,11 @@ def package_player(request, uuid):
     folder = request.build_absolute_uri(
         reverse("content_package_player", kwargs={"uuid": uuid})
     )
-    response = render(request, "courses/h5p_player.html", {"package": package})
+    response = render(
+        request,
+        "courses/h5p_player.html",
+        {"package": package, "h5p_texts": h5p_texts()},
+    )
     return _contained(response, csp=package_csp(connect=folder))
 
 

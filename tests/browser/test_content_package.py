@@ -124,6 +124,9 @@ def test_h5p_file_plays_on_a_phone_and_completes_the_lesson(
     package = page.frame_locator(FRAME)
     # h5p-standalone read the file's JSON and ran its library in the sandbox.
     package.locator(".hocvuso-cau-hoi", has_text="Mật khẩu nào an toàn hơn?").wait_for()
+    # H5P's own dialogs speak Vietnamese.
+    player = next(f for f in page.frames if "/goi-noi-dung/" in f.url)
+    assert player.evaluate("H5P.t('confirmLabel')") == "Xác nhận"
     with page.expect_response(lambda r: "/packages/report" in r.url):
         package.locator("button", has_text="123456").click()
     package.locator("#ket-qua", has_text="Chưa đúng").wait_for()

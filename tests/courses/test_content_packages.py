@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -213,6 +214,34 @@ def test_h5p_player_page_is_sandboxed_and_reads_only_its_own_folder(client):
     assert json.loads(b"".join(meta.streaming_content))["mainLibrary"] == (
         "H5P.HocvusoCauHoi"
     )
+
+
+def _player_texts(response) -> dict:
+    html = response.content.decode()
+    start = html.index('<script id="h5p-texts" type="application/json">')
+    start = html.index(">", start) + 1
+    return json.loads(html[start : html.index("</script>", start)])["H5P"]
+
+
+def test_h5p_players_own_messages_are_in_the_learners_language(client):
+    """H5P's core shows its own dialogs and notices (content changed since
+    the last visit, connection lost, confirm): Vietnamese for a Vietnamese
+    reader, H5P's English for one who chose English."""
+    package = package_from_folder("h5p")
+    response = client.get(package.launch_url)
+    assert '<html lang="vi">' in response.content.decode()
+    texts = _player_texts(response)
+    assert texts["contentChanged"] == "Nội dung này đã thay đổi từ lần học trước."
+    assert texts["confirmLabel"] == "Xác nhận"
+    assert texts["offlineDialogRetryMessage"] == "Thử lại sau :num giây…"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(package.launch_url)
+    assert '<html lang="en">' in response.content.decode()
+    texts = _player_texts(response)
+    assert texts["contentChanged"] == (
+        "This content has changed since you last used it."
+    )
+    assert texts["confirmLabel"] == "Confirm"
 
 
 def test_only_an_h5p_package_has_a_player_page(client):

@@ -105,6 +105,8 @@
       export: false,
       embed: false,
       fullScreen: false,
+      // H5P's own messages in the learner's language (courses/h5p_texts.py).
+      translations: JSON.parse(document.getElementById("h5p-texts").textContent),
     };
     var saved = frame.saved;
     if (saved && typeof saved.suspend_data === "string" && saved.suspend_data) {
