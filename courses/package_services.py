@@ -163,9 +163,10 @@ def package_report(
     course_path = lesson.path[: -CoursePage.steplen]
     if not Enrolment.objects.filter(user_id=user_id, course__path=course_path).exists():
         raise NotEnrolled
-    attempt, _created = PackageAttempt.objects.select_for_update().get_or_create(
+    attempt, created = PackageAttempt.objects.select_for_update().get_or_create(
         user_id=user_id, package=package, defaults={"updated_at": now}
     )
+    before = _reported(attempt)
     attempt.status = status
     if score is not None:
         attempt.score = score
@@ -176,13 +177,27 @@ def package_report(
         attempt.location = location
     if status in PACKAGE_DONE_STATUSES and attempt.completed_at is None:
         attempt.completed_at = now
-    attempt.updated_at = now
-    attempt.save()
+    # A SCORM runtime reports again at Initialize on each visit, mostly
+    # repeating what is stored: that is not written again.
+    if created or _reported(attempt) != before:
+        attempt.updated_at = now
+        attempt.save()
     completed = False
     if required[package.pk] and attempt.completed_at is not None:
         completed = _lesson_complete_by_package(user_id=user_id, lesson=lesson, now=now)
     return PackageReport(
         status=attempt.status, score=attempt.score, lesson_completed=completed
+    )
+
+
+def _reported(attempt: PackageAttempt) -> tuple:
+    return (
+        attempt.status,
+        attempt.score,
+        attempt.best_score,
+        attempt.suspend_data,
+        attempt.location,
+        attempt.completed_at,
     )
 
 

@@ -12,6 +12,8 @@ import pytest
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from courses.completion import CompletionFacts, CompletionRule, course_is_complete
@@ -476,6 +478,26 @@ def test_where_the_learner_left_off_is_kept_and_given_back(client, learner, less
         "trang-3",
     )
     assert answer["suspend_data"] == saved
+
+
+def test_a_resumed_visit_repeating_what_is_stored_does_not_rewrite_it(
+    client, learner, lesson
+):
+    """A SCORM runtime reports again at Initialize on every visit: when it
+    only repeats what is stored, the row is not written again."""
+    client.force_login(learner)
+    fields = {"status": "incomplete", "suspend_data": "trang 3", "location": "3"}
+    assert _report(client, lesson, score=40, **fields).status_code == 200
+    written = PackageAttempt.objects.get().updated_at
+    with CaptureQueriesContext(connection) as queries:
+        assert _report(client, lesson, score=40, **fields).status_code == 200
+    assert not [q for q in queries if q["sql"].startswith("UPDATE")]
+    assert PackageAttempt.objects.get().updated_at == written
+    # Anything new is written.
+    assert _report(client, lesson, score=60, **fields).status_code == 200
+    attempt = PackageAttempt.objects.get()
+    assert (attempt.score, attempt.best_score) == (60, 60)
+    assert attempt.updated_at > written
 
 
 def test_resume_is_the_learners_own_and_only_in_its_lesson(

@@ -47,8 +47,10 @@ def test_a_worker_sends_the_launched_learners_scores_to_the_lms_once(
         lessons_complete(user, course)
         final_test_take(user, quiz)  # commits; the sends go to Redis
         _wait(
-            lambda: not Score.objects.filter(sent_at=None).exists()
-            and Score.objects.count() == 2,
+            lambda: (
+                not Score.objects.filter(sent_at=None).exists()
+                and Score.objects.count() == 2
+            ),
             timeout=90,
             what=f"the scores sent by the worker\n{log.read_text()}",
         )
