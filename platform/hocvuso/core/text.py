@@ -26,7 +26,8 @@ CONTROL_MARK = "\ufffd"
 
 # C0 and C1 control characters and DEL; lone surrogates (possible from JSON
 # "\ud800") cannot be encoded to UTF-8 at all.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_SURROGATES = r"\ud800-\udfff"
+_CONTROL = re.compile(rf"[\x00-\x1f\x7f-\x9f{_SURROGATES}]")
 _MULTILINE_ALLOWED = frozenset("\n\t")
 # A name: a letter first, then letters (with their combining marks), spaces
 # and the punctuation real names carry (H'Hen Niê, Nguyễn T. An, Lê-Anh).
@@ -98,7 +99,7 @@ def text_clean(
 
 # What PostgreSQL text cannot hold at all: NUL, and lone surrogates (no
 # UTF-8 for them).
-_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
+_UNSTORABLE = re.compile(rf"[\x00{_SURROGATES}]")
 
 
 def opaque_text_check(value: str) -> str:
