@@ -3,8 +3,6 @@ to the LMS: the learner passes the course's test in the web process, the
 worker posts each score to the stand-in's line item exactly once, signing
 its token request with the tool's key from the database."""
 
-import os
-
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -12,18 +10,18 @@ from hocvuso.lti.keys import tool_jwks
 from hocvuso.lti.models import LtiIdentity, Score
 
 from courses.models import CoursePage
-from tests.certificates.test_real_worker import _stop, _wait, _worker, real_broker
 from tests.completion_helpers import final_test_take, lessons_complete
+from tests.real_worker import (
+    REAL_WORKER,
+    real_broker,
+    wait_until,
+    worker_start,
+    worker_stop,
+)
 
 from .conftest import launch
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not os.environ.get("REDIS_URL"),
-        reason="needs the Redis broker (REDIS_URL) and PostgreSQL; CI sets both",
-    ),
-]
+pytestmark = REAL_WORKER
 
 __all__ = ["real_broker"]
 
@@ -40,13 +38,13 @@ def test_a_worker_sends_the_launched_learners_scores_to_the_lms_once(
     assert launch(client, lms).status_code == 200
     user = LtiIdentity.objects.get().user
 
-    worker, log = _worker(
+    worker, log = worker_start(
         tmp_path, "lti", LTI_KEY_PASSPHRASE=settings.LTI_KEY_PASSPHRASE
     )
     try:
         lessons_complete(user, course)
         final_test_take(user, quiz)  # commits; the sends go to Redis
-        _wait(
+        wait_until(
             lambda: (
                 not Score.objects.filter(sent_at=None).exists()
                 and Score.objects.count() == 2
@@ -55,7 +53,7 @@ def test_a_worker_sends_the_launched_learners_scores_to_the_lms_once(
             what=f"the scores sent by the worker\n{log.read_text()}",
         )
     finally:
-        _stop(worker)
+        worker_stop(worker)
     assert "scores_send_task" in log.read_text()
     assert len(lms.scores) == 2
     for score in lms.scores:

@@ -2,24 +2,22 @@
 down the statements stay, with backoff; once it is back, one run sends
 each exactly once."""
 
-import os
-
 import pytest
 from django.db import connection
 from django.utils import timezone
 from hocvuso.xapi.models import Statement
 from hocvuso.xapi.tasks import outbox_drain_task
 
-from tests.certificates.test_real_worker import _stop, _wait, _worker, real_broker
 from tests.completion_helpers import final_test_take, lessons_complete
+from tests.real_worker import (
+    REAL_WORKER,
+    real_broker,
+    wait_until,
+    worker_start,
+    worker_stop,
+)
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not os.environ.get("REDIS_URL"),
-        reason="needs the Redis broker (REDIS_URL) and PostgreSQL; CI sets both",
-    ),
-]
+pytestmark = REAL_WORKER
 
 __all__ = ["real_broker"]
 
@@ -41,17 +39,17 @@ def test_a_worker_keeps_statements_through_an_outage_and_sends_them_once(
     final_test_take(learner, xapi_world.quiz)
     assert Statement.objects.count() == 6
 
-    worker, log = _worker(tmp_path, "xapi")
+    worker, log = worker_start(tmp_path, "xapi")
     try:
         # The certificate, issued by the worker, is the seventh.
-        _wait(
+        wait_until(
             lambda: Statement.objects.count() == 7,
             timeout=90,
             what="the certificate's statement",
         )
         written = 7
         outbox_drain_task.delay()
-        _wait(
+        wait_until(
             lambda: Statement.objects.filter(attempts=1).count() == written,
             timeout=90,
             what=f"the failed send\n{log.read_text()}",
@@ -63,20 +61,20 @@ def test_a_worker_keeps_statements_through_an_outage_and_sends_them_once(
         # The backoff has passed.
         Statement.objects.update(next_attempt_at=timezone.now())
         outbox_drain_task.delay()
-        _wait(
+        wait_until(
             lambda: not Statement.objects.filter(sent_at=None).exists(),
             timeout=90,
             what=f"the send after the return\n{log.read_text()}",
         )
         outbox_drain_task.delay()  # a second run sends nothing again
         outbox_drain_task.delay()
-        _wait(
+        wait_until(
             lambda: _runs_done(log.read_text()) == 4,
             timeout=60,
             what=f"the last runs\n{log.read_text()}",
         )
     finally:
-        _stop(worker)
+        worker_stop(worker)
     received = [s["id"] for post in lrs.posts for s in post.statements]
     assert len(received) == len(set(received)) == written
     assert set(received) == {
