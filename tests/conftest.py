@@ -162,3 +162,17 @@ def make_quiz(build_catalog):
         return quiz
 
     return make
+
+
+@pytest.fixture
+def real_broker():
+    """Celery sends tasks to the Redis broker for a real worker
+    (tests/real_worker.py) instead of running them in the test."""
+    from hocvuso.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    app.control.purge()
+    yield app
+    app.control.purge()
+    app.conf.task_always_eager = eager

@@ -81,15 +81,3 @@ def worker_stop(process: subprocess.Popen, sig=signal.SIGTERM) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=10)
-
-
-@pytest.fixture
-def real_broker():
-    from hocvuso.celery import app
-
-    eager = app.conf.task_always_eager
-    app.conf.task_always_eager = False
-    app.control.purge()
-    yield app
-    app.control.purge()
-    app.conf.task_always_eager = eager

@@ -17,16 +17,9 @@ from certificates.models import Certificate
 from certificates.tasks import certificate_issue_task
 from courses.models import CourseCompletion, CoursePage
 from tests.completion_helpers import final_test_take, lessons_complete
-from tests.real_worker import (
-    REAL_WORKER,
-    real_broker,
-    wait_until,
-    worker_start,
-    worker_stop,
-)
+from tests.real_worker import REAL_WORKER, wait_until, worker_start, worker_stop
 
 pytestmark = REAL_WORKER
-__all__ = ["real_broker"]
 
 NAME = "Nguyễn Thị Hồng Nhung"
 

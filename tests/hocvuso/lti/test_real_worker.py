@@ -11,19 +11,11 @@ from hocvuso.lti.models import LtiIdentity, Score
 
 from courses.models import CoursePage
 from tests.completion_helpers import final_test_take, lessons_complete
-from tests.real_worker import (
-    REAL_WORKER,
-    real_broker,
-    wait_until,
-    worker_start,
-    worker_stop,
-)
+from tests.real_worker import REAL_WORKER, wait_until, worker_start, worker_stop
 
 from .conftest import launch
 
 pytestmark = REAL_WORKER
-
-__all__ = ["real_broker"]
 
 
 def test_a_worker_sends_the_launched_learners_scores_to_the_lms_once(

@@ -9,17 +9,9 @@ from hocvuso.xapi.models import Statement
 from hocvuso.xapi.tasks import outbox_drain_task
 
 from tests.completion_helpers import final_test_take, lessons_complete
-from tests.real_worker import (
-    REAL_WORKER,
-    real_broker,
-    wait_until,
-    worker_start,
-    worker_stop,
-)
+from tests.real_worker import REAL_WORKER, wait_until, worker_start, worker_stop
 
 pytestmark = REAL_WORKER
-
-__all__ = ["real_broker"]
 
 
 def _runs_done(log: str) -> int:
