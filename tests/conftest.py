@@ -26,8 +26,9 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(autouse=True, scope="session")
 def _no_reference_index():
     """Wagtail rebuilds its reference index (the CMS's "used in" lists) on
-    every page save: a sixth of the suite's time went there, and no test reads
-    it. Pages saved by the live server's threads still update it."""
+    every page save: 11% of a fixture-heavy module's time (the campaigns
+    tests), and no test reads it. Pages the live server's threads save still
+    update it."""
     with disable_reference_index_auto_update():
         yield
 
