@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from courses.models import CatalogPage, CoursePage, LessonPage
+from courses.models import CatalogPage, CoursePage, LessonPage, LessonProgress
 from courses.services import enrolment_create, lesson_complete
 
 MAX_QUERIES = 7  # was 10 before sites, routes and restrictions were cached
@@ -80,3 +80,27 @@ def test_a_lesson_state_viewed_again_reads_the_user_and_one_statement(
     state = client.get(url).json()
     assert state["redirect"] is None
     assert "Hoàn thành bài học" in state["parts"]["actions"]
+
+
+@pytest.mark.django_db
+def test_a_first_opening_by_a_learner_in_no_unit_takes_no_report_lock(
+    client, build_catalog, make_learner
+):
+    """A learner who skipped the place step is in no report's scope (the
+    figures count learners by unit), so opening a new lesson reads whether
+    they count and stops there: no lock on their row, no figure written."""
+    build_catalog(courses=1, lessons=3)
+    learner = make_learner()
+    course = CoursePage.objects.get()
+    lessons = list(LessonPage.objects.child_of(course).order_by("path"))
+    enrolment_create(user=learner, course=course)
+    lesson_complete(user=learner, lesson=lessons[0])
+    client.force_login(learner)
+    client.get(f"/api/me/state?page={lessons[0].pk}")  # pages into memory
+    with CaptureQueriesContext(connection) as captured:
+        state = client.get(f"/api/me/state?page={lessons[1].pk}").json()
+    assert state["redirect"] is None
+    assert LessonProgress.objects.filter(user=learner, lesson=lessons[1]).exists()
+    sql = [q["sql"] for q in captured.captured_queries]
+    assert not [q for q in sql if "FOR UPDATE" in q], sql
+    assert not [q for q in sql if "reports_" in q and not q.startswith("SELECT")]

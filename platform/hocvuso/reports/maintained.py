@@ -482,7 +482,8 @@ def _counters_add(deltas: dict[tuple, list[float]]) -> None:
 def lesson_opened(*, user_id: int, course_id: int, at: datetime) -> None:
     """A lesson opened for the first time: a refresh only when the learner
     had not yet taken part in the course (or one of its programmes) in this
-    quarter, so reading the next lessons costs one query."""
+    quarter, so reading the next lessons costs one query (two for a learner
+    in no unit)."""
     kinds = Q(kind="course", subject_id=course_id) | Q(
         kind="programme",
         subject_id__in=ProgrammeCourse.objects.filter(course_id=course_id).values(
@@ -495,6 +496,12 @@ def lesson_opened(*, user_id: int, course_id: int, at: datetime) -> None:
         kinds, user_id=user_id, bucket__in=(ALL, bucket)
     ).values_list("kind", "subject_id", "bucket", "started"):
         started[(kind, pk)][row_bucket] = done
+    if not started and not User.objects.filter(pk=user_id, unit__isnull=False).exists():
+        # Counted nowhere and in no unit, so in no scope (fact_rules.in_scope):
+        # nothing to refresh, and no lock on their row. Read without a lock: a
+        # place step committing meanwhile refreshes them itself, and their
+        # next lesson or test refreshes what it could not see yet.
+        return
     # Every subject the learner is in scope of (it has an all-time row)
     # already counts them as taking part, all time and this quarter.
     if ("course", course_id) in started and all(
