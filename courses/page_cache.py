@@ -120,6 +120,19 @@ def cached(name: str, compute, *, in_process: bool = False):
     return value
 
 
+def live_page(page_id: int):
+    """The live page with this id, as its own class, or None; kept in the
+    process while the page tree is unchanged (every page state and every
+    "Hoàn thành bài học" reads one). Shared between threads: do not change it."""
+    from wagtail.models import Page
+
+    return cached(
+        f"page:{page_id}",
+        lambda: Page.objects.live().filter(pk=page_id).specific().first(),
+        in_process=True,
+    )
+
+
 def connect_signals() -> None:
     """Per model, not for every sender: a receiver for all models would turn
     Django's fast bulk deletes (of progress rows, say) into row-by-row ones."""

@@ -85,7 +85,7 @@ class PackageNotCompleted(Exception):
 
 @dataclass(frozen=True)
 class LessonCompletion:
-    progress: LessonProgress
+    newly_done: bool  # this call recorded it (False: it was done already)
     next_lesson: LessonPage | None
     course: CoursePage
 
@@ -149,6 +149,34 @@ def lesson_open(*, user, ctx: LessonContext, now: datetime | None = None) -> Non
         )
 
 
+def _progress_mark_done(*, user, ctx: LessonContext, now: datetime) -> bool:
+    """Record the lesson done, once: True for the call that recorded it.
+    From what the context read, one statement (the lesson was opened, as
+    its page state does) or none (done already). Both statements are
+    conditional, so two taps at once record the completion once."""
+    if ctx.state.done:
+        return False
+    lesson = ctx.state.lesson
+    if not ctx.opened:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {LessonProgress._meta.db_table}"
+                " (user_id, lesson_id, course_id, opened_at, completed_at)"
+                " VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
+                [user.pk, lesson.pk, ctx.course.pk, now, now],
+            )
+            if cursor.rowcount:
+                learner_events.lesson_first_opened(
+                    user_id=user.pk, course_id=ctx.course.pk, at=now
+                )
+                return True
+    return bool(
+        LessonProgress.objects.filter(
+            user=user, lesson=lesson, completed_at=None
+        ).update(completed_at=now)
+    )
+
+
 def _required_lessons_left(ctx: LessonContext, *, done_now: int) -> bool:
     """A required lesson still to do, so the course cannot be complete yet:
     the completion check (five queries) can wait for a later lesson."""
@@ -176,24 +204,7 @@ def lesson_complete(
     unfinished = packages_unfinished_list(lesson=lesson, user=user)
     if unfinished:
         raise PackageNotCompleted(unfinished[0])
-    progress, created = LessonProgress.objects.get_or_create(
-        user=user,
-        lesson=lesson,
-        defaults={"course": ctx.course, "opened_at": now, "completed_at": now},
-    )
-    if created:
-        learner_events.lesson_first_opened(
-            user_id=user.pk, course_id=ctx.course.pk, at=now
-        )
-    newly_done = created
-    if progress.completed_at is None:
-        progress.completed_at = now
-        # Conditional, so two taps at once record the completion once.
-        newly_done = bool(
-            LessonProgress.objects.filter(pk=progress.pk, completed_at=None).update(
-                completed_at=now
-            )
-        )
+    newly_done = _progress_mark_done(user=user, ctx=ctx, now=now)
     if newly_done:
         learner_events.learning_recorded(
             record=LearningRecord(
@@ -215,7 +226,7 @@ def lesson_complete(
         if not s.done and s.lesson.pk != lesson.pk
     ]
     return LessonCompletion(
-        progress=progress,
+        newly_done=newly_done,
         next_lesson=remaining[0] if remaining else None,
         course=ctx.course,
     )

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -12,6 +13,7 @@ from .access import learner_gate_url, learner_required
 from .course_sites import page_on_request_site_or_404, request_site_id
 from .lesson_body import lesson_body_html
 from .models import CoursePage, LessonPage
+from .page_cache import live_page
 from .page_mixins import shared_response
 from .selectors import (
     glossary_url_get,
@@ -121,7 +123,9 @@ def course_enrol(request, course_id: int):
 @require_POST
 @learner_required
 def lesson_mark_done(request, lesson_id: int):
-    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    lesson = live_page(lesson_id)
+    if not isinstance(lesson, LessonPage):
+        raise Http404
     page_on_request_site_or_404(request, lesson)
     try:
         result = lesson_complete(user=request.user, lesson=lesson)

@@ -145,7 +145,8 @@ def test_either_version_lets_the_learner_mark_the_lesson_done(learner, lesson):
         last_heartbeat_at=timezone.now(),
     )
     result = lesson_complete(user=learner, lesson=lesson)
-    assert result.progress.completed_at is not None
+    assert result.newly_done
+    assert LessonProgress.objects.get(user=learner, lesson=lesson).completed_at
 
 
 def test_the_api_takes_the_version_and_refuses_another_lessons(client, learner, lesson):

@@ -19,20 +19,11 @@ from django.http import JsonResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
-from wagtail.models import Page
 
 from courses.course_sites import page_on_site, request_site_id
-from courses.page_cache import cached
+from courses.page_cache import live_page
 
 from .fragments import fragment_html
-
-
-def _live_page(page_id: int) -> Page | None:
-    return cached(
-        f"page:{page_id}",
-        lambda: Page.objects.live().filter(pk=page_id).specific().first(),
-        in_process=True,
-    )
 
 
 def _page_id(raw: str) -> int | None:
@@ -54,7 +45,7 @@ def _nav_key(user) -> tuple:
 @require_GET
 def page_state(request):
     page_id = _page_id(request.GET.get("page", ""))
-    page = _live_page(page_id) if page_id else None
+    page = live_page(page_id) if page_id else None
     if page is not None and not page_on_site(page, request_site_id(request)):
         # A province's own course read from another site: as its page.
         return JsonResponse({"detail": "Not found"}, status=404)
