@@ -131,22 +131,26 @@ def lesson_open(*, user, ctx: LessonContext, now: datetime | None = None) -> Non
     now = now or timezone.now()
     _check_open(ctx)
     lesson = ctx.state.lesson
-    if not ctx.opened:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {LessonProgress._meta.db_table}"
-                " (user_id, lesson_id, course_id, opened_at)"
-                " VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING",
-                [user.pk, lesson.pk, ctx.course.pk, now],
-            )
-            if cursor.rowcount:
-                learner_events.lesson_first_opened(
-                    user_id=user.pk, course_id=ctx.course.pk, at=now
+    if ctx.opened and ctx.resume_is_current:
+        return
+    # One transaction for both writes: one commit (one WAL flush), not two.
+    with transaction.atomic():
+        if not ctx.opened:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"INSERT INTO {LessonProgress._meta.db_table}"
+                    " (user_id, lesson_id, course_id, opened_at)"
+                    " VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING",
+                    [user.pk, lesson.pk, ctx.course.pk, now],
                 )
-    if not ctx.resume_is_current:
-        Enrolment.objects.filter(user=user, course=ctx.course).update(
-            last_lesson_id=lesson.pk, last_activity_at=now
-        )
+                if cursor.rowcount:
+                    learner_events.lesson_first_opened(
+                        user_id=user.pk, course_id=ctx.course.pk, at=now
+                    )
+        if not ctx.resume_is_current:
+            Enrolment.objects.filter(user=user, course=ctx.course).update(
+                last_lesson_id=lesson.pk, last_activity_at=now
+            )
 
 
 def _progress_mark_done(*, user, ctx: LessonContext, now: datetime) -> bool:
