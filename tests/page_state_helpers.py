@@ -4,6 +4,22 @@ state (core.page_state), which page_state.js puts in place."""
 import re
 
 from django.test import Client
+from django.test.client import ClientHandler
+from hocvuso.core.page_state_handler import PageStateHandler
+
+
+class ShortChainClientHandler(ClientHandler):
+    """The test client over the short middleware chain that the site's WSGI
+    application uses for the learner's frequent requests."""
+
+    def load_middleware(self, is_async=False):
+        PageStateHandler.load_middleware(self, is_async)
+
+
+def short_chain_client() -> Client:
+    client = Client()
+    client.handler = ShortChainClientHandler(enforce_csrf_checks=False)
+    return client
 
 
 def page_state(client: Client, page) -> dict:

@@ -7,12 +7,13 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client, RequestFactory
-from django.test.client import ClientHandler
 from hocvuso.accounts.middleware import MUST_CHANGE_SESSION_KEY
-from hocvuso.core.page_state_handler import PAGE_STATE_PATH, PageStateHandler
+from hocvuso.core.page_state_handler import FREQUENT_PATHS, PAGE_STATE_PATH
 
 from courses.models import CoursePage, LessonPage
 from courses.services import enrolment_create, lesson_complete
+
+from ..page_state_helpers import short_chain_client
 
 COMPARED_HEADERS = (
     "Cache-Control",
@@ -26,16 +27,8 @@ COMPARED_HEADERS = (
 )
 
 
-class PageStateClientHandler(ClientHandler):
-    def load_middleware(self, is_async=False):
-        PageStateHandler.load_middleware(self, is_async)
-
-
 def _client(*, lean: bool) -> Client:
-    client = Client()
-    if lean:
-        client.handler = PageStateClientHandler(enforce_csrf_checks=False)
-    return client
+    return short_chain_client() if lean else Client()
 
 
 def _lessons() -> list[LessonPage]:
@@ -144,8 +137,39 @@ def test_the_short_chain_answers_as_the_full_one(build_catalog, make_learner, re
         assert (part, answers[True][part]) == (part, answers[False][part])
 
 
+def _done_answer(client, lesson) -> dict:
+    """ "Hoàn thành bài học", then what the learner reads where it leads."""
+    response = client.post(f"/hoc/bai-hoc/{lesson.pk}/hoan-thanh/")
+    answer = {
+        "status": response.status_code,
+        "headers": {name: response.headers.get(name) for name in COMPARED_HEADERS},
+        "cookies": sorted(response.cookies),
+    }
+    slug = response.headers.get("Location", "").rstrip("/").rsplit("/", 1)[-1]
+    there = LessonPage.objects.filter(slug=slug).first()
+    if there is not None:  # the next lesson, or a lesson to do first
+        answer["state there"] = _answer(client, there)
+    return answer
+
+
 @pytest.mark.django_db
-def test_the_site_sends_only_the_page_state_through_the_short_chain(build_catalog):
+@pytest.mark.parametrize("reader", READERS, ids=lambda reader: reader.__name__)
+def test_lesson_done_through_the_short_chain_answers_as_the_full_one(
+    build_catalog, make_learner, reader
+):
+    build_catalog(courses=1, lessons=3)
+    answers = {}
+    for lean in (False, True):
+        client = _client(lean=lean)
+        answers[lean] = _done_answer(client, reader(client, make_learner))
+    assert answers[True] == answers[False]
+    assert answers[False]["status"] == 302
+
+
+@pytest.mark.django_db
+def test_the_site_sends_only_the_frequent_requests_through_the_short_chain(
+    build_catalog,
+):
     from hocvuso.wsgi import application
 
     build_catalog(courses=1, lessons=1)
@@ -177,3 +201,20 @@ def test_the_site_sends_only_the_page_state_through_the_short_chain(build_catalo
     # A document's policy headers come from the full chain only.
     assert "Content-Security-Policy" in page
     assert "Content-Security-Policy" not in state
+    for path in (
+        f"/hoc/bai-hoc/{lesson.pk}/hoan-thanh/",
+        "/api/attempts",
+        "/api/attempts/7/answers/3",
+        "/api/attempts/7/submit",
+        "/api/media/heartbeat",
+    ):
+        assert FREQUENT_PATHS.fullmatch(path), path
+    for path in (
+        "/api/attempts/7/result",
+        "/api/attempts/7",
+        "/api/me/state/",
+        "/hoc/bai-hoc/7/hoan-thanh",
+        "/hoc/cua-toi/",
+        "/cms/",
+    ):
+        assert not FREQUENT_PATHS.fullmatch(path), path

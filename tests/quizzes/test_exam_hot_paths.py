@@ -16,6 +16,7 @@ from courses.models import CoursePage
 from courses.services import enrolment_create
 from quizzes.models import Answer, Attempt
 
+from ..page_state_helpers import short_chain_client
 from .conftest import correct_choices, wrong_choice
 
 pytestmark = pytest.mark.django_db
@@ -207,3 +208,58 @@ def test_the_report_figures_cost_a_learner_in_a_unit_five_statements(
         group_len=len(unit.path),
     )[unit.path]
     assert (figures.in_scope, figures.tested, figures.scored) == (2, 2, 1)
+
+
+def _exam_answers(client, quiz) -> dict:
+    """Start, autosave one answer (then an older one again), submit: status
+    and body of each, as the learner's phone reads them."""
+    started = _start(client, quiz)
+    attempt = Attempt.objects.get(pk=started.json()["id"])
+    qid = attempt.question_ids[0]
+    url = f"/api/attempts/{attempt.pk}/answers/{qid}"
+
+    def put(seq: int):
+        body = {"choice_ids": correct_choices(attempt, qid), "seq": seq}
+        return client.put(url, body, content_type="application/json")
+
+    saved, older = put(2), put(1)
+    submitted = _submit(client, attempt.pk, _answers(attempt, right=3, seq=3))
+
+    def seen(response) -> tuple:
+        body = response.json()
+        # What differs between two attempts: the clock, the questions drawn
+        # and their order, the attempt's own address.
+        for varies in (
+            "id",
+            "server_time",
+            "deadline",
+            "remaining_seconds",
+            "finished_at",
+            "outcomes",
+            "result_url",
+        ):
+            body.pop(varies, None)
+        return response.status_code, response.headers["Cache-Control"], body
+
+    return {
+        "start": started.status_code,
+        "autosave": seen(saved),
+        "older autosave": seen(older),
+        "submit": seen(submitted),
+    }
+
+
+def test_the_exam_through_the_short_chain_answers_as_the_full_one(
+    make_quiz, make_learner
+):
+    """The site sends a test's start, autosaves and submit through the
+    shorter middleware chain (core.page_state_handler): same answers."""
+    quiz = make_quiz()
+    answers = {}
+    for lean in (False, True):
+        client = short_chain_client() if lean else Client()
+        client.force_login(make_learner())
+        answers[lean] = _exam_answers(client, quiz)
+    assert answers[True] == answers[False]
+    assert answers[False]["autosave"][0] == 200
+    assert answers[False]["submit"][2]["score_percent"] == 30
