@@ -218,3 +218,25 @@ def test_the_site_sends_only_the_frequent_requests_through_the_short_chain(
         "/cms/",
     ):
         assert not FREQUENT_PATHS.fullmatch(path), path
+
+
+@pytest.mark.django_db
+def test_the_form_token_comes_with_the_state_only_to_a_reader_without_its_cookie(
+    build_catalog, make_learner
+):
+    """page_state.js puts the csrftoken cookie's value in the page's forms;
+    the state carries a (masked) token only when there is no cookie yet."""
+    build_catalog(courses=1, lessons=3)
+    client = Client(enforce_csrf_checks=True)
+    lesson = enrolled(client, make_learner)
+    first = client.get(f"{PAGE_STATE_PATH}?page={lesson.pk}")
+    secret = first.cookies["csrftoken"].value
+    assert _unmask_cipher_token(first.json()["csrf"]) == secret
+    again = client.get(f"{PAGE_STATE_PATH}?page={lesson.pk}")
+    assert again.json()["csrf"] is None
+    assert "csrftoken" not in again.cookies
+    # The cookie's value, as the script sends it, is accepted.
+    done = client.post(
+        f"/hoc/bai-hoc/{lesson.pk}/hoan-thanh/", {"csrfmiddlewaretoken": secret}
+    )
+    assert done.status_code == 302

@@ -8,7 +8,8 @@ asks `GET /api/me/state?page=<id>` and gets:
   the messages waiting for this reader, the logout button, and whatever the
   page adds through its `personal_state(request)` (a lesson: progress and the
   "Hoàn thành bài học" button);
-- `csrf`: the form token for the page's forms;
+- `csrf`: the form token for the page's forms, when the reader has no
+  csrftoken cookie yet (null otherwise: the script uses the cookie's value);
 - `redirect`: where the reader must go instead (consent, the place step, a
   course not enrolled in), as the page itself used to redirect;
 - `data`: values for the page's scripts (a video's resume position).
@@ -74,7 +75,10 @@ def page_state(request):
         )
     return JsonResponse(
         {
-            "csrf": get_token(request),
+            # page_state.js puts the csrftoken cookie's value in the forms; a
+            # masked copy (32 random draws, a tenth of this answer's CPU) is
+            # sent only to a reader who has no cookie yet.
+            "csrf": None if "CSRF_COOKIE" in request.META else get_token(request),
             "parts": parts,
             "redirect": state.get("redirect"),
             "data": state.get("data", {}),
