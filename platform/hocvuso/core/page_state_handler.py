@@ -4,8 +4,8 @@ Every view of a shared page asks for its state (core.page_state), every
 lesson ends with "Hoàn thành bài học", every answer of a test is autosaved:
 these few requests are most of what a learner costs the servers (issue 17).
 Of the site's twenty middleware they need half; the others do nothing for
-them whatever the request, and cost them more than a query (a fifth of a
-web worker's CPU in the exam, py-spy):
+them whatever the request, and cost them more than a query (about a
+quarter of a web worker's CPU at 8,000 exam-takers, py-spy):
 
 - content security, permissions and frame policies: headers for documents,
   and these answers are JSON sent with nosniff, or a redirect;
@@ -18,8 +18,9 @@ web worker's CPU in the exam, py-spy):
 What can change these answers stays, in the same order: security headers,
 no-store, the session, the language, CSRF, the user, messages, the printed
 password that must be changed, the shared phone's cookie.
-tests/hocvuso/test_page_state_handler.py holds the two chains to the same
-answers.
+tests/hocvuso/test_page_state_handler.py (state, "done") and
+tests/quizzes/test_exam_hot_paths.py (start, autosave, submit) hold the two
+chains to the same answers.
 """
 
 import re
@@ -31,13 +32,12 @@ from django.utils.module_loading import import_string
 
 PAGE_STATE_PATH = "/api/me/state"
 
-# The page state; "Hoàn thành bài học"; a test's start, autosave and submit;
-# the video heartbeat (courses/urls.py, quizzes/api.py, courses/api.py).
+# The page state; "Hoàn thành bài học"; a test's start, autosave and submit
+# (courses/urls.py, quizzes/api.py).
 FREQUENT_PATHS = re.compile(
     r"/api/me/state"
     r"|/hoc/bai-hoc/\d+/hoan-thanh/"
     r"|/api/attempts(/\d+/answers/\d+|/\d+/submit)?"
-    r"|/api/media/heartbeat"
 )
 
 PAGE_STATE_MIDDLEWARE = [
