@@ -136,17 +136,7 @@ def lesson_open(*, user, ctx: LessonContext, now: datetime | None = None) -> Non
     # One transaction for both writes: one commit (one WAL flush), not two.
     with transaction.atomic():
         if not ctx.opened:
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"INSERT INTO {LessonProgress._meta.db_table}"
-                    " (user_id, lesson_id, course_id, opened_at)"
-                    " VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING",
-                    [user.pk, lesson.pk, ctx.course.pk, now],
-                )
-                if cursor.rowcount:
-                    learner_events.lesson_first_opened(
-                        user_id=user.pk, course_id=ctx.course.pk, at=now
-                    )
+            _progress_create(user=user, ctx=ctx, now=now, done=False)
         if not ctx.resume_is_current:
             Enrolment.objects.filter(user=user, course=ctx.course).update(
                 last_lesson_id=lesson.pk, last_activity_at=now
@@ -160,25 +150,32 @@ def _progress_mark_done(*, user, ctx: LessonContext, now: datetime) -> bool:
     conditional, so two taps at once record the completion once."""
     if ctx.state.done:
         return False
-    lesson = ctx.state.lesson
-    if not ctx.opened:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {LessonProgress._meta.db_table}"
-                " (user_id, lesson_id, course_id, opened_at, completed_at)"
-                " VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
-                [user.pk, lesson.pk, ctx.course.pk, now, now],
-            )
-            if cursor.rowcount:
-                learner_events.lesson_first_opened(
-                    user_id=user.pk, course_id=ctx.course.pk, at=now
-                )
-                return True
+    if not ctx.opened and _progress_create(user=user, ctx=ctx, now=now, done=True):
+        return True
     return bool(
         LessonProgress.objects.filter(
-            user=user, lesson=lesson, completed_at=None
+            user=user, lesson=ctx.state.lesson, completed_at=None
         ).update(completed_at=now)
     )
+
+
+def _progress_create(*, user, ctx: LessonContext, now: datetime, done: bool) -> bool:
+    """The learner's row for the lesson, opened now (and done, when `done`),
+    unless one exists: True when this call created it. A first opening
+    updates the report's figures, in the caller's transaction."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {LessonProgress._meta.db_table}"
+            " (user_id, lesson_id, course_id, opened_at, completed_at)"
+            " VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
+            [user.pk, ctx.state.lesson.pk, ctx.course.pk, now, now if done else None],
+        )
+        created = bool(cursor.rowcount)
+    if created:
+        learner_events.lesson_first_opened(
+            user_id=user.pk, course_id=ctx.course.pk, at=now
+        )
+    return created
 
 
 def _required_lessons_left(ctx: LessonContext, *, done_now: int) -> bool:
