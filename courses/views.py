@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from hocvuso.core.fragments import fragment_html
+from hocvuso.core.page_state import page_state_answer
 
 from .access import learner_gate_url, learner_required
 from .course_sites import page_on_request_site_or_404, request_site_id
@@ -32,11 +33,6 @@ from .services import (
 from .translation import page_in_language
 
 NOT_ENROLLED_MESSAGE = gettext_lazy("Hãy bấm “Đăng ký học” để bắt đầu khóa học này.")
-
-
-def _not_enrolled(request, course_url: str):
-    messages.info(request, NOT_ENROLLED_MESSAGE)
-    return redirect(course_url)
 
 
 def lesson_serve(request, *, lesson: LessonPage):
@@ -120,6 +116,23 @@ def course_enrol(request, course_id: int):
     return redirect(first.url if first else course.url)
 
 
+def _done_leads_to(request, url: str, *, page=None):
+    """Where "Hoàn thành bài học" leads. Sent by page_state.js (JSON asked),
+    the answer also carries the state of the page it leads to: a phone then
+    makes one request per lesson instead of two, and the servers answer one
+    instead of two (issue 17). A refusal carries no state: the page there
+    asks for its own, which says why."""
+    if "application/json" not in request.headers.get("Accept", ""):
+        return redirect(url)
+    return JsonResponse(
+        {
+            "location": url,
+            "page": page.pk if page is not None else None,
+            "state": page_state_answer(request, page) if page is not None else None,
+        }
+    )
+
+
 @require_POST
 @learner_required
 def lesson_mark_done(request, lesson_id: int):
@@ -130,20 +143,23 @@ def lesson_mark_done(request, lesson_id: int):
     try:
         result = lesson_complete(user=request.user, lesson=lesson)
     except NotEnrolled:
-        return _not_enrolled(request, lesson.get_parent().url)
+        messages.info(request, NOT_ENROLLED_MESSAGE)
+        return _done_leads_to(request, lesson.get_parent().url)
     except LessonLocked as locked:
         messages.warning(request, str(locked))
-        return redirect(lesson.get_parent().url)
+        return _done_leads_to(request, lesson.get_parent().url)
     except (MediaNotWatched, PackageNotCompleted) as unfinished:
         messages.warning(request, str(unfinished))
-        return redirect(lesson.url)
+        return _done_leads_to(request, lesson.url)
     if result.next_lesson is not None:
         messages.success(request, _("Đã hoàn thành bài học. Tiếp tục với bài sau nhé!"))
-        return redirect(result.next_lesson.url)
+        following = live_page(result.next_lesson.pk)
+        return _done_leads_to(request, following.url, page=following)
     messages.success(
         request, _("Chúc mừng! Bạn đã học xong tất cả các bài của khóa học.")
     )
-    return redirect(result.course.url)
+    course = live_page(result.course.pk)
+    return _done_leads_to(request, course.url, page=course)
 
 
 @learner_required

@@ -202,6 +202,15 @@ def _cookie(response, name: str) -> str | None:
     return None
 
 
+def _json(response) -> dict:
+    """The answer's JSON object, or {} for anything else (an error page)."""
+    try:
+        answer = response.json()
+    except ValueError:
+        return {}
+    return answer if isinstance(answer, dict) else {}
+
+
 def _learner_indices() -> count:
     """Which seeded learners this process plays: with several Locust
     workers (LOAD_WORKER=i/K) every K-th from the i-th (loadkit.workers)."""
@@ -300,12 +309,14 @@ class Browser(Learner):
         super().on_start()
         self.course = PLAN["courses"][self.learner["course"]]
         self.steps = self._cycle()
+        self.handed = None
         self.pause = self.rng.uniform(0, 30)  # arrivals spread, then steady
         self.arrive()
 
     def _cycle(self):
         """Course page, then per lesson: open it, mark it done; again. A page
-        is what a phone asks for: the shared page, then its personal state."""
+        is what a phone asks for: the shared page, then its personal state,
+        unless "done" brought that state (page_state.js)."""
         while True:
             yield ("course", self.course)
             for lesson in self.course["lessons"]:
@@ -316,24 +327,36 @@ class Browser(Learner):
     def act(self):
         kind, target = next(self.steps)
         if kind == "done":
-            with self.client.post(
-                f"/hoc/bai-hoc/{target['id']}/hoan-thanh/",
-                data=f"csrfmiddlewaretoken={self.csrf}",
-                headers={
-                    **self.headers,
-                    "Content-Type": "application/x-www-form-urlencoded",
-                },
-                name="page:lesson-done",
-                allow_redirects=False,
-                catch_response=True,
-            ) as response:
-                where = response.headers.get("location", "") if response.headers else ""
-                if response.status_code != 302 or "/tai-khoan/" in where:
-                    response.failure(f"{response.status_code} {where}")
+            self.handed = self.done(target)
         else:
             self.page(target["url"], kind)
-            self.page_state(target["id"], kind)
+            if self.handed != target["id"]:
+                self.page_state(target["id"], kind)
+            self.handed = None
         self.pause = self.think()
+
+    def done(self, lesson) -> int | None:
+        """ "Hoàn thành bài học" as page_state.js sends it: the answer says
+        where to go and carries that page's state; returns that page's id."""
+        with self.client.post(
+            f"/hoc/bai-hoc/{lesson['id']}/hoan-thanh/",
+            data=f"csrfmiddlewaretoken={self.csrf}",
+            headers={
+                **self.headers,
+                "Accept": "application/json",
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+            name="page:lesson-done",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            answer = _json(response)
+            if response.status_code != 200 or not answer.get("state"):
+                response.failure(f"{response.status_code} {response.text[:120]}")
+                return None
+            if answer["state"].get("redirect") is not None:
+                response.failure(f"redirected: {answer['state']['redirect']}")
+            return answer.get("page")
 
 
 class VideoViewer(Learner):

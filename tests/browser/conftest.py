@@ -98,3 +98,13 @@ def wait_for_js(page, expression: str, *, timeout: float = 15_000, every=100) ->
             raise TimeoutError(f"still false after {timeout} ms: {expression}")
         page.wait_for_timeout(every)
         waited += every
+
+
+def mark_lesson_done(page, *, button: str = "Hoàn thành bài học") -> None:
+    """Press the lesson's button and wait for the page it leads to: the
+    script sends it and then moves on (page_state.js), so the click itself
+    starts no navigation to wait for."""
+    left = page.url
+    page.get_by_role("button", name=button).click()
+    page.wait_for_url(lambda url: url != left)
+    page.wait_for_load_state()

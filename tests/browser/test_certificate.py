@@ -6,7 +6,7 @@ import pytest
 from courses.models import CoursePage, LessonPage
 from quizzes.models import Attempt, Choice
 
-from .conftest import screenshot, wait_for_js
+from .conftest import mark_lesson_done, screenshot, wait_for_js
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,8 +28,7 @@ def test_finish_a_course_see_the_certificate_and_verify_it(
     page.goto(live_server.url + course.url)
     page.get_by_role("button", name="Đăng ký học").click()
     for _lesson in LessonPage.objects.child_of(course):
-        page.get_by_role("button", name="Hoàn thành bài học").click()
-        page.wait_for_load_state()
+        mark_lesson_done(page)
 
     page.goto(live_server.url + quiz.url)
     page.get_by_role("button", name="Bắt đầu làm bài").click()

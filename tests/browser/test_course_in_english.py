@@ -12,7 +12,7 @@ from courses.translation_services import page_translation_save
 from quizzes.models import Attempt, Choice, Question
 from quizzes.translation import question_translation_save
 
-from .conftest import screenshot, wait_for_js
+from .conftest import mark_lesson_done, screenshot, wait_for_js
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -64,8 +64,7 @@ def test_take_a_course_in_english_and_get_an_english_certificate(
     for _lesson in LessonPage.objects.child_of(course):
         assert "(EN)" in page.locator("h1").inner_text()
         assert "English text of body" in page.locator("article.lesson").inner_text()
-        page.get_by_role("button", name="Mark lesson complete").click()
-        page.wait_for_load_state()
+        mark_lesson_done(page, button="Mark lesson complete")
     screenshot(page, "course-in-english-360")
 
     page.goto(live_server.url + quiz.url)

@@ -17,7 +17,7 @@ from quizzes.demo_translations import TRANSLATIONS_DIR as QUIZ_TEXTS
 from quizzes.demo_translations import demo_quiz_translations_seed
 from quizzes.models import Attempt, Choice, Question, QuizPage
 
-from .conftest import screenshot, wait_for_js
+from .conftest import mark_lesson_done, screenshot, wait_for_js
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -61,8 +61,7 @@ def test_read_and_pass_the_demo_course_in_english(live_server, phone, make_learn
             assert "I never give my OTP code to anyone." in article
             assert "Tôi không bao giờ" not in article
             screenshot(page, "demo-lesson-in-english-360")
-        page.get_by_role("button", name="Mark lesson complete").click()
-        page.wait_for_load_state()
+        mark_lesson_done(page, button="Mark lesson complete")
 
     page.goto(live_server.url + quiz.url)
     assert (

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from courses.models import CoursePage, Enrolment, LessonPage, LessonProgress
@@ -203,3 +204,77 @@ def test_the_page_state_refuses_hostile_page_ids_calmly(client, learner, raw):
     state = response.json()
     assert state["redirect"] is None and set(state["parts"]) >= {"nav", "logout"}
     assert "actions" not in state["parts"]
+
+
+def _done_by_script(client, lesson):
+    """ "Hoàn thành bài học" as page_state.js sends it (fetch, JSON asked)."""
+    return client.post(
+        f"/hoc/bai-hoc/{lesson.pk}/hoan-thanh/", HTTP_ACCEPT="application/json"
+    )
+
+
+def test_done_sent_by_the_script_brings_the_next_lessons_state(
+    client, course, make_learner
+):
+    """One request per lesson from a phone: the answer to "done" carries the
+    next lesson's state, which the next page then needs not ask for."""
+    first, second, *_ = lessons_of(course)
+    twin = Client()
+    for reader in (client, twin):
+        reader.force_login(make_learner())
+        reader.post(f"/hoc/khoa-hoc/{course.pk}/dang-ky/")
+        page_state(reader, first)
+
+    response = _done_by_script(client, first)
+    assert response.status_code == 200
+    answer = response.json()
+    assert answer["location"] == second.url
+    assert answer["page"] == second.pk
+    state = answer["state"]
+    assert (
+        "Đã hoàn thành bài học. Tiếp tục với bài sau nhé!" in state["parts"]["messages"]
+    )
+    assert "Đã học 1/4 bài" in state["parts"]["progress"]
+    assert "Hoàn thành bài học" in state["parts"]["actions"]
+    # The same state as the page would have asked for, opening included.
+    twin.post(f"/hoc/bai-hoc/{first.pk}/hoan-thanh/")
+    asked = page_state(twin, second)
+    for answered in (state, asked):
+        answered.pop("csrf")
+    assert state == asked
+    assert (
+        LessonProgress.objects.filter(lesson=second, opened_at__isnull=False).count()
+        == 2
+    )
+    assert Enrolment.objects.filter(last_lesson=second).count() == 2
+    # The message was shown once, with that state.
+    assert "messages" not in page_state(client, second)["parts"]
+
+
+def test_the_last_lesson_done_by_the_script_brings_the_course_pages_state(
+    client, build_catalog, learner
+):
+    build_catalog(courses=1, lessons=1)
+    course = CoursePage.objects.get()
+    client.force_login(learner)
+    client.post(f"/hoc/khoa-hoc/{course.pk}/dang-ky/")
+    answer = _done_by_script(client, lessons_of(course)[0]).json()
+    assert (answer["location"], answer["page"]) == (course.url, course.pk)
+    assert "Chúc mừng!" in answer["state"]["parts"]["messages"]
+
+
+def test_done_refused_by_the_script_says_where_to_go_and_nothing_more(
+    client, course, learner
+):
+    """A locked lesson or no enrolment: the page there asks for its own
+    state, which shows why."""
+    client.force_login(learner)
+    third = lessons_of(course)[2]
+    answer = _done_by_script(client, third).json()
+    assert answer == {"location": course.url, "page": None, "state": None}
+    assert "Hãy bấm “Đăng ký học”" in page_state(client, course)["parts"]["messages"]
+    client.post(f"/hoc/khoa-hoc/{course.pk}/dang-ky/")
+    answer = _done_by_script(client, third).json()
+    assert answer == {"location": course.url, "page": None, "state": None}
+    assert "Hãy hoàn thành bài" in page_state(client, course)["parts"]["messages"]
+    assert not LessonProgress.objects.filter(lesson=third).exists()

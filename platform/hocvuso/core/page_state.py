@@ -50,6 +50,13 @@ def page_state(request):
     if page is not None and not page_on_site(page, request_site_id(request)):
         # A province's own course read from another site: as its page.
         return JsonResponse({"detail": "Not found"}, status=404)
+    return JsonResponse(page_state_answer(request, page))
+
+
+def page_state_answer(request, page) -> dict:
+    """The state of `page` (None: only the header's) for this request's
+    reader; also sent with the answer to "Hoàn thành bài học" for the page
+    it leads to (courses.views.lesson_mark_done)."""
     state = {}
     if page is not None and hasattr(page, "personal_state"):
         state = page.personal_state(request)
@@ -73,14 +80,12 @@ def page_state(request):
         parts["messages"] = render_to_string(
             "includes/messages.html", {"messages": messages}
         )
-    return JsonResponse(
-        {
-            # page_state.js puts the csrftoken cookie's value in the forms; a
-            # masked copy (32 random draws, a tenth of this answer's CPU) is
-            # sent only to a reader who has no cookie yet.
-            "csrf": None if "CSRF_COOKIE" in request.META else get_token(request),
-            "parts": parts,
-            "redirect": state.get("redirect"),
-            "data": state.get("data", {}),
-        }
-    )
+    return {
+        # page_state.js puts the csrftoken cookie's value in the forms; a
+        # masked copy (32 random draws, a tenth of this answer's CPU) is
+        # sent only to a reader who has no cookie yet.
+        "csrf": None if "CSRF_COOKIE" in request.META else get_token(request),
+        "parts": parts,
+        "redirect": state.get("redirect"),
+        "data": state.get("data", {}),
+    }

@@ -73,7 +73,73 @@ async function load() {
   }
 }
 
-load();
+// "Hoàn thành bài học" (a form marked data-state-next) is sent by fetch: the
+// answer says where to go and brings that page's state, handed to the next
+// page here so that the phone makes one request per lesson, not two
+// (courses/views.py: lesson_mark_done). Without this script the form posts
+// as any form does.
+const HANDED_KEY = "hocvuso:page-state";
+const HANDED_FOR_MS = 60_000;
+
+function hand(page, state) {
+  try {
+    sessionStorage.setItem(HANDED_KEY, JSON.stringify({ page, state, at: Date.now() }));
+  } catch {
+    // No storage (a private window's quota): the next page asks for its state.
+  }
+}
+
+function handed() {
+  try {
+    const kept = JSON.parse(sessionStorage.getItem(HANDED_KEY) || "null");
+    sessionStorage.removeItem(HANDED_KEY);
+    if (kept && String(kept.page) === pageId && Date.now() - kept.at < HANDED_FOR_MS) {
+      return kept.state;
+    }
+  } catch {
+    // Storage refused or a damaged entry: ask for the state instead.
+  }
+  return null;
+}
+
+async function sendAndGo(form) {
+  for (const button of form.querySelectorAll("button")) button.disabled = true;
+  try {
+    const response = await fetch(form.action, {
+      method: "POST",
+      body: new FormData(form),
+      credentials: "same-origin",
+      headers: { Accept: "application/json" },
+    });
+    const type = response.headers.get("Content-Type") || "";
+    if (response.ok && type.startsWith("application/json")) {
+      const answer = await response.json();
+      if (answer.state) hand(answer.page, answer.state);
+      window.location.assign(answer.location);
+      return;
+    }
+    if (response.redirected) {
+      // Sent to log in, or to change a printed password, first.
+      window.location.assign(response.url);
+      return;
+    }
+  } catch {
+    // Offline, or the connection dropped: the form as it is, below.
+  }
+  // Marking a lesson done twice keeps the first time: sending again is safe.
+  form.submit();
+}
+
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (!form.hasAttribute("data-state-next") || event.defaultPrevented) return;
+  event.preventDefault();
+  sendAndGo(form);
+});
+
+const handedState = handed();
+if (handedState) apply(handedState);
+else load();
 // Back to this page from the next one: the browser may show it from memory,
 // with the progress of before.
 window.addEventListener("pageshow", (event) => {
