@@ -64,7 +64,7 @@ from dataclasses import fields
 from datetime import UTC, date, datetime
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -482,21 +482,30 @@ def _counters_add(deltas: dict[tuple, list[float]]) -> None:
 def lesson_opened(*, user_id: int, course_id: int, at: datetime) -> None:
     """A lesson opened for the first time: a refresh only when the learner
     had not yet taken part in the course (or one of its programmes) in this
-    quarter, so reading the next lessons costs one query (two for a learner
-    in no unit)."""
-    kinds = Q(kind="course", subject_id=course_id) | Q(
-        kind="programme",
-        subject_id__in=ProgrammeCourse.objects.filter(course_id=course_id).values(
-            "programme_id"
-        ),
-    )
+    quarter, so reading the next lessons costs one statement: the learner's
+    facts for the course and its programmes, and their unit. Written out,
+    not built by the ORM: it runs on every first opening of a lesson (issue
+    17)."""
     bucket = bucket_of(at)
     started: dict[tuple, dict[int, bool]] = defaultdict(dict)
-    for kind, pk, row_bucket, done in LearnerFact.objects.filter(
-        kinds, user_id=user_id, bucket__in=(ALL, bucket)
-    ).values_list("kind", "subject_id", "bucket", "started"):
-        started[(kind, pk)][row_bucket] = done
-    if not started and not User.objects.filter(pk=user_id, unit__isnull=False).exists():
+    in_unit = False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT kind, subject_id, bucket, started FROM {_t(LearnerFact)}"
+            " WHERE user_id = %s AND bucket IN (%s, %s) AND ("
+            "(kind = 'course' AND subject_id = %s) OR (kind = 'programme'"
+            f" AND subject_id IN (SELECT programme_id FROM {_t(ProgrammeCourse)}"
+            " WHERE course_id = %s)))"
+            f" UNION ALL SELECT 'unit', unit_id, NULL, NULL FROM {_t(User)}"
+            " WHERE id = %s AND unit_id IS NOT NULL",
+            [user_id, ALL, bucket, course_id, course_id, user_id],
+        )
+        for kind, pk, row_bucket, done in cursor.fetchall():
+            if kind == "unit":
+                in_unit = True
+            else:
+                started[(kind, pk)][row_bucket] = bool(done)
+    if not started and not in_unit:
         # Counted nowhere and in no unit, so in no scope (fact_rules.in_scope):
         # nothing to refresh, and no lock on their row. Read without a lock: a
         # place step committing meanwhile refreshes them itself, and their
