@@ -16,7 +16,7 @@ so a page's 404 on one site and its copy on another never mix.
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from hocvuso.core.site_cache import site_for_request
+from hocvuso.core.site_cache import request_site
 
 from .models import CoursePage
 from .page_cache import cached
@@ -37,7 +37,7 @@ def _owned_course_paths() -> dict[str, int]:
 
 
 def request_site_id(request) -> int | None:
-    site = getattr(request, "_wagtail_site", None) or site_for_request(request)
+    site = request_site(request)
     return site.pk if site is not None else None
 
 

@@ -1,6 +1,6 @@
 """CPU and queries per request of the pages the browse load test hits.
 
-    python loadtest/page_profile.py [-n 300] [--profile course|lesson|state|again|done]
+    python loadtest/page_profile.py [-n 300] [--profile course|cstate|lesson|state|again|done]
     python loadtest/page_profile.py --flow exam [-n 100] [--profile start|attempt|autosave|submit]
 
 One process, the Django test client, production settings (DEBUG off, so the
@@ -13,7 +13,7 @@ final test of a course (POST /api/attempts), open the attempt page, autosave
 every question, submit. Prints process CPU ms and queries per request; with
 --profile, the cProfile top of that request kind (PROFILE_CALLEES=<regex> also
 prints what the matching functions called, PROFILE_CALLERS=<regex> who
-called them). "state" is a lesson's page state
+called them). "cstate" is the course page's state; "state" is a lesson's
 (the lesson was opened by the "done" before it, but for a course's first
 lesson), "again" the same lesson's state viewed again; "done" is sent as
 page_state.js sends it and answers the next page's state, opening included.
@@ -110,6 +110,7 @@ def main() -> None:
         "--profile",
         choices=[
             "course",
+            "cstate",
             "lesson",
             "state",
             "again",
@@ -275,7 +276,9 @@ def run_browse(n: int, args, user) -> Meter:
     state_client = page_state_client(client)
     # "course" and "lesson" are what Django does on a miss of nginx's cache
     # (once per cache period); "state" is each view's personal part.
-    meter = Meter(["course", "lesson", "state", "again", "done"], args.profile)
+    meter = Meter(
+        ["course", "cstate", "lesson", "state", "again", "done"], args.profile
+    )
 
     # Warm-up, not counted: renditions of the covers, compiled templates.
     for course in courses:
@@ -296,6 +299,10 @@ def run_browse(n: int, args, user) -> Meter:
             lesson = lessons[course.pk][i]
             r = meter.timed("course", client.get, course.url)
             assert r.status_code == 200, (course.url, r.status_code)
+            r = meter.timed(
+                "cstate", state_client.get, f"/api/me/state?page={course.pk}"
+            )
+            assert r.status_code == 200 and r.json()["redirect"] is None, r.content
             r = meter.timed("lesson", client.get, lesson.url)
             assert r.status_code == 200, (lesson.url, r.status_code)
             assert "Hoàn thành bài học".encode() in r.content

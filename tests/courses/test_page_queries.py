@@ -9,6 +9,8 @@ from courses.models import CatalogPage, CoursePage, LessonPage, LessonProgress
 from courses.page_cache import live_page
 from courses.services import enrolment_create, lesson_complete
 
+from ..page_state_helpers import short_chain_client
+
 MAX_QUERIES = 7  # was 10 before sites, routes and restrictions were cached
 
 
@@ -112,3 +114,23 @@ def test_a_first_opening_by_a_learner_in_no_unit_takes_no_report_lock(
     # (The savepoint is the test's transaction.)
     statements = [q for q in sql if not q.startswith(("SAVEPOINT", "RELEASE"))]
     assert len(statements) == STATE_FIRST_OPENING_QUERIES, statements
+
+
+@pytest.mark.django_db
+def test_a_course_pages_state_finds_the_site_in_memory(build_catalog, make_learner):
+    """The header's look (province_sites.request_look) needs the request's
+    site; the page state's short chain has no site middleware, so the site
+    must come from the process's cache, not from a query per state."""
+    build_catalog(courses=1, lessons=2)
+    learner = make_learner()
+    course = CoursePage.objects.get()
+    enrolment_create(user=learner, course=course)
+    client = short_chain_client()  # as the site's WSGI application sends it
+    client.force_login(learner)
+    url = f"/api/me/state?page={course.pk}"
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        state = client.get(url).json()
+    assert "Đã học 0/2 bài" in state["parts"]["status"] + state["parts"]["lessons"]
+    sql = [q["sql"] for q in captured.captured_queries]
+    assert not [q for q in sql if "wagtailcore_site" in q], sql

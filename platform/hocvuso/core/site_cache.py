@@ -28,6 +28,15 @@ def site_for_request(request) -> Site | None:
     )
 
 
+def request_site(request) -> Site | None:
+    """The request's site: set by CachedSiteMiddleware, or found here for the
+    requests that skip it (core.page_state_handler); kept on the request,
+    where Wagtail's Site.find_for_request also looks."""
+    if not hasattr(request, "_wagtail_site"):
+        request._wagtail_site = site_for_request(request)
+    return request._wagtail_site
+
+
 class CachedSiteMiddleware:
     """Sets request._wagtail_site, which Site.find_for_request then returns."""
 
@@ -35,6 +44,5 @@ class CachedSiteMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not hasattr(request, "_wagtail_site"):
-            request._wagtail_site = site_for_request(request)
+        request_site(request)
         return self.get_response(request)

@@ -12,6 +12,7 @@ from wagtail.models import Site
 
 from courses.models import CoursePage
 from courses.page_cache import cached
+from hocvuso.core.site_cache import request_site
 from hocvuso.orgunits.models import Unit
 
 from .models import DEFAULT_DARK, DEFAULT_PRIMARY, ProvinceSite
@@ -91,7 +92,7 @@ def request_look(request) -> SiteLook:
     """The look of the site the request came to (cached on the request)."""
     look = getattr(request, "_site_look", None)
     if look is None:
-        look = site_look_get(site=Site.find_for_request(request))
+        look = site_look_get(site=request_site(request))
         request._site_look = look
     return look
 
