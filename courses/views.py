@@ -153,12 +153,14 @@ def lesson_mark_done(request, lesson_id: int):
         return _done_leads_to(request, lesson.url)
     if result.next_lesson is not None:
         messages.success(request, _("Đã hoàn thành bài học. Tiếp tục với bài sau nhé!"))
-        following = live_page(result.next_lesson.pk)
+        # The process's copy, as the page state reads it (the result's if it
+        # was unpublished meanwhile).
+        following = live_page(result.next_lesson.pk) or result.next_lesson
         return _done_leads_to(request, following.url, page=following)
     messages.success(
         request, _("Chúc mừng! Bạn đã học xong tất cả các bài của khóa học.")
     )
-    course = live_page(result.course.pk)
+    course = live_page(result.course.pk) or result.course
     return _done_leads_to(request, course.url, page=course)
 
 

@@ -17,11 +17,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def two_lessons(build_catalog, learner):
+def on_the_first_lesson(live_server, phone, build_catalog, learner):
+    """(the phone, logged in, on the first of two lessons; the two lessons)"""
     build_catalog(courses=1, lessons=2)
     course = CoursePage.objects.get()
     enrolment_create(user=learner, course=course)
-    return list(LessonPage.objects.child_of(course).order_by("path"))
+    lessons = list(LessonPage.objects.child_of(course).order_by("path"))
+    _login(phone, live_server, learner)
+    phone.goto(live_server.url + lessons[0].url)
+    return phone, lessons
 
 
 def _state_requests(page) -> list[str]:
@@ -36,12 +40,9 @@ def _state_requests(page) -> list[str]:
 
 
 def test_the_next_lesson_comes_with_its_state_without_asking(
-    live_server, phone, learner, two_lessons
+    learner, on_the_first_lesson
 ):
-    first, second = two_lessons
-    page = phone
-    _login(page, live_server, learner)
-    page.goto(live_server.url + first.url)
+    page, (_first, second) = on_the_first_lesson
     done = page.get_by_role("button", name="Hoàn thành bài học")
     expect(done).to_be_enabled()
     asked = _state_requests(page)
@@ -65,13 +66,8 @@ def test_the_next_lesson_comes_with_its_state_without_asking(
     ).to_have_count(0)
 
 
-def test_a_lost_done_request_is_sent_again_as_a_form(
-    live_server, phone, learner, two_lessons
-):
-    first, second = two_lessons
-    page = phone
-    _login(page, live_server, learner)
-    page.goto(live_server.url + first.url)
+def test_a_lost_done_request_is_sent_again_as_a_form(learner, on_the_first_lesson):
+    page, (first, second) = on_the_first_lesson
     sent = []
 
     def lost_once(route):
