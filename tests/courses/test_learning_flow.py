@@ -127,13 +127,20 @@ def test_lesson_needs_consent_first(client, course, make_learner):
     )
 
 
-def test_last_lesson_done_congratulates_and_returns_to_course(
-    client, build_catalog, learner
-):
+@pytest.fixture
+def enrolled_in_one_lesson(client, build_catalog, learner):
+    """A course of one lesson, the learner logged in and enrolled in it."""
     build_catalog(courses=1, lessons=1)
     course = CoursePage.objects.get()
     client.force_login(learner)
     client.post(f"/hoc/khoa-hoc/{course.pk}/dang-ky/")
+    return course
+
+
+def test_last_lesson_done_congratulates_and_returns_to_course(
+    client, enrolled_in_one_lesson
+):
+    course = enrolled_in_one_lesson
     only = lessons_of(course)[0]
     response = client.post(f"/hoc/bai-hoc/{only.pk}/hoan-thanh/")
     assert response["Location"] == course.url
@@ -252,12 +259,9 @@ def test_done_sent_by_the_script_brings_the_next_lessons_state(
 
 
 def test_the_last_lesson_done_by_the_script_brings_the_course_pages_state(
-    client, build_catalog, learner
+    client, enrolled_in_one_lesson
 ):
-    build_catalog(courses=1, lessons=1)
-    course = CoursePage.objects.get()
-    client.force_login(learner)
-    client.post(f"/hoc/khoa-hoc/{course.pk}/dang-ky/")
+    course = enrolled_in_one_lesson
     answer = _done_by_script(client, lessons_of(course)[0]).json()
     assert (answer["location"], answer["page"]) == (course.url, course.pk)
     assert "Chúc mừng!" in answer["state"]["parts"]["messages"]
