@@ -67,6 +67,63 @@ def answer_upsert(
         return cursor.fetchone() is not None
 
 
+# The autosave's usual case in one statement, on PostgreSQL: the attempt is
+# read FOR SHARE only if it is the learner's, open, inside deadline + grace,
+# and the question's choices hold every chosen id (jsonb containment, order
+# and repeats ignored, as the service's set check); the answer is upserted
+# from that row. The attempt's deadline comes back for the phone's clock.
+_OWNED_SQL = """
+WITH a AS (
+    SELECT id, deadline FROM quizzes_attempt
+     WHERE id = %(attempt)s AND user_id = %(user)s AND status = 'open'
+       AND deadline >= %(earliest_deadline)s
+       AND choice_order -> %(question_key)s @> %(choices)s::jsonb
+       FOR SHARE
+), stored AS (
+    INSERT INTO quizzes_answer (attempt_id, question_id, choice_ids, seq, saved_at)
+    SELECT a.id, %(question)s, %(choices)s::jsonb, %(seq)s, %(saved_at)s FROM a
+    ON CONFLICT (attempt_id, question_id) DO UPDATE
+       SET choice_ids = EXCLUDED.choice_ids, seq = EXCLUDED.seq,
+           saved_at = EXCLUDED.saved_at
+     WHERE quizzes_answer.seq < EXCLUDED.seq
+    RETURNING seq
+)
+SELECT a.deadline, EXISTS (SELECT 1 FROM stored) FROM a
+"""
+
+
+def answer_upsert_owned(
+    *,
+    attempt_id: int,
+    user_id: int,
+    question_id: int,
+    choice_ids: Sequence[int],
+    seq: int,
+    saved_at: datetime,
+    earliest_deadline: datetime,
+) -> tuple[datetime, bool] | None:
+    """(the attempt's deadline, whether this answer is now the stored one),
+    or None when the statement stored nothing because the attempt is not
+    the user's, is closed, or does not offer these choices: the caller then
+    reads the attempt to say which. PostgreSQL only."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _OWNED_SQL,
+            {
+                "attempt": attempt_id,
+                "user": user_id,
+                "earliest_deadline": earliest_deadline,
+                "question_key": str(question_id),
+                "question": question_id,
+                "choices": json.dumps(sorted(choice_ids)),
+                "seq": seq,
+                "saved_at": saved_at,
+            },
+        )
+        row = cursor.fetchone()
+    return None if row is None else (row[0], row[1])
+
+
 # Submit and finish: the answers the phone sends with its submit are stored by
 # the upsert above (a stale sequence number still never wins), and the same
 # statement returns the attempt's final answer set for grading, so a submit

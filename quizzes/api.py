@@ -4,7 +4,6 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +22,12 @@ from .selectors import (
     attempt_view_get,
     quiz_live_get,
 )
-from .services import SubmittedAnswer, answer_autosave, attempt_start, attempt_submit
+from .services import (
+    SubmittedAnswer,
+    answer_autosave_owned,
+    attempt_start,
+    attempt_submit,
+)
 
 router = Router(auth=SessionUserId(), tags=["Bài kiểm tra"])
 
@@ -215,19 +219,18 @@ def read(request, attempt_id: DbId):
     summary="Tự động lưu một câu trả lời",
 )
 def autosave(request, attempt_id: DbId, question_id: DbId, payload: AnswerIn):
-    attempt = get_object_or_404(
-        Attempt.objects.only("status", "deadline", "choice_order", "user_id"),
-        pk=attempt_id,
-        user_id=request.auth,
-    )
     now = timezone.now()
-    result = answer_autosave(
-        attempt=attempt,
-        question_id=question_id,
-        choice_ids=payload.choice_ids,
-        seq=payload.seq,
-        now=now,
-    )
+    try:
+        result = answer_autosave_owned(
+            attempt_id=attempt_id,
+            user_id=request.auth,
+            question_id=question_id,
+            choice_ids=payload.choice_ids,
+            seq=payload.seq,
+            now=now,
+        )
+    except Attempt.DoesNotExist as exc:
+        raise Http404 from exc
     return {
         "saved": result.saved,
         "seq": result.seq,

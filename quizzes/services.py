@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from courses.page_cache import cached
 from courses.services import course_completion_check
 from courses.translation import content_language, reader_language
 
-from .answers_sql import answer_upsert, answers_final
+from .answers_sql import answer_upsert, answer_upsert_owned, answers_final
 from .bank import bank_get, questions_draw
 from .engine.clock import accepts_answers, deadline_for
 from .engine.scoring import score
@@ -234,6 +234,46 @@ def answer_autosave(
             raise AttemptClosed(_closed_message(attempt))
         # Open, so a newer answer is stored already: ignoring this one is right.
     return AutosaveResult(saved=saved, seq=seq, deadline=attempt.deadline)
+
+
+def answer_autosave_owned(
+    *,
+    attempt_id: int,
+    user_id: int,
+    question_id: int,
+    choice_ids: list[int],
+    seq: int,
+    now: datetime,
+) -> AutosaveResult:
+    """answer_autosave for the user's attempt known by id: on PostgreSQL one
+    statement when the answer is accepted or stale, the usual case at every
+    tap. Raises Attempt.DoesNotExist when it is not the user's attempt."""
+    if connection.vendor == "postgresql":
+        stored = answer_upsert_owned(
+            attempt_id=attempt_id,
+            user_id=user_id,
+            question_id=question_id,
+            choice_ids=set(choice_ids),
+            seq=seq,
+            saved_at=now,
+            earliest_deadline=now - grace(),
+        )
+        if stored is not None:
+            # Read FOR SHARE as open: a refused sequence number means a newer
+            # answer is stored, as answer_autosave concludes.
+            deadline, saved = stored
+            return AutosaveResult(saved=saved, seq=seq, deadline=deadline)
+    # Refused, or SQLite: the attempt read says why (404, closed, 422).
+    attempt = Attempt.objects.only("status", "deadline", "choice_order", "user_id").get(
+        pk=attempt_id, user_id=user_id
+    )
+    return answer_autosave(
+        attempt=attempt,
+        question_id=question_id,
+        choice_ids=choice_ids,
+        seq=seq,
+        now=now,
+    )
 
 
 def _grade(attempt: Attempt, answers: dict[int, list[int]]) -> None:

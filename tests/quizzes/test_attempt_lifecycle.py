@@ -95,6 +95,20 @@ def test_autosave_refuses_foreign_questions_and_choices(taker, make_quiz):
     assert not Answer.objects.exists()
 
 
+def test_autosave_refuses_a_choice_of_the_attempts_other_question(taker, make_quiz):
+    attempt = start(taker, make_quiz())
+    first, second = attempt["questions"][:2]
+    mixed = [first["choices"][0]["id"], second["choices"][0]["id"]]
+    response = autosave(taker, attempt["id"], first["id"], mixed, 1)
+    assert response.status_code == 422
+    assert response.json()["detail"] == "Đáp án không thuộc câu hỏi này."
+    assert not Answer.objects.exists()
+    # Clearing an answer (no choice) is an answer too.
+    cleared = autosave(taker, attempt["id"], first["id"], [], 2)
+    assert cleared.status_code == 200 and cleared.json()["saved"] is True
+    assert Answer.objects.get().choice_ids == []
+
+
 def test_submit_grades_on_the_server_and_is_idempotent(taker, make_quiz):
     quiz = make_quiz(review_policy="after_submit")
     attempt = start(taker, quiz)
