@@ -333,7 +333,7 @@ def exam_arm(quiz: QuizPage, deadline_epoch: float) -> None:
         min_minutes_between_attempts=0,
     )
     # An edit outside Wagtail's publish signals: the published test is kept
-    # under the page-tree generation (quizzes.selectors.quiz_live_get), so a
+    # under the page-tree generation (quizzes.live.quiz_live_get), so a
     # new generation makes every worker read the new closing time.
     pages_changed()
 

@@ -15,12 +15,12 @@ from courses.course_sites import page_on_request_site_or_404
 from courses.translation import reader_language
 
 from .engine.clock import remaining_seconds
+from .live import quiz_live_get
 from .models import Attempt, AttemptStatus
 from .selectors import (
     attempt_for_user,
     attempt_result_get,
     attempt_view_get,
-    quiz_live_get,
 )
 from .services import (
     SubmittedAnswer,

@@ -1,17 +1,18 @@
 """Reads of attempts. Nothing here ever returns a correct answer for an
 attempt that is still open (DESIGN §5, invariant 3)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Max
 from django.utils import timezone
 
-from courses.page_cache import cached
 from courses.translation import content_language, reader_language
 
 from .bank import bank_get
 from .engine.clock import accepts_answers, remaining_seconds
+from .live import quiz_live_get
 from .models import Attempt, AttemptStatus, FinishReason, QuizPage, ReviewPolicy
 from .services import attempt_finish, grace
 
@@ -53,14 +54,6 @@ class AttemptView:
         return any(q.sample_translation for q in self.questions)
 
 
-def quiz_live_get(*, quiz_id: int) -> QuizPage | None:
-    """A published test, kept under the page-tree generation (every edit,
-    publish or move replaces it): thousands start the same test at once."""
-    return cached(
-        f"quiz:{quiz_id}", lambda: QuizPage.objects.live().filter(pk=quiz_id).first()
-    )
-
-
 def attempt_for_user(
     *, attempt_id: int, user_id: int, now: datetime | None = None
 ) -> Attempt:
@@ -83,17 +76,26 @@ def attempt_for_user(
 
 
 def attempt_view_get(
-    *, attempt: Attempt, now: datetime | None = None, language: str | None = None
+    *,
+    attempt: Attempt,
+    now: datetime | None = None,
+    language: str | None = None,
+    with_answers: bool = True,
 ) -> AttemptView:
     """The attempt's questions in `language` (default: the reader's) where
-    translated; choice ids are the same in every language."""
+    translated; choice ids are the same in every language. Without
+    `with_answers`, as if nothing were answered (no query)."""
     now = now or timezone.now()
     language = content_language(language) if language else reader_language()
     bank = bank_get(course_id=attempt.course_id)
-    answers = {
-        a.question_id: SavedAnswer(choice_ids=a.choice_ids, seq=a.seq)
-        for a in attempt.answers.all()
-    }
+    answers = (
+        {
+            a.question_id: SavedAnswer(choice_ids=a.choice_ids, seq=a.seq)
+            for a in attempt.answers.all()
+        }
+        if with_answers
+        else {}
+    )
     questions = []
     for number, qid in enumerate(attempt.question_ids, start=1):
         question = bank.get(qid)
@@ -160,7 +162,10 @@ class AttemptResult:
     outcomes: list[QuestionOutcome]
 
 
-def review_allowed(*, quiz: QuizPage, now: datetime, attempts_finished: int) -> bool:
+def review_allowed(
+    *, quiz: QuizPage, now: datetime, attempts_finished: Callable[[], int]
+) -> bool:
+    """`attempts_finished` is counted only when the policy needs it."""
     if quiz.review_policy == ReviewPolicy.AFTER_SUBMIT:
         return True
     closed = bool(quiz.closes_at and now >= quiz.closes_at)
@@ -168,10 +173,9 @@ def review_allowed(*, quiz: QuizPage, now: datetime, attempts_finished: int) -> 
         return closed
     if quiz.review_policy == ReviewPolicy.AFTER_LAST_ATTEMPT:
         # Unlimited attempts have no last one: only the close shows the keys.
-        used_up = bool(
-            quiz.attempts_allowed and attempts_finished >= quiz.attempts_allowed
+        return closed or bool(
+            quiz.attempts_allowed and attempts_finished() >= quiz.attempts_allowed
         )
-        return closed or used_up
     return False
 
 
@@ -184,11 +188,20 @@ def attempt_result_get(
     language = content_language(language) if language else reader_language()
     if attempt.status != AttemptStatus.FINISHED:
         raise ValueError("an open attempt has no result")
-    finished = Attempt.objects.filter(
-        user_id=attempt.user_id, quiz_id=attempt.quiz_id, status=AttemptStatus.FINISHED
-    ).count()
-    allowed = review_allowed(quiz=attempt.quiz, now=now, attempts_finished=finished)
-    view = attempt_view_get(attempt=attempt, now=now, language=language)
+    allowed = review_allowed(
+        quiz=attempt.quiz,
+        now=now,
+        attempts_finished=lambda: Attempt.objects.filter(
+            user_id=attempt.user_id,
+            quiz_id=attempt.quiz_id,
+            status=AttemptStatus.FINISHED,
+        ).count(),
+    )
+    # The answers only show in the review: a submit at the common deadline
+    # whose keys stay hidden does not read them back.
+    view = attempt_view_get(
+        attempt=attempt, now=now, language=language, with_answers=allowed
+    )
     outcomes = [
         QuestionOutcome(
             question_id=question.id,

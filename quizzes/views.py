@@ -14,13 +14,13 @@ from certificates.services import verify_url
 from courses.access import learner_required
 from courses.translation import page_in_language, reader_language
 
+from .live import quiz_live_get
 from .models import Attempt, AttemptStatus, QuizPage
 from .selectors import (
     attempt_for_user,
     attempt_result_get,
     attempt_view_get,
     attempts_history,
-    quiz_live_get,
 )
 from .services import QuizError, SubmittedAnswer, attempt_start, attempt_submit
 
