@@ -11,7 +11,7 @@ the grading that follows it.
 """
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from django.db import connection
@@ -97,7 +97,7 @@ def answer_upsert_owned(
     attempt_id: int,
     user_id: int,
     question_id: int,
-    choice_ids: Sequence[int],
+    choice_ids: Iterable[int],
     seq: int,
     saved_at: datetime,
     earliest_deadline: datetime,
