@@ -6,11 +6,13 @@ concurrent users" means the same in every run.
 - VideoViewer: the lesson page, the HLS master and 240p playlists, then one
   6-second segment every 6 s and a heartbeat every 30 s. The issue's "360p"
   is our lowest rendition, 240p (courses/transcode.py).
-- ExamTaker: starts the test at a moment spread over the start window,
-  opens the quiz page and its websocket (as quiz.js does, for extra time),
+- ExamTaker: starts the test at a moment spread over the start window with
+  the quiz page's "Bắt đầu" form, opens the attempt's page (its questions
+  read off the form, as quiz.js does) and its websocket (for extra time),
   answers one question every 15–45 s (an autosave each; once every question
-  is answered, changes one), submits at the common deadline; a share leaves
-  the page open and is finished by the server's overdue sweep.
+  is answered, changes one), submits at the common deadline and opens the
+  result page; a share leaves the page open and is finished by the
+  server's overdue sweep.
 - LoginStorm: logs in with username and password once, at a moment spread
   over the storm window, and opens "Khóa học của tôi".
 - CheckinAttendee: an invited learner scans the training class's QR once,
@@ -49,6 +51,7 @@ from locust import FastHttpUser, constant, events, task
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from loadtest.loadkit.cpu import cpu_seconds, machine_busy_seconds  # noqa: E402
+from loadtest.loadkit.quiz_page import attempt_id_in, questions_in  # noqa: E402
 from loadtest.loadkit.summary import ClassStats, endpoint_class  # noqa: E402
 from loadtest.loadkit.workers import address_numbers, learner_indices  # noqa: E402
 
@@ -451,14 +454,49 @@ class ExamTaker(Learner):
         self.arrive()
 
     def _start(self):
-        self._attempt_start()
-        if self.attempt is None:
+        """As a phone: the quiz page's "Bắt đầu" form, then the attempt's page
+        (reloaded if it fails, as a learner would), whose form quiz.js answers."""
+        attempt_id = self._start_as_the_page_does()
+        if attempt_id is None:
             return
-        self.page(f"/kiem-tra/lam-bai/{self.attempt['id']}/", "attempt", static="exam")
+        for pause in (0.0, 5.0, 10.0):
+            gevent.sleep(pause)
+            response = self.page(
+                f"/kiem-tra/lam-bai/{attempt_id}/", "attempt", static="exam"
+            )
+            questions = (
+                questions_in(response.text or "") if response.status_code == 200 else []
+            )
+            if questions:
+                self.attempt = {"id": attempt_id, "questions": questions}
+                break
+        else:
+            return
         if EXAM_WEBSOCKET:
             self._listen()
 
+    def _start_as_the_page_does(self) -> int | None:
+        with self.client.post(
+            f"/kiem-tra/bat-dau/{PLAN['quiz']['id']}/",
+            data=f"csrfmiddlewaretoken={self.csrf}",
+            headers={
+                **self.headers,
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+            name="start:attempt",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            location = response.headers.get("location", "") if response.headers else ""
+            attempt_id = (
+                attempt_id_in(location) if response.status_code == 302 else None
+            )
+            if attempt_id is None:
+                response.failure(f"{response.status_code} {location[:80]}")
+            return attempt_id
+
     def _attempt_start(self):
+        """The API's start (the ratio's autosave flow; a phone uses the form)."""
         with self.client.post(
             "/api/attempts",
             json={"quiz_id": PLAN["quiz"]["id"]},
@@ -568,6 +606,8 @@ class ExamTaker(Learner):
                     and response.json().get("status") == "finished"
                 ):
                     ACKED_SUBMITS.add(self.attempt["id"])
+                    # quiz.js then opens the result page.
+                    self.page(response.json()["result_url"], "result")
                     return
                 response.failure(f"{response.status_code} {(response.text or '')[:80]}")
                 if not _retryable(response.status_code):
